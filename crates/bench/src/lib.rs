@@ -1,0 +1,1 @@
+//! ctid benchmarks (placeholder).

@@ -1,0 +1,521 @@
+//! The configured world: users, lines, agents, queues, voicemail boxes, conference rooms and CTI
+//! profiles, loaded from a TOML dataset file (or the built-in demo dataset).
+//!
+//! A [`Dataset`] is immutable once loaded and shared as `Arc<Dataset>`; what changes at run time
+//! (services, presence, statuses) lives in the core's state, seeded from here.
+
+mod dialplan;
+mod load;
+mod profile;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use dialplan::{Destination, DialplanConfig};
+pub use load::DatasetError;
+pub use profile::{
+    PhoneHintStyle, PresenceGroup, PresenceStatus, Profile, SheetField, SheetTemplate,
+    SheetTrigger, Xlet,
+};
+
+use crate::ids::{AgentId, LineId, ProfileId, QueueId, RoomId, UserId, VoicemailId};
+
+/// The whole configuration of the telephony world ctid serves.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    /// This server's uuid (`xivo_uuid` / `origin_uuid` on the wire).
+    #[serde(default = "default_xivo_uuid")]
+    pub xivo_uuid: String,
+    /// The numbering plan.
+    #[serde(default)]
+    pub dialplan: DialplanConfig,
+    /// People who log in.
+    #[serde(default)]
+    pub users: Vec<User>,
+    /// Phone lines.
+    #[serde(default)]
+    pub lines: Vec<Line>,
+    /// Call-centre agents.
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    /// Call queues.
+    #[serde(default)]
+    pub queues: Vec<Queue>,
+    /// Voicemail boxes.
+    #[serde(default)]
+    pub voicemails: Vec<Voicemail>,
+    /// Conference rooms.
+    #[serde(default)]
+    pub rooms: Vec<Room>,
+    /// CTI profiles.
+    #[serde(default)]
+    pub profiles: Vec<Profile>,
+    /// Presence status sets, referred to by profiles.
+    #[serde(default)]
+    pub presence_groups: Vec<PresenceGroup>,
+    /// Colours and names of the phone hint codes shown to clients.
+    #[serde(default = "profile::default_phone_hints")]
+    pub phone_hints: Vec<PhoneHintStyle>,
+    #[serde(skip)]
+    index: Index,
+}
+
+fn default_xivo_uuid() -> String {
+    "6bd9a7a4-5c6e-4a0b-9d1e-0c71d0e1c7a1".to_owned()
+}
+
+fn default_context() -> String {
+    "default".to_owned()
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A person who logs in to ctid.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    /// Database id.
+    pub id: UserId,
+    /// Stable uuid (generated from the id when absent).
+    #[serde(default)]
+    pub uuid: String,
+    /// CTI login name.
+    pub login: String,
+    /// argon2 PHC hash of the password (`$argon2id$...`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+    /// A clear-text password: accepted in dataset files for convenience, hashed at load and
+    /// never kept.
+    #[serde(default, skip_serializing)]
+    pub password: Option<String>,
+    /// First name.
+    pub firstname: String,
+    /// Last name.
+    #[serde(default)]
+    pub lastname: String,
+    /// Mobile phone number (used by "dial from mobile").
+    #[serde(default)]
+    pub mobile: String,
+    /// The user's line.
+    #[serde(default)]
+    pub line: Option<LineId>,
+    /// The user's voicemail box.
+    #[serde(default)]
+    pub voicemail: Option<VoicemailId>,
+    /// The user's CTI profile; a user without one cannot log in.
+    #[serde(default)]
+    pub profile: Option<ProfileId>,
+    /// Whether the user may log in to CTI clients at all.
+    #[serde(default = "yes")]
+    pub cti_enabled: bool,
+    /// Seconds the user's phone rings before a no-answer forward or voicemail (default: the
+    /// PBX's `ring_timeout`).
+    #[serde(default)]
+    pub ring_seconds: Option<u32>,
+    /// Initial state of the user's services.
+    #[serde(default)]
+    pub services: UserServices,
+    /// Dialplan context.
+    #[serde(default = "default_context")]
+    pub context: String,
+}
+
+impl User {
+    /// "First Last".
+    pub fn fullname(&self) -> String {
+        if self.lastname.is_empty() {
+            self.firstname.clone()
+        } else {
+            format!("{} {}", self.firstname, self.lastname)
+        }
+    }
+}
+
+/// A user's telephony services: do-not-disturb, call filtering, forwards, recording, voicemail.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UserServices {
+    /// Do not disturb: incoming calls are refused as busy.
+    pub dnd: bool,
+    /// Call filtering: calls from outside are refused (internal callers still ring).
+    pub incallfilter: bool,
+    /// Record the user's calls.
+    pub recording: bool,
+    /// Send unanswered and busy calls to the user's voicemail box.
+    #[serde(default = "yes")]
+    pub voicemail_enabled: bool,
+    /// Forward every call.
+    pub fwd_unconditional: Forward,
+    /// Forward when busy.
+    pub fwd_busy: Forward,
+    /// Forward on no answer.
+    pub fwd_noanswer: Forward,
+}
+
+/// One forward: enabled or not, and where to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Forward {
+    /// Whether the forward is on.
+    pub enabled: bool,
+    /// The number calls are sent to.
+    pub destination: String,
+}
+
+/// A phone line.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    /// Database id.
+    pub id: LineId,
+    /// Extension number.
+    pub number: String,
+    /// Dialplan context.
+    #[serde(default = "default_context")]
+    pub context: String,
+    /// Channel technology (`sip`, `pjsip`, `sccp`, `iax`, `custom`).
+    #[serde(default = "default_protocol")]
+    pub protocol: String,
+    /// Peer name (defaults to the number).
+    #[serde(default)]
+    pub name: String,
+    /// A disabled line shows hint -1 and takes no calls.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Whether a second call rings while the line is busy (otherwise it is refused as busy).
+    #[serde(default)]
+    pub call_waiting: bool,
+    /// Whether the phone is registered when the PBX starts.
+    #[serde(default = "yes")]
+    pub registered: bool,
+}
+
+fn default_protocol() -> String {
+    "sip".to_owned()
+}
+
+impl Line {
+    /// The identity shown to CTI clients: `SIP/name` (PJSIP is shown as SIP, as xivo-ctid does).
+    pub fn identity(&self) -> String {
+        let proto = match self.protocol.to_ascii_lowercase().as_str() {
+            "pjsip" | "sip" => "SIP".to_owned(),
+            other => other.to_ascii_uppercase(),
+        };
+        format!("{proto}/{}", self.name)
+    }
+
+    /// The channel-name prefix the PBX uses for this line (`SIP/1001`).
+    pub fn interface(&self) -> String {
+        let proto = match self.protocol.to_ascii_lowercase().as_str() {
+            "pjsip" => "PJSIP".to_owned(),
+            other => other.to_ascii_uppercase(),
+        };
+        format!("{proto}/{}", self.name)
+    }
+}
+
+/// A call-centre agent.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    /// Database id.
+    pub id: AgentId,
+    /// Agent number.
+    pub number: String,
+    /// First name (defaults to the user's).
+    #[serde(default)]
+    pub firstname: String,
+    /// Last name (defaults to the user's).
+    #[serde(default)]
+    pub lastname: String,
+    /// Dialplan context.
+    #[serde(default = "default_context")]
+    pub context: String,
+    /// The user this agent belongs to.
+    #[serde(default)]
+    pub user: Option<UserId>,
+}
+
+/// How a queue chooses which members to ring.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// Ring every available member at once.
+    #[default]
+    Ringall,
+    /// Ring the member whose last call ended longest ago.
+    Leastrecent,
+    /// Ring the member who has taken the fewest calls.
+    Fewestcalls,
+    /// Round robin, remembering where it stopped.
+    Rrmemory,
+    /// Ring a random member.
+    Random,
+}
+
+/// A call queue with automatic call distribution.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Queue {
+    /// Database id.
+    pub id: QueueId,
+    /// Queue name (`sales`).
+    pub name: String,
+    /// Display name (defaults to the name).
+    #[serde(default)]
+    pub displayname: String,
+    /// Extension number.
+    pub number: String,
+    /// Dialplan context.
+    #[serde(default = "default_context")]
+    pub context: String,
+    /// Distribution strategy.
+    #[serde(default)]
+    pub strategy: Strategy,
+    /// Static members (agents) with their penalty.
+    #[serde(default)]
+    pub members: Vec<QueueMemberConfig>,
+    /// Seconds a member rings before the queue tries again.
+    #[serde(default = "default_member_timeout")]
+    pub member_timeout: u32,
+    /// Seconds between two attempts.
+    #[serde(default = "default_retry")]
+    pub retry: u32,
+    /// Seconds of wrap-up after each answered call, during which the member gets no call.
+    #[serde(default)]
+    pub wrapup: u32,
+    /// Seconds a caller may wait before leaving the queue (0: no limit).
+    #[serde(default)]
+    pub max_wait: u32,
+    /// Whether callers may join when no member is logged in.
+    #[serde(default = "yes")]
+    pub joinempty: bool,
+    /// Whether waiting callers are sent away when the last logged member leaves.
+    #[serde(default)]
+    pub leaveempty: bool,
+    /// Service level (seconds) for the QoS statistic.
+    #[serde(default = "default_service_level")]
+    pub service_level: u32,
+}
+
+fn default_member_timeout() -> u32 {
+    15
+}
+fn default_retry() -> u32 {
+    5
+}
+fn default_service_level() -> u32 {
+    60
+}
+
+/// A queue member as configured.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueMemberConfig {
+    /// The agent.
+    pub agent: AgentId,
+    /// Its penalty (lower rings first).
+    #[serde(default)]
+    pub penalty: u32,
+}
+
+/// A voicemail box.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Voicemail {
+    /// Database id.
+    pub id: VoicemailId,
+    /// Mailbox number.
+    pub mailbox: String,
+    /// Dialplan context.
+    #[serde(default = "default_context")]
+    pub context: String,
+    /// Owner's full name.
+    #[serde(default)]
+    pub fullname: String,
+    /// Messages waiting when the PBX starts.
+    #[serde(default)]
+    pub new_messages: u32,
+    /// Old (read) messages when the PBX starts.
+    #[serde(default)]
+    pub old_messages: u32,
+}
+
+/// A conference room.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Room {
+    /// Database id.
+    pub id: RoomId,
+    /// Extension number.
+    pub number: String,
+    /// Room name.
+    pub name: String,
+    /// Dialplan context.
+    #[serde(default = "default_context")]
+    pub context: String,
+    /// PIN required to enter, if any.
+    #[serde(default)]
+    pub pin: Option<String>,
+}
+
+/// Lookup tables built once at load.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    users: HashMap<UserId, usize>,
+    users_by_login: HashMap<String, usize>,
+    users_by_uuid: HashMap<String, usize>,
+    users_by_line: HashMap<LineId, usize>,
+    lines: HashMap<LineId, usize>,
+    agents: HashMap<AgentId, usize>,
+    agents_by_number: HashMap<String, usize>,
+    agents_by_user: HashMap<UserId, usize>,
+    queues: HashMap<QueueId, usize>,
+    queues_by_name: HashMap<String, usize>,
+    voicemails: HashMap<VoicemailId, usize>,
+    rooms: HashMap<RoomId, usize>,
+    profiles: HashMap<ProfileId, usize>,
+    numbers: HashMap<String, Destination>,
+    line_by_interface: HashMap<String, LineId>,
+}
+
+impl Dataset {
+    /// The user with this id.
+    pub fn user(&self, id: UserId) -> Option<&User> {
+        self.index.users.get(&id).map(|&i| &self.users[i])
+    }
+
+    /// The user with this login name.
+    pub fn user_by_login(&self, login: &str) -> Option<&User> {
+        self.index
+            .users_by_login
+            .get(login)
+            .map(|&i| &self.users[i])
+    }
+
+    /// The user with this uuid.
+    pub fn user_by_uuid(&self, uuid: &str) -> Option<&User> {
+        self.index.users_by_uuid.get(uuid).map(|&i| &self.users[i])
+    }
+
+    /// The user who owns this line.
+    pub fn user_of_line(&self, line: LineId) -> Option<&User> {
+        self.index.users_by_line.get(&line).map(|&i| &self.users[i])
+    }
+
+    /// The line with this id.
+    pub fn line(&self, id: LineId) -> Option<&Line> {
+        self.index.lines.get(&id).map(|&i| &self.lines[i])
+    }
+
+    /// The line whose PBX interface (`SIP/1001`, `PJSIP/1001`) is given.
+    pub fn line_by_interface(&self, interface: &str) -> Option<&Line> {
+        self.index
+            .line_by_interface
+            .get(interface)
+            .and_then(|&id| self.line(id))
+    }
+
+    /// The line with this extension number.
+    pub fn line_by_number(&self, number: &str) -> Option<&Line> {
+        match self.index.numbers.get(number) {
+            Some(Destination::Line(id)) => self.line(*id),
+            _ => None,
+        }
+    }
+
+    /// The user's line.
+    pub fn line_of_user(&self, user: UserId) -> Option<&Line> {
+        self.user(user)
+            .and_then(|u| u.line)
+            .and_then(|l| self.line(l))
+    }
+
+    /// The agent with this id.
+    pub fn agent(&self, id: AgentId) -> Option<&Agent> {
+        self.index.agents.get(&id).map(|&i| &self.agents[i])
+    }
+
+    /// The agent with this number.
+    pub fn agent_by_number(&self, number: &str) -> Option<&Agent> {
+        self.index
+            .agents_by_number
+            .get(number)
+            .map(|&i| &self.agents[i])
+    }
+
+    /// The agent belonging to this user.
+    pub fn agent_of_user(&self, user: UserId) -> Option<&Agent> {
+        self.index
+            .agents_by_user
+            .get(&user)
+            .map(|&i| &self.agents[i])
+    }
+
+    /// The queue with this id.
+    pub fn queue(&self, id: QueueId) -> Option<&Queue> {
+        self.index.queues.get(&id).map(|&i| &self.queues[i])
+    }
+
+    /// The queue with this name.
+    pub fn queue_by_name(&self, name: &str) -> Option<&Queue> {
+        self.index
+            .queues_by_name
+            .get(name)
+            .map(|&i| &self.queues[i])
+    }
+
+    /// The voicemail box with this id.
+    pub fn voicemail(&self, id: VoicemailId) -> Option<&Voicemail> {
+        self.index.voicemails.get(&id).map(|&i| &self.voicemails[i])
+    }
+
+    /// The voicemail box with this mailbox number.
+    pub fn voicemail_by_mailbox(&self, mailbox: &str) -> Option<&Voicemail> {
+        self.voicemails.iter().find(|v| v.mailbox == mailbox)
+    }
+
+    /// The conference room with this id.
+    pub fn room(&self, id: RoomId) -> Option<&Room> {
+        self.index.rooms.get(&id).map(|&i| &self.rooms[i])
+    }
+
+    /// The CTI profile with this id.
+    pub fn profile(&self, id: ProfileId) -> Option<&Profile> {
+        self.index.profiles.get(&id).map(|&i| &self.profiles[i])
+    }
+
+    /// The user's CTI profile.
+    pub fn profile_of_user(&self, user: UserId) -> Option<&Profile> {
+        self.user(user)
+            .and_then(|u| u.profile)
+            .and_then(|p| self.profile(p))
+    }
+
+    /// The presence statuses a user may use (from the user's profile).
+    pub fn presence_group_of_user(&self, user: UserId) -> Option<&PresenceGroup> {
+        let profile = self.profile_of_user(user)?;
+        self.presence_groups
+            .iter()
+            .find(|g| g.name == profile.presence_group)
+    }
+
+    /// Whether the user's profile is a supervisor's (may act on other agents and listen).
+    pub fn is_supervisor(&self, user: UserId) -> bool {
+        self.profile_of_user(user).is_some_and(|p| p.supervisor)
+    }
+
+    /// The queues an agent is a configured member of, with penalties.
+    pub fn queues_of_agent(&self, agent: AgentId) -> impl Iterator<Item = (&Queue, u32)> {
+        self.queues.iter().filter_map(move |q| {
+            q.members
+                .iter()
+                .find(|m| m.agent == agent)
+                .map(|m| (q, m.penalty))
+        })
+    }
+}

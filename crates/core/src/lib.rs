@@ -1,0 +1,38 @@
+//! ctid's domain core.
+//!
+//! It holds the configured world ([`dataset`]), the live telephony state ([`state`]) owned by a
+//! single task ([`engine`]), and the vocabulary every other crate speaks:
+//!
+//! - [`pbx`]: the `Pbx` port — [`pbx::PbxEvent`]s in from a telephony engine, [`pbx::PbxAction`]s
+//!   out to it;
+//! - [`command`]: what clients ask ([`command::Command`]) and how the core answers;
+//! - [`event`]: what changed ([`event::Event`]), fanned out to the protocol faces through the
+//!   [`hub`] and, per session, the [`fanout`] index;
+//! - [`live`]: the values derived once (hint codes, agent availability, queue statistics...);
+//! - [`store`]: the call-log store port; [`time`]: the injected clock; [`auth`]: password hashes.
+//!
+//! Invariants: the core does no network IO and reads no clock but the injected one; the state
+//! changes only in the core task, by PBX events and commands, in order.
+
+pub mod auth;
+pub mod command;
+pub mod dataset;
+pub mod engine;
+pub mod event;
+pub mod fanout;
+pub mod hub;
+pub mod ids;
+pub mod live;
+pub mod pbx;
+pub mod state;
+pub mod store;
+pub mod time;
+
+pub use command::{Command, CommandError, Outcome};
+pub use dataset::Dataset;
+pub use engine::{CoreConfig, CoreHandle, CoreStopped, spawn};
+pub use event::Event;
+pub use hub::{EventBatch, EventReceiver};
+pub use pbx::{PbxAction, PbxAdapterEnd, PbxEvent, PbxPort, pbx_link};
+pub use state::State;
+pub use time::{Clock, ManualClock, SharedClock, SystemClock, Timestamp};

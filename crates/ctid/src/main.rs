@@ -1,0 +1,2 @@
+//! The `ctid` binary (placeholder).
+fn main() {}

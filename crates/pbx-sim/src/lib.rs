@@ -1,0 +1,1 @@
+//! ctid's embedded PBX (placeholder: being written).

@@ -1,0 +1,1 @@
+//! The CTI protocol server (placeholder: being written).
