@@ -135,6 +135,62 @@ pub fn dataset(spec: &WorkloadSpec) -> Dataset {
     ds.finish().expect("the generated dataset is valid")
 }
 
+/// A dataset of `users` users (`u<i>`, password `u<i>`, line `1<i>`, one CTI profile), for the
+/// CTI load benchmark. The password hash uses cheap argon2 parameters so that logging in
+/// thousands of clients measures the server, not the hash.
+pub fn cti_dataset(users: u32) -> Dataset {
+    let mut ds = dataset(&WorkloadSpec {
+        agents: users,
+        ..Default::default()
+    });
+    let base: Dataset = toml::from_str(
+        r##"
+[[profiles]]
+id = 1
+name = "bench"
+services = ["enablednd"]
+xlets = [{ name = "identity", layout = "grid" }]
+[[presence_groups]]
+name = "default"
+[[presence_groups.statuses]]
+name = "available"
+longname = "Available"
+color = "#08FD20"
+allowed = ["available"]
+[[presence_groups.statuses]]
+name = "disconnected"
+longname = "Disconnected"
+color = "#202020"
+allowed = ["available"]
+"##,
+    )
+    .expect("the bench profile parses");
+    ds.profiles = base.profiles;
+    ds.presence_groups = base.presence_groups;
+    for user in ds.users.iter_mut() {
+        user.profile = Some(ctid_core::ids::ProfileId(1));
+        user.password_hash = Some(ctid_core::auth::hash_password_cheap(&user.login));
+    }
+    ds.finish().expect("the generated dataset is valid")
+}
+
+/// A free TCP port on 127.0.0.1 (bound then released).
+pub fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// Resident set size of a process, in KiB (Linux `/proc/<pid>/status`).
+pub fn rss_kib(pid: u32) -> std::io::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| std::io::Error::other("no VmRSS in /proc status"))
+}
+
 /// Generates the dataset and the event stream.
 pub fn generate(spec: &WorkloadSpec) -> Workload {
     let dataset = dataset(spec);
