@@ -1,1 +1,5 @@
-//! ctid benchmarks (placeholder).
+//! ctid's benchmarks and load generators. Each benchmark is a binary that prints its figures
+//! (`cargo run --release -p ctid-bench --bin <name> -- --help`); results are recorded in
+//! `BENCHMARKS.md` with the command that reproduces them.
+
+pub mod workload;
