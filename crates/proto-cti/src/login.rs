@@ -12,8 +12,6 @@
 //! - a `starttls` after the first one or after `login_id` is ignored without a reply;
 //! - three failed `login_pass` close the connection.
 
-use std::collections::BTreeMap;
-
 use bytes::Bytes;
 use rand::RngExt;
 use rand::distr::Alphanumeric;
@@ -28,7 +26,7 @@ use crate::connection::Connection;
 use crate::session::Shared;
 use crate::wire::encode;
 use crate::wire::input::{LoginCapas, LoginId, LoginPass, Request, parse};
-use crate::wire::output::*;
+use crate::wire::output::{Capas as CapasOut, *};
 
 /// An argon2id hash (default parameters, like the users') checked when the login is unknown.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$22HQtzkfVquOmndB+C95+Q$7W5PS/VjTZ9FAUBVnbL/Hdr1LeFsj8EbNRp5Ps1rnNc";
@@ -319,7 +317,6 @@ async fn login_capas(l: &mut Login<'_>, m: LoginCapas) -> Capas {
 
 /// The `login_capas` reply for a user.
 pub(crate) fn capas_reply(ds: &Dataset, user: UserId, now: Timestamp) -> Bytes {
-    static NO_PREFS: BTreeMap<String, String> = BTreeMap::new();
     let profile = ds.profile_of_user(user);
     let group = ds.presence_group_of_user(user);
     let userstatus = group
@@ -374,7 +371,6 @@ pub(crate) fn capas_reply(ds: &Dataset, user: UserId, now: Timestamp) -> Bytes {
         Some(p) if !p.preferences.is_empty() => Preferences::Map(&p.preferences),
         _ => Preferences::None(false),
     };
-    let _ = &NO_PREFS;
     encode(
         &LoginCapasReply {
             class: "login_capas",
@@ -382,7 +378,7 @@ pub(crate) fn capas_reply(ds: &Dataset, user: UserId, now: Timestamp) -> Bytes {
             ipbxid: IPBXID,
             appliname: profile.map_or("Client", |p| p.appliname.as_str()),
             capaxlets,
-            capas: Capas_ {
+            capas: CapasOut {
                 services: profile.map_or(&[][..], |p| p.services.as_slice()),
                 preferences,
                 userstatus,
@@ -392,8 +388,6 @@ pub(crate) fn capas_reply(ds: &Dataset, user: UserId, now: Timestamp) -> Bytes {
         now,
     )
 }
-
-use crate::wire::output::Capas as Capas_;
 
 #[cfg(test)]
 mod tests {

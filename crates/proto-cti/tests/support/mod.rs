@@ -154,10 +154,7 @@ impl Client {
                     return Some(line[..line.len() - 1].to_vec());
                 }
                 let mut chunk = [0u8; 16 * 1024];
-                let n = match self.stream().read(&mut chunk).await {
-                    Ok(n) => n,
-                    Err(_) => 0,
-                };
+                let n: usize = self.stream().read(&mut chunk).await.unwrap_or_default();
                 if n == 0 {
                     return None;
                 }
