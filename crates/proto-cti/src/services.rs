@@ -1,15 +1,18 @@
 //! `featuresput`: do-not-disturb, call filtering, recording, voicemail and forwards. Each change
 //! goes to the core; the answer is the push `getlist updateconfig users` with only the changed
-//! keys (rendered from the core's `UserServices` event), as in the protocol document.
+//! keys (rendered from the core's `UserServices` event), as in the protocol document. A change
+//! that changes nothing (no event) is answered directly with the same message.
 
 use ctid_core::Command;
 use ctid_core::ids::UserId;
 use ctid_core::live::{ForwardKind, ServiceChange};
 
 use crate::errors::command_error;
+use crate::render::user_services_patch;
 use crate::session::{Session, SessionEnd};
 use crate::wire::input::{Feature, FeaturesPut};
 use crate::wire::lenient::{Flag, Id};
+use crate::wire::output::ObjectReply;
 
 fn forward(kind: ForwardKind, enabled: Option<Flag>, dest: Option<Id>) -> Option<ServiceChange> {
     (enabled.is_some() || dest.is_some()).then(|| ServiceChange::Forward {
@@ -46,17 +49,50 @@ pub(crate) async fn featuresput(s: &mut Session, m: FeaturesPut) -> Result<(), S
         return s.error("featuresput", "missing_field:value").await;
     }
     for change in changes {
+        // A change that changes nothing produces no push: answer it directly then.
+        let before = s
+            .core
+            .read(move |st| st.user_services(target).cloned())
+            .await
+            .ok()
+            .flatten();
         let result = s
             .core
             .execute(Command::SetService {
                 requester: s.user,
                 target,
-                change,
+                change: change.clone(),
             })
             .await;
         if let Err(e) = result {
             return s.error("featuresput", &command_error(&e, "")).await;
         }
+        if let Some(mut services) = before {
+            if !change.apply(&mut services) {
+                let tid = target.to_string();
+                s.reply(&ObjectReply::config(
+                    "users",
+                    &tid,
+                    user_services_patch(&services, &[change_key(&change)]),
+                ))
+                .await?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The `changed` name of a service change (as the core's `UserServices` event names it).
+fn change_key(change: &ServiceChange) -> &'static str {
+    match change {
+        ServiceChange::Dnd(_) => "enablednd",
+        ServiceChange::IncallFilter(_) => "incallfilter",
+        ServiceChange::Recording(_) => "enablerecording",
+        ServiceChange::Voicemail(_) => "enablevoicemail",
+        ServiceChange::Forward { kind, .. } => match kind {
+            ForwardKind::Unconditional => "unc",
+            ForwardKind::Busy => "busy",
+            ForwardKind::NoAnswer => "rna",
+        },
+    }
 }

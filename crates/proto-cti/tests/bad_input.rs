@@ -79,7 +79,7 @@ async fn every_bad_input_gets_an_error_and_the_session_lives() {
     ];
     for (line, class, error) in cases {
         c.send_raw(line).await;
-        let r = c.recv().await;
+        let r = c.reply().await;
         assert_eq!(
             (r["class"].as_str(), r["error_string"].as_str()),
             (Some(class), Some(error)),
@@ -90,12 +90,12 @@ async fn every_bad_input_gets_an_error_and_the_session_lives() {
     // Several lines in one write, and a line split across writes.
     c.send_raw(b"{\"class\":\"keepalive\",\"commandid\":1}\n{\"class\":\"keepalive\",\"commandid\":2}\n{\"class\":\"keep")
         .await;
-    assert_eq!(c.recv().await["replyid"], 1);
-    assert_eq!(c.recv().await["replyid"], 2);
+    assert_eq!(c.reply().await["replyid"], 1);
+    assert_eq!(c.reply().await["replyid"], 2);
     c.send_raw(b"alive\",\"commandid\":3}\r\n").await;
-    assert_eq!(c.recv().await["replyid"], 3);
+    assert_eq!(c.reply().await["replyid"], 3);
     c.send(json!({"class":"getipbxlist"})).await;
-    assert_eq!(c.recv().await["ipbxlist"], json!(["xivo"]));
+    assert_eq!(c.reply().await["ipbxlist"], json!(["xivo"]));
 }
 
 #[tokio::test]
@@ -108,11 +108,11 @@ async fn overlong_lines_are_refused_and_the_session_lives() {
         c.send_raw(&chunk).await;
     }
     c.send_raw(b"\n").await;
-    let r = c.recv().await;
+    let r = c.reply().await;
     assert_eq!(r["class"], "error");
     assert_eq!(r["error_string"], "line_too_long");
     c.send(json!({"class":"keepalive","commandid":9})).await;
-    let r = c.recv().await;
+    let r = c.reply().await;
     assert_eq!(
         (r["class"].as_str(), &r["replyid"]),
         (Some("keepalive"), &json!(9))
@@ -120,11 +120,11 @@ async fn overlong_lines_are_refused_and_the_session_lives() {
 
     // Before login too.
     let mut c = srv.connect().await;
-    c.recv().await;
+    c.reply().await;
     let mut big = vec![b'{'; 100 * 1024];
     big.push(b'\n');
     c.send_raw(&big).await;
-    assert_eq!(c.recv().await["error_string"], "line_too_long");
+    assert_eq!(c.reply().await["error_string"], "line_too_long");
     let r = c.login_steps("bob", "bob").await;
     assert_eq!(r["userid"], "2");
 }
@@ -133,10 +133,10 @@ async fn overlong_lines_are_refused_and_the_session_lives() {
 async fn bad_input_before_login_keeps_the_connection() {
     let srv = TestServer::start().await;
     let mut c = srv.connect().await;
-    c.recv().await;
+    c.reply().await;
     for line in [&b"\n"[..], b"junk\n", b"{}\n", b"{\"class\":\"nope\"}\n"] {
         c.send_raw(line).await;
-        assert!(c.recv().await["error_string"].is_string());
+        assert!(c.reply().await["error_string"].is_string());
     }
     let r = c.login_steps("alice", "alice").await;
     assert_eq!(r["userid"], "1");

@@ -327,7 +327,11 @@ mod tls {
             c.expect_class("getipbxlist").await["ipbxlist"],
             json!(["xivo"])
         );
-        assert!(c.skipped.is_empty(), "{:?}", c.skipped);
+        assert!(
+            c.skipped.iter().all(|m| m["class"] != "starttls"),
+            "{:?}",
+            c.skipped
+        );
         let _ = std::fs::remove_dir_all(cert.parent().unwrap());
     }
 

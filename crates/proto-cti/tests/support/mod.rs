@@ -198,6 +198,15 @@ impl Client {
         }
     }
 
+    /// The next message that is not a `getlist` push (presence and list pushes may arrive at any
+    /// time after login).
+    pub async fn reply(&mut self) -> Value {
+        self.expect("a reply", |m| {
+            !(m["class"] == "getlist" && m.get("error_string").is_none())
+        })
+        .await
+    }
+
     /// Reads messages until one of `class` arrives.
     pub async fn expect_class(&mut self, class: &str) -> Value {
         self.expect(class, |m| m["class"] == class).await
