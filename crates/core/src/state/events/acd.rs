@@ -131,6 +131,15 @@ impl State {
             tracing::debug!(%queue, "agent connect in an unknown queue");
             return;
         };
+        let repeated = self
+            .agents
+            .get(agent)
+            .and_then(|a| a.acd.as_ref())
+            .is_some_and(|c| &c.destination == destination);
+        if repeated {
+            tracing::debug!(%agent, %destination, "duplicate agent connect ignored");
+            return;
+        }
         q.ewt = (q.ewt.saturating_mul(3).saturating_add(hold_time)) / 4;
         q.log.push(now, Record::Connect(hold_time));
         self.queues.mark(queue);

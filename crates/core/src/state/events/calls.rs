@@ -47,6 +47,13 @@ impl State {
             return;
         }
         let Some(line_id) = line else { return };
+        if matches!(state, ChannelState::Ring | ChannelState::Dialing) {
+            // Until the callee appears, the other party is the line the number reaches.
+            let dialled = self.dialled_line_info(exten);
+            if let Some(ch) = self.channels.get_mut(uniqueid) {
+                ch.peer_info = dialled;
+            }
+        }
         if let Some(l) = self.lines.get_mut(line_id) {
             l.channels.push(uniqueid.clone());
         }
@@ -348,6 +355,18 @@ impl State {
         }
         self.touch(a);
         self.touch(b);
+    }
+
+    /// The other party of a call dialled to `number`, when it is a configured line.
+    fn dialled_line_info(&self, number: &str) -> Option<PeerInfo> {
+        let line = self.dataset.line_by_number(number)?;
+        let live = self.lines.get(line.id)?;
+        Some(PeerInfo {
+            kind: PeerKind::Line,
+            number: live.number.clone(),
+            name: live.owner_name.clone(),
+            username: live.owner.map(|_| live.owner_login.clone()),
+        })
     }
 
     /// How a channel looks to the other end of its call.

@@ -19,6 +19,11 @@ fn internal_call_phone_events() {
     let dialing = &p[0];
     assert_eq!(dialing.dn, "1001");
     assert_eq!(dialing.other_dn, "1002");
+    assert_eq!(
+        dialing.other_name, "Bob Bernard",
+        "the dialled line's owner"
+    );
+    assert_eq!(dialing.other_username.as_deref(), Some("bob"));
     assert_eq!(dialing.direction, CallDirection::Outgoing);
     assert_eq!(dialing.uniqueid, leg.a);
     assert_eq!(dialing.linkedid, leg.a);

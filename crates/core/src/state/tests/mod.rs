@@ -7,6 +7,7 @@ mod commands;
 mod hints;
 mod junk;
 mod misc;
+mod perf;
 mod presence;
 mod queues;
 mod script;

@@ -286,6 +286,28 @@ fn ewt_is_the_running_hold_time_average() {
     }
     // 0 -> 10 -> 17 -> 22
     assert_eq!(stats(&w, 1).ewt, 22);
+    // A repeated AgentConnect is not counted twice.
+    let (caller, member) = (uid("r.1"), uid("r.2"));
+    w.feed(queue_join(&caller, "0612345678", 1, 1));
+    w.feed(agent_rung(1, 1, 3, &caller, &member));
+    w.feed(agent_answers(1, 1, &caller, &member, 2));
+    let ewt = stats(&w, 1).ewt;
+    w.one(PbxEvent::AgentConnect {
+        queue: QueueId(1),
+        agent: AgentId(1),
+        caller: caller.clone(),
+        destination: member.clone(),
+        hold_time: 2,
+        ring_time: 1,
+    });
+    assert_eq!(stats(&w, 1).ewt, ewt);
+    let window = w.state.queue_window_stats(
+        QueueId(1),
+        w.now,
+        Duration::from_secs(60),
+        Duration::from_secs(60),
+    );
+    assert_eq!(window.answered, 4);
 }
 
 #[test]
