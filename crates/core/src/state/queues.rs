@@ -84,12 +84,14 @@ pub(crate) struct QueueLive {
     pub id: QueueId,
     /// Its members, by agent.
     pub members: BTreeMap<AgentId, Member>,
-    /// Callers waiting, in order.
+    /// Callers waiting, in order (change them through the methods, which keep the oldest join
+    /// time).
     pub entries: Vec<QueueEntry>,
     /// Running hold-time average (Asterisk's `holdtime`), seconds.
     pub ewt: u64,
     /// Enter / connect / abandon records.
     pub log: QueueLog,
+    oldest: Option<Timestamp>,
     logged: u32,
     available: u32,
     talking: u32,
@@ -104,7 +106,7 @@ impl QueueLive {
             available: self.available,
             talking: self.talking,
             waiting: self.entries.len() as u32,
-            oldest: self.entries.iter().map(|e| e.join_time).min(),
+            oldest: self.oldest,
             ewt: self.ewt,
         }
     }
@@ -156,9 +158,21 @@ impl QueueLive {
             return false;
         }
         let at = (position.max(1) as usize - 1).min(self.entries.len());
+        self.oldest = Some(
+            self.oldest
+                .map_or(entry.join_time, |t| t.min(entry.join_time)),
+        );
         self.entries.insert(at, entry);
         self.renumber();
         true
+    }
+
+    /// Forgets every waiting caller; returns whether there were any.
+    pub fn clear_entries(&mut self) -> bool {
+        self.oldest = None;
+        let had = !self.entries.is_empty();
+        self.entries.clear();
+        had
     }
 
     /// Removes a waiting caller; returns whether it was there.
@@ -168,6 +182,7 @@ impl QueueLive {
         if self.entries.len() == before {
             return false;
         }
+        self.oldest = self.entries.iter().map(|e| e.join_time).min();
         self.renumber();
         true
     }
@@ -215,6 +230,7 @@ impl Queues {
                     entries: Vec::new(),
                     ewt: 0,
                     log: QueueLog::default(),
+                    oldest: None,
                     logged: 0,
                     available: 0,
                     talking: 0,

@@ -27,6 +27,7 @@ impl State {
             .get_mut(user)
             .ok_or_else(|| not_found("user", user))?;
         live.presence.sessions = live.presence.sessions.saturating_add(1);
+        let first = live.presence.sessions == 1;
         let current = live.presence.status.clone();
         let target = match requested {
             Some(status)
@@ -38,7 +39,9 @@ impl State {
             _ => None,
         };
         if let Some(status) = target {
-            self.enter_presence(user, &status, true, actions, out);
+            // A further session asking for the current status changes nothing.
+            let run_actions = first || status != current;
+            self.enter_presence(user, &status, run_actions, actions, out);
         }
         Ok(Outcome::Done)
     }

@@ -38,8 +38,7 @@ impl State {
         }
         let mut emptied = Vec::new();
         for q in self.queues.iter_mut() {
-            if !q.entries.is_empty() {
-                q.entries.clear();
+            if q.clear_entries() {
                 emptied.push(q.id);
             }
         }

@@ -147,6 +147,10 @@ fn presence_actions_pause_and_logoff_for_agents() {
             reason: Some("available".into())
         }]
     );
+    // A second session asking for the current status runs nothing again.
+    let ran = w.run(opened(3, Some("available")));
+    assert!(ran.actions.is_empty() && ran.events.is_empty());
+    w.run(closed(3, false));
     let ran = w.run(set(3, "outtolunch"));
     assert_eq!(
         ran.actions,
