@@ -154,10 +154,17 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// A line's current calls as phone events (the latest event of each call).
+    /// A line's current calls as phone events: for each call, its latest event kind, with the
+    /// call's other party and attached data as they are now.
     pub fn line_phone_events(&self, line: LineId) -> Vec<PhoneEvent> {
+        let Some(l) = self.lines.get(line) else {
+            return Vec::new();
+        };
         self.line_channels(line)
-            .filter_map(|c| c.last_phone.as_deref().cloned())
+            .filter_map(|c| {
+                let kind = c.last_phone_kind()?;
+                Some(Arc::unwrap_or_clone(lines::phone_event(kind, l, c)))
+            })
             .collect()
     }
 

@@ -206,6 +206,21 @@ fn current_calls_are_ordered_by_start() {
             .iter()
             .any(|p| p.kind == Ringing && p.uniqueid == second.b)
     );
+    // Data attached after the latest event shows in the current view.
+    w.one(PbxEvent::VarSet {
+        uniqueid: second.b.clone(),
+        name: "USR_late".into(),
+        value: "1".into(),
+    });
+    let latest = w.state.line_phone_events(LineId(1));
+    let ringing = latest
+        .iter()
+        .find(|p| p.uniqueid == second.b)
+        .expect("second call");
+    assert_eq!(
+        ringing.user_data.as_slice(),
+        &[("USR_late".to_owned(), "1".to_owned())]
+    );
 }
 
 #[test]
