@@ -158,6 +158,8 @@ impl State {
         callee: &UniqueId,
         out: &mut Vec<Event>,
     ) {
+        // No caller at all: the first leg of an originate (the user's own phone rings first).
+        let originate_leg = caller.is_none();
         let caller = caller.filter(|c| self.channels.contains(c));
         let Some(callee_ch) = self.channels.get_mut(callee) else {
             tracing::debug!(%callee, "dial to an unknown channel");
@@ -166,7 +168,6 @@ impl State {
             }
             return;
         };
-        let originate_leg = caller.is_none();
         let callee_was = callee_ch.last_phone_kind();
         let callee_answered = callee_ch.answered_at.is_some();
         if !callee_answered {

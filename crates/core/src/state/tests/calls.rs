@@ -415,3 +415,14 @@ fn failed_originate_is_reported_to_the_user() {
         .is_empty()
     );
 }
+
+#[test]
+fn dial_from_an_unknown_caller_is_still_incoming() {
+    let mut w = World::demo();
+    let leg = Leg::new("c1");
+    let mut script = internal_dial(&leg, 1, 2);
+    script.remove(0); // the caller's creation was missed
+    let events = w.feed(script);
+    assert_eq!(phone_kinds(&events), vec![(2, Ringing)]);
+    assert_eq!(phones(&events)[0].direction, CallDirection::Incoming);
+}
