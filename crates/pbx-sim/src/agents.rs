@@ -56,6 +56,7 @@ impl Sim {
             return;
         }
         self.emit(PbxEvent::AgentLogoff { agent });
+        self.queue_cancel_agent_rings(agent, None);
         for queue in self.queues_of(agent) {
             self.queue_check_leaveempty(queue);
         }
@@ -124,6 +125,7 @@ impl Sim {
         }
         q.rr_last = None;
         self.emit(PbxEvent::QueueMemberRemoved { queue, agent });
+        self.queue_cancel_agent_rings(agent, Some(queue));
         self.queue_check_leaveempty(queue);
     }
 

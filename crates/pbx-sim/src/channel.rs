@@ -88,7 +88,7 @@ impl Sim {
             seq: self.next_seq,
             role: Role::Idle,
         };
-        self.world.channels.insert(id.clone(), channel);
+        self.world.insert(channel);
         id
     }
 

@@ -76,7 +76,7 @@ impl Sim {
             }
         }
 
-        self.world.channels.remove(id);
+        self.world.remove(id);
         self.emit(PbxEvent::Hangup {
             uniqueid: id.clone(),
             cause,
@@ -93,7 +93,7 @@ impl Sim {
     /// Removes a channel that is part of nothing any more (a ringing leg whose caller gave up,
     /// a leg that failed): only its `Hangup`.
     pub fn drop_channel(&mut self, id: &UniqueId, cause: u16) {
-        if self.world.channels.remove(id).is_some() {
+        if self.world.remove(id).is_some() {
             self.emit(PbxEvent::Hangup {
                 uniqueid: id.clone(),
                 cause,

@@ -611,6 +611,41 @@ impl Sim {
         }
     }
 
+    /// Stops the calls of `queue` (or of every queue) ringing an agent's phone: the agent
+    /// logged off or left the queue. Their callers wait for the next member at once.
+    pub fn queue_cancel_agent_rings(&mut self, agent: AgentId, only: Option<QueueId>) {
+        let mut rings = Vec::new();
+        for id in &self.queue_order {
+            if only.is_some_and(|o| o != *id) {
+                continue;
+            }
+            let Some(q) = self.queues.get(id) else {
+                continue;
+            };
+            for e in &q.entries {
+                if let EntryState::Ringing { members, .. } = &e.state {
+                    for (a, callee) in members.iter().filter(|(a, _)| *a == agent) {
+                        rings.push((*id, *a, e.caller.clone(), callee.clone()));
+                    }
+                }
+            }
+        }
+        for (queue, _, caller, callee) in rings {
+            self.cancel_ring(&caller, &callee, causes::NORMAL);
+            if let Some(q) = self.queues.get_mut(&queue) {
+                if let Some(i) = q.entry_index(&caller) {
+                    let entry = &mut q.entries[i];
+                    if let EntryState::Ringing { members, .. } = &mut entry.state {
+                        members.retain(|(_, c)| *c != callee);
+                        if members.is_empty() {
+                            entry.state = EntryState::Waiting;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// A queue call ended: the member's statistics move and its wrap-up starts.
     pub fn queue_call_completed(&mut self, call: QueueCall) {
         let now = self.now;
@@ -619,7 +654,7 @@ impl Sim {
             .get_mut(&call.queue)
             .and_then(|q| q.members.iter_mut().find(|m| m.agent == call.agent))
         {
-            m.calls += 1;
+            m.calls = m.calls.saturating_add(1);
             m.last_call = Some(now);
         }
         self.start_wrapup(call.agent, call.queue);

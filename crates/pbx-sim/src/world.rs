@@ -183,13 +183,40 @@ pub(crate) struct Bridge {
 /// Every live channel and bridge.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    /// Channels by unique id.
+    /// Channels by unique id (change through [`World::insert`] and [`World::remove`]).
     pub channels: HashMap<UniqueId, Channel>,
     /// Bridges by id.
     pub bridges: HashMap<BridgeId, Bridge>,
+    /// The channels of each line, oldest first.
+    by_line: HashMap<LineId, Vec<UniqueId>>,
 }
 
 impl World {
+    /// Adds a channel.
+    pub fn insert(&mut self, channel: Channel) {
+        if let Some(line) = channel.line() {
+            self.by_line
+                .entry(line)
+                .or_default()
+                .push(channel.id.clone());
+        }
+        self.channels.insert(channel.id.clone(), channel);
+    }
+
+    /// Removes a channel.
+    pub fn remove(&mut self, id: &UniqueId) -> Option<Channel> {
+        let channel = self.channels.remove(id)?;
+        if let Some(line) = channel.line() {
+            if let Some(ids) = self.by_line.get_mut(&line) {
+                ids.retain(|c| c != id);
+                if ids.is_empty() {
+                    self.by_line.remove(&line);
+                }
+            }
+        }
+        Some(channel)
+    }
+
     /// A channel.
     pub fn get(&self, id: &UniqueId) -> Option<&Channel> {
         self.channels.get(id)
@@ -207,18 +234,15 @@ impl World {
 
     /// The channels on a line, oldest first.
     pub fn on_line(&self, line: LineId) -> Vec<&Channel> {
-        let mut v: Vec<&Channel> = self
-            .channels
-            .values()
-            .filter(|c| c.line() == Some(line))
-            .collect();
-        v.sort_by_key(|c| c.seq);
-        v
+        self.by_line
+            .get(&line)
+            .map(|ids| ids.iter().filter_map(|id| self.channels.get(id)).collect())
+            .unwrap_or_default()
     }
 
     /// Whether a line has any call in progress (ringing, dialling, talking or held).
     pub fn line_in_use(&self, line: LineId) -> bool {
-        self.channels.values().any(|c| c.line() == Some(line))
+        self.by_line.get(&line).is_some_and(|ids| !ids.is_empty())
     }
 
     /// The only other party of a two-party call bridge.

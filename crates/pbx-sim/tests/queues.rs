@@ -757,3 +757,37 @@ async fn agent_hangup_completes_with_reason_agent_and_transfer_with_reason_trans
     let a: UniqueId = h.created_on(1).await;
     h.state(&a, ChannelState::Ringing).await;
 }
+
+#[tokio::test]
+async fn logging_off_stops_the_agents_ringing_queue_call() {
+    let mut h = Harness::new();
+    h.login(1, 3).await;
+    h.login(2, 4).await;
+    let call = h.outside("0612345678", "3001").await;
+    let (_, carol) = h.agent_called(1).await;
+    let (_, dave) = h.agent_called(1).await;
+    h.skip_all().await;
+    h.act(PbxAction::AgentLogoff { agent: AgentId(1) });
+    let events = h.rest().await;
+    assert_eq!(
+        events,
+        vec![
+            PbxEvent::AgentLogoff { agent: AgentId(1) },
+            PbxEvent::DialEnd {
+                caller: Some(call.clone()),
+                callee: carol.clone(),
+                status: DialStatus::Cancel
+            },
+            PbxEvent::Hangup {
+                uniqueid: carol,
+                cause: 16
+            },
+        ]
+    );
+    // dave still rings and can take the call
+    h.press("1004", LineAction::Answer).await;
+    h.expect("AgentConnect", |e| {
+        matches!(e, PbxEvent::AgentConnect { agent: AgentId(2), destination, .. } if *destination == dave)
+    })
+    .await;
+}
