@@ -2,6 +2,8 @@
 //! callers and phone buttons — and read its live calls. Requests go through a bounded queue to
 //! the switch's task and get a reply.
 
+use std::time::Duration;
+
 use ctid_core::ids::UniqueId;
 use tokio::sync::{mpsc, oneshot};
 
@@ -42,6 +44,10 @@ pub struct SimHandle {
     tx: mpsc::Sender<Request>,
 }
 
+/// How long a request waits for the switch (it waits only when the core stops reading the
+/// switch's events).
+const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
+
 fn stopped() -> SimError {
     SimError::unavailable("the embedded PBX has stopped")
 }
@@ -56,8 +62,13 @@ impl SimHandle {
         make: impl FnOnce(oneshot::Sender<T>) -> Request,
     ) -> Result<T, SimError> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(make(tx)).await.map_err(|_| stopped())?;
-        rx.await.map_err(|_| stopped())
+        let exchange = async {
+            self.tx.send(make(tx)).await.map_err(|_| stopped())?;
+            rx.await.map_err(|_| stopped())
+        };
+        tokio::time::timeout(REPLY_TIMEOUT, exchange)
+            .await
+            .map_err(|_| SimError::unavailable("the embedded PBX did not answer in time"))?
     }
 
     /// An outside caller (`from`, optionally named) dials `to`: a line, a queue, a conference

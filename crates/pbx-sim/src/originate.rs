@@ -4,8 +4,9 @@
 //! the phone had dialled, with the given caller-id and variables.
 //!
 //! The originate fails (`OriginateResult { success: false }`) when the destination is not in
-//! the numbering plan, the line is unknown, disabled, unregistered or busy, or the first leg is
-//! refused or not answered.
+//! the numbering plan or is a configured unreachable number, the line is unknown, disabled,
+//! unregistered or busy, or the first leg is refused or not answered. Once it succeeded, the
+//! call to the destination is an ordinary call (busy, no answer...).
 
 use ctid_core::dataset::Destination;
 use ctid_core::ids::{ActionId, UniqueId};
@@ -43,6 +44,12 @@ impl Sim {
             self.originate_failed(o.id, None, "unreachable destination");
             return;
         };
+        if let Destination::External(n) = &dest {
+            if self.number_listed(&self.cfg.unreachable_numbers, n) {
+                self.originate_failed(o.id, None, "unreachable destination");
+                return;
+            }
+        }
         let dest_party = match dest {
             Destination::Line(l) => self.line_party(l),
             _ => Party::new(normalize(&o.destination), ""),

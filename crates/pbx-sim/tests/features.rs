@@ -167,7 +167,11 @@ async fn originate_rings_the_phone_until_answered_or_timeout() {
 
 #[tokio::test]
 async fn originate_failures() {
-    let mut h = Harness::new();
+    let cfg = SimConfig {
+        unreachable_numbers: vec!["0799999999".into()],
+        ..config()
+    };
+    let mut h = Harness::with(Dataset::demo(), cfg);
     // unregistered line
     h.press("1003", LineAction::Unregister).await;
     h.act(originate(1, 3, "1002", true));
@@ -195,6 +199,26 @@ async fn originate_failures() {
         matches!(e, PbxEvent::OriginateResult { action: ActionId(3), success: false, reason, .. } if reason.contains("busy"))
     })
     .await;
+    // a configured unreachable number: the phone does not even ring
+    h.act(PbxAction::Originate {
+        id: ActionId(5),
+        from: OriginateFrom::Line(LineId(6)),
+        destination: "0799999999".into(),
+        caller: Party::default(),
+        variables: vec![],
+        auto_answer: true,
+    });
+    h.expect("failure", |e| {
+        matches!(
+            e,
+            PbxEvent::OriginateResult {
+                action: ActionId(5),
+                success: false,
+                ..
+            }
+        )
+    })
+    .await;
     // refused on the phone
     h.act(originate(4, 5, "1001", false));
     let o = h.created_on(5).await;
@@ -215,7 +239,7 @@ async fn originate_failures() {
         matches!(
             e,
             PbxEvent::ChannelCreated {
-                endpoint: Endpoint::Line(LineId(3)),
+                endpoint: Endpoint::Line(LineId(3) | LineId(6)),
                 ..
             }
         )

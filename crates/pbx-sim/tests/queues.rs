@@ -315,6 +315,15 @@ async fn rrmemory_goes_round_in_order() {
         order.push(one_call(&mut h, "3001", 1).await.0);
     }
     assert_eq!(order, vec![1, 2, 3, 1]);
+    // a paused member is passed over
+    h.act(PbxAction::QueuePause {
+        queue: Some(QueueId(1)),
+        agent: AgentId(2),
+        paused: true,
+        reason: None,
+    });
+    assert_eq!(one_call(&mut h, "3001", 1).await, AgentId(3));
+    assert_eq!(one_call(&mut h, "3001", 1).await, AgentId(1));
 }
 
 #[tokio::test]
@@ -324,9 +333,16 @@ async fn random_is_one_member_at_a_time_and_seeded() {
             q.strategy = Strategy::Random;
             q.wrapup = 0;
         });
-        for (agent, line) in [(1, 3), (2, 4), (3, 5)] {
+        for (agent, line) in [(1, 3), (2, 4), (3, 5), (4, 6)] {
             h.login(agent, line).await;
         }
+        // agent 4 is not a member of sales; agent 2 is paused
+        h.act(PbxAction::QueuePause {
+            queue: None,
+            agent: AgentId(2),
+            paused: true,
+            reason: None,
+        });
         let mut order = Vec::new();
         for _ in 0..8 {
             let call = h.outside("0612345678", "3001").await;
@@ -346,6 +362,7 @@ async fn random_is_one_member_at_a_time_and_seeded() {
     assert_eq!(first, run().await, "the same seed gives the same choices");
     let distinct: std::collections::HashSet<_> = first.iter().collect();
     assert!(distinct.len() > 1, "{first:?}");
+    assert!(first.iter().all(|a| *a == 1 || *a == 3), "{first:?}");
 }
 
 #[tokio::test]
