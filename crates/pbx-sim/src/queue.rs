@@ -513,11 +513,12 @@ impl Sim {
         self.queue_calls.push(QueueCall {
             queue,
             agent,
-            caller,
+            caller: caller.clone(),
             member: callee.clone(),
             hold_time,
             connected_at: self.now,
         });
+        self.transfer_consult_answered(&caller, callee);
     }
 
     /// Takes a caller out of the queue (`QueueCallerLeave`); returns its entry and position.
