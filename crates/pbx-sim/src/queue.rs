@@ -198,6 +198,9 @@ impl Sim {
 
     /// Offers a queue's waiting callers, oldest first, to its available members.
     fn offer_queue(&mut self, queue: QueueId) {
+        if self.available_members(queue).is_empty() {
+            return;
+        }
         let waiting: Vec<UniqueId> = match self.queues.get(&queue) {
             Some(q) => q
                 .entries
