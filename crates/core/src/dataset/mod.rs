@@ -136,7 +136,8 @@ impl User {
 }
 
 /// A user's telephony services: do-not-disturb, call filtering, forwards, recording, voicemail.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// By default everything is off except voicemail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct UserServices {
     /// Do not disturb: incoming calls are refused as busy.
@@ -154,6 +155,20 @@ pub struct UserServices {
     pub fwd_busy: Forward,
     /// Forward on no answer.
     pub fwd_noanswer: Forward,
+}
+
+impl Default for UserServices {
+    fn default() -> Self {
+        UserServices {
+            dnd: false,
+            incallfilter: false,
+            recording: false,
+            voicemail_enabled: true,
+            fwd_unconditional: Forward::default(),
+            fwd_busy: Forward::default(),
+            fwd_noanswer: Forward::default(),
+        }
+    }
 }
 
 /// One forward: enabled or not, and where to.

@@ -1,6 +1,39 @@
-//! The live state and its derivations (placeholder: the public API is fixed, the internals are
-//! being written).
+//! The live telephony state, owned by the core task, and everything derived from it.
+//!
+//! [`State::apply`] takes PBX events in order, updates the raw state (channels, bridges, logins,
+//! memberships, waiting callers, rooms...) and marks what they touch; a refresh pass then
+//! re-derives only the marked lines, agents and queues, and emits an [`Event`] for each derived
+//! value that actually changed. [`State::execute`] checks client commands against this state and
+//! the requester's rights, changes what the core owns (presence, services, sessions) and asks the
+//! PBX for the rest: the PBX's events then change the state.
+//!
+//! Code map:
+//! - `channels`: channels and bridges; `lines`: hints, current calls, phone events;
+//!   `agents`: availability and XuC state; `queues` and `queue_log`: members, waiting callers,
+//!   live and windowed statistics; `users`: presence and services; `conferences`; `calllog`;
+//!   `pending`: originates and attended transfers in flight;
+//! - `events/`: one handler file per family of PBX events; `commands/`: one file per family of
+//!   commands; `refresh`: the derivation pass.
 
+mod agents;
+mod calllog;
+mod channels;
+mod commands;
+mod conferences;
+mod events;
+mod lines;
+mod pending;
+mod queue_log;
+mod queues;
+mod refresh;
+mod users;
+
+#[cfg(test)]
+mod tests;
+
+pub use channels::Channel;
+
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,7 +41,7 @@ use crate::command::{Command, CommandError, Outcome};
 use crate::dataset::{Dataset, UserServices};
 use crate::engine::CoreConfig;
 use crate::event::Event;
-use crate::ids::{AgentId, LineId, QueueId, RoomId, UserId, VoicemailId};
+use crate::ids::{AgentId, LineId, QueueId, RoomId, UniqueId, UserId, VoicemailId};
 use crate::live::{
     AgentStatus, ConferenceState, CurrentCall, HintStatus, PhoneEvent, QueueEntry, QueueLiveStats,
     QueueMemberStatus, QueueWindowStats, UserPresence, VoicemailCounts,
@@ -16,34 +49,86 @@ use crate::live::{
 use crate::pbx::{PbxAction, PbxEvent};
 use crate::time::Timestamp;
 
+use agents::Agents;
+use channels::Channels;
+use conferences::Conferences;
+use lines::Lines;
+use pending::{PendingOriginates, Transfer};
+use queues::Queues;
+use users::Users;
+
 /// The live telephony state, owned by the core task.
 #[derive(Debug)]
 pub struct State {
     dataset: Arc<Dataset>,
-    #[allow(dead_code)]
     config: CoreConfig,
+    channels: Channels,
+    lines: Lines,
+    agents: Agents,
+    queues: Queues,
+    users: Users,
+    rooms: Conferences,
+    voicemails: HashMap<VoicemailId, VoicemailCounts>,
+    transfers: HashMap<UserId, Transfer>,
+    originates: PendingOriginates,
+    next_action: u64,
 }
 
 impl State {
     /// The state of a freshly started world: every line unregistered-or-idle as configured,
     /// agents logged out, presence `disconnected`, services as configured.
-    pub fn new(dataset: Arc<Dataset>, _now: Timestamp, config: CoreConfig) -> State {
-        State { dataset, config }
+    pub fn new(dataset: Arc<Dataset>, now: Timestamp, config: CoreConfig) -> State {
+        let voicemails = dataset
+            .voicemails
+            .iter()
+            .map(|v| {
+                (
+                    v.id,
+                    VoicemailCounts {
+                        new: v.new_messages,
+                        old: v.old_messages,
+                    },
+                )
+            })
+            .collect();
+        State {
+            channels: Channels::default(),
+            lines: Lines::new(&dataset),
+            agents: Agents::new(&dataset, now),
+            queues: Queues::new(&dataset),
+            users: Users::new(&dataset),
+            rooms: Conferences::new(&dataset),
+            voicemails,
+            transfers: HashMap::new(),
+            originates: PendingOriginates::default(),
+            next_action: 0,
+            dataset,
+            config,
+        }
     }
 
     /// Applies one PBX event, appending the domain events it causes to `out`.
-    pub fn apply(&mut self, _now: Timestamp, _event: &PbxEvent, _out: &mut Vec<Event>) {}
+    pub fn apply(&mut self, now: Timestamp, event: &PbxEvent, out: &mut Vec<Event>) {
+        self.dispatch_event(now, event, out);
+        self.refresh(now, out);
+    }
 
     /// Runs a command: checks it, changes what the core owns, appends the PBX actions to submit
-    /// and the domain events it causes.
+    /// and the domain events it causes. A refused command adds no action.
     pub fn execute(
         &mut self,
-        _now: Timestamp,
-        _command: Command,
-        _actions: &mut Vec<PbxAction>,
-        _out: &mut Vec<Event>,
+        now: Timestamp,
+        command: Command,
+        actions: &mut Vec<PbxAction>,
+        out: &mut Vec<Event>,
     ) -> Result<Outcome, CommandError> {
-        Err(CommandError::ServiceUnavailable)
+        let before = actions.len();
+        let result = self.run_command(now, command, actions, out);
+        if result.is_err() {
+            actions.truncate(before);
+        }
+        self.refresh(now, out);
+        result
     }
 
     /// The configured world.
@@ -51,79 +136,155 @@ impl State {
         &self.dataset
     }
 
-    /// A line's hint status.
-    pub fn line_hint(&self, _line: LineId) -> HintStatus {
-        HintStatus::Unavailable
+    /// A line's hint status (`Removed` for a line that does not exist).
+    pub fn line_hint(&self, line: LineId) -> HintStatus {
+        self.lines.get(line).map_or(HintStatus::Removed, |l| l.hint)
     }
 
-    /// A line's current calls.
-    pub fn line_calls(&self, _line: LineId) -> Vec<CurrentCall> {
-        Vec::new()
+    /// Whether a line's phone is registered (`None` for a line that does not exist).
+    pub fn line_registered(&self, line: LineId) -> Option<bool> {
+        self.lines.get(line).map(|l| l.registered)
     }
 
-    /// A line's current calls as phone events (the latest event of each call).
-    pub fn line_phone_events(&self, _line: LineId) -> Vec<PhoneEvent> {
-        Vec::new()
+    /// A line's current calls, ordered by start.
+    pub fn line_calls(&self, line: LineId) -> Vec<CurrentCall> {
+        self.lines
+            .get(line)
+            .map(|l| l.calls.to_vec())
+            .unwrap_or_default()
+    }
+
+    /// A line's current calls as phone events: for each call, its latest event kind, with the
+    /// call's other party and attached data as they are now.
+    pub fn line_phone_events(&self, line: LineId) -> Vec<PhoneEvent> {
+        let Some(l) = self.lines.get(line) else {
+            return Vec::new();
+        };
+        self.line_channels(line)
+            .filter_map(|c| {
+                let kind = c.last_phone_kind()?;
+                Some(Arc::unwrap_or_clone(lines::phone_event(kind, l, c)))
+            })
+            .collect()
+    }
+
+    /// The live channels of a line, ordered by call start.
+    pub fn line_channels(&self, line: LineId) -> impl Iterator<Item = &Channel> {
+        self.lines
+            .get(line)
+            .into_iter()
+            .flat_map(|l| l.channels.iter())
+            .filter_map(|u| self.channels.get(u))
+    }
+
+    /// The agent logged in on a line.
+    pub fn agent_on_line(&self, line: LineId) -> Option<AgentId> {
+        self.lines.get(line).and_then(|l| l.agent)
+    }
+
+    /// A live channel.
+    pub fn channel(&self, uniqueid: &UniqueId) -> Option<&Channel> {
+        self.channels.get(uniqueid)
+    }
+
+    /// Every live channel, in no particular order.
+    pub fn channels(&self) -> impl Iterator<Item = &Channel> {
+        self.channels.iter()
+    }
+
+    /// Number of live channels.
+    pub fn channel_count(&self) -> usize {
+        self.channels.len()
     }
 
     /// An agent's status.
-    pub fn agent_status(&self, _agent: AgentId) -> Option<&AgentStatus> {
-        None
+    pub fn agent_status(&self, agent: AgentId) -> Option<&AgentStatus> {
+        self.agents.get(agent).map(|a| &*a.status)
     }
 
     /// Every agent's status, by agent id.
     pub fn agent_statuses(&self) -> impl Iterator<Item = &AgentStatus> {
-        std::iter::empty()
+        self.agents.iter().map(|a| &*a.status)
     }
 
     /// One queue membership.
-    pub fn queue_member(&self, _queue: QueueId, _agent: AgentId) -> Option<&QueueMemberStatus> {
-        None
+    pub fn queue_member(&self, queue: QueueId, agent: AgentId) -> Option<&QueueMemberStatus> {
+        self.queues
+            .get(queue)
+            .and_then(|q| q.members.get(&agent))
+            .map(|m| &*m.status)
     }
 
     /// Every queue membership, by (queue, agent).
     pub fn queue_members(&self) -> impl Iterator<Item = &QueueMemberStatus> {
-        std::iter::empty()
+        self.queues
+            .iter()
+            .flat_map(|q| q.members.values().map(|m| &*m.status))
     }
 
     /// A queue's live counters at `now`.
-    pub fn queue_stats(&self, _queue: QueueId, _now: Timestamp) -> QueueLiveStats {
-        QueueLiveStats::default()
+    pub fn queue_stats(&self, queue: QueueId, now: Timestamp) -> QueueLiveStats {
+        self.queues
+            .get(queue)
+            .map(|q| q.stats(now))
+            .unwrap_or_default()
     }
 
     /// A queue's counters over the last `window`, with `qos` as the answer-time threshold.
     pub fn queue_window_stats(
         &self,
-        _queue: QueueId,
-        _now: Timestamp,
-        _window: Duration,
-        _qos: Duration,
+        queue: QueueId,
+        now: Timestamp,
+        window: Duration,
+        qos: Duration,
     ) -> QueueWindowStats {
-        QueueWindowStats::default()
+        self.queues
+            .get(queue)
+            .map(|q| {
+                q.log
+                    .window(now, window, qos, q.entries.iter().map(|e| e.join_time))
+            })
+            .unwrap_or_default()
     }
 
     /// The callers waiting in a queue, in order.
-    pub fn queue_entries(&self, _queue: QueueId) -> Vec<QueueEntry> {
-        Vec::new()
+    pub fn queue_entries(&self, queue: QueueId) -> Vec<QueueEntry> {
+        self.queues
+            .get(queue)
+            .map(|q| q.entries.clone())
+            .unwrap_or_default()
     }
 
     /// A user's presence.
-    pub fn user_presence(&self, _user: UserId) -> Option<&UserPresence> {
-        None
+    pub fn user_presence(&self, user: UserId) -> Option<&UserPresence> {
+        self.users.get(user).map(|u| &u.presence)
+    }
+
+    /// Number of sessions a user has open (0 for an unknown user).
+    pub fn user_sessions(&self, user: UserId) -> u32 {
+        self.users.get(user).map_or(0, |u| u.presence.sessions)
     }
 
     /// A user's services.
-    pub fn user_services(&self, _user: UserId) -> Option<&UserServices> {
-        None
+    pub fn user_services(&self, user: UserId) -> Option<&UserServices> {
+        self.users.get(user).map(|u| &u.services)
+    }
+
+    /// The attended transfer a user has in progress: the user's channel in the first call and
+    /// the consultation call's channel on the target, when known.
+    pub fn transfer_in_progress(&self, user: UserId) -> Option<(&UniqueId, Option<&UniqueId>)> {
+        self.transfers
+            .get(&user)
+            .map(|t| (&t.transferer, t.target.as_ref()))
     }
 
     /// A voicemail box's counts.
-    pub fn voicemail_counts(&self, _voicemail: VoicemailId) -> VoicemailCounts {
-        VoicemailCounts::default()
+    pub fn voicemail_counts(&self, voicemail: VoicemailId) -> VoicemailCounts {
+        self.voicemails.get(&voicemail).copied().unwrap_or_default()
     }
 
     /// A conference room's state.
-    pub fn conference(&self, _room: RoomId) -> Option<ConferenceState> {
-        None
+    pub fn conference(&self, room: RoomId) -> Option<ConferenceState> {
+        self.rooms.get(room).map(|s| (**s).clone())
     }
 }

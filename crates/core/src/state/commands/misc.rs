@@ -1,0 +1,115 @@
+//! The other commands: listening to an agent (supervisors), muting conference members, sending
+//! a fax, and chat messages between users.
+
+use std::sync::Arc;
+
+use super::not_found;
+use crate::command::{CommandError, Outcome};
+use crate::event::Event;
+use crate::ids::{AgentId, RoomId, UserId};
+use crate::pbx::PbxAction;
+use crate::state::State;
+
+impl State {
+    pub(super) fn listen(
+        &mut self,
+        requester: UserId,
+        agent: AgentId,
+        actions: &mut Vec<PbxAction>,
+    ) -> Result<Outcome, CommandError> {
+        self.user(requester)?;
+        if !self.dataset.is_supervisor(requester) {
+            return Err(CommandError::Forbidden(
+                "only supervisors may listen to agents".to_owned(),
+            ));
+        }
+        let listener = self.user_line(requester)?;
+        let status = self
+            .agents
+            .get(agent)
+            .ok_or_else(|| not_found("agent", agent))?;
+        let target = status
+            .status
+            .line
+            .ok_or_else(|| CommandError::InvalidState("the agent is not logged in".to_owned()))?;
+        actions.push(PbxAction::Listen { listener, target });
+        Ok(Outcome::Done)
+    }
+
+    pub(super) fn conference_mute(
+        &mut self,
+        requester: UserId,
+        room: RoomId,
+        member: u32,
+        muted: bool,
+        actions: &mut Vec<PbxAction>,
+    ) -> Result<Outcome, CommandError> {
+        self.user(requester)?;
+        let state = self
+            .rooms
+            .get(room)
+            .ok_or_else(|| not_found("room", room))?;
+        let target = state
+            .members
+            .iter()
+            .find(|m| m.join_order == member)
+            .ok_or_else(|| not_found("conference member", member))?;
+        let present = state.members.iter().any(|m| m.user == Some(requester));
+        if !present && !self.dataset.is_supervisor(requester) {
+            return Err(CommandError::Forbidden(
+                "only members of the room and supervisors may mute".to_owned(),
+            ));
+        }
+        actions.push(PbxAction::ConferenceMute {
+            room,
+            uniqueid: target.uniqueid.clone(),
+            muted,
+        });
+        Ok(Outcome::Done)
+    }
+
+    pub(super) fn send_fax(
+        &mut self,
+        user: UserId,
+        destination: &str,
+        size: usize,
+        actions: &mut Vec<PbxAction>,
+    ) -> Result<Outcome, CommandError> {
+        self.user(user)?;
+        let (destination, _) = self.reachable(destination)?;
+        let id = self.fresh_action();
+        actions.push(PbxAction::SendFax {
+            id,
+            user,
+            destination,
+            size,
+        });
+        Ok(Outcome::FaxQueued { action: id })
+    }
+
+    pub(super) fn chat(
+        &mut self,
+        from: UserId,
+        to_xivo_uuid: &str,
+        to_user_uuid: &str,
+        alias: String,
+        text: String,
+        out: &mut Vec<Event>,
+    ) -> Result<Outcome, CommandError> {
+        self.user(from)?;
+        let dataset = Arc::clone(&self.dataset);
+        if to_xivo_uuid != dataset.xivo_uuid {
+            return Err(not_found("xivo", to_xivo_uuid));
+        }
+        let to = dataset
+            .user_by_uuid(to_user_uuid)
+            .ok_or_else(|| not_found("user", to_user_uuid))?;
+        out.push(Event::Chat {
+            from,
+            to: to.id,
+            alias,
+            text,
+        });
+        Ok(Outcome::Done)
+    }
+}

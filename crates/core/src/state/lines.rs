@@ -1,0 +1,260 @@
+//! Lines as the core sees them live: registration, the channels on each line, and what is
+//! derived from them — the hint status (§3.2 of the CTI server notes), the list of current calls
+//! (switchboard view) and the phone events (XuC `PhoneEvent`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::channels::{Channel, Channels};
+use crate::dataset::Dataset;
+use crate::ids::{AgentId, LineId, UserId};
+use crate::live::{
+    ChannelState, CurrentCall, CurrentCallStatus, HintStatus, PhoneEvent, PhoneEventKind,
+};
+
+/// One line's live state.
+#[derive(Debug)]
+pub(crate) struct LineLive {
+    /// The line.
+    pub id: LineId,
+    /// Its extension number.
+    pub number: String,
+    /// A disabled line is always `Deactivated`.
+    pub enabled: bool,
+    /// Whether the phone is registered.
+    pub registered: bool,
+    /// The user who owns it.
+    pub owner: Option<UserId>,
+    /// The owner's full name (empty without owner).
+    pub owner_name: String,
+    /// The owner's login (empty without owner).
+    pub owner_login: String,
+    /// Its channels, ordered by call start.
+    pub channels: Vec<crate::ids::UniqueId>,
+    /// Its hint status.
+    pub hint: HintStatus,
+    /// Its current calls, as last emitted.
+    pub calls: Arc<[CurrentCall]>,
+    /// The agent logged in on it.
+    pub agent: Option<AgentId>,
+    dirty: bool,
+}
+
+/// Every configured line, with an index by id and the set of lines to refresh.
+#[derive(Debug, Default)]
+pub(crate) struct Lines {
+    list: Vec<LineLive>,
+    index: HashMap<LineId, usize>,
+    dirty: Vec<usize>,
+}
+
+impl Lines {
+    /// The lines of a dataset, idle or unavailable as configured.
+    pub fn new(dataset: &Dataset) -> Lines {
+        let mut list: Vec<LineLive> = dataset
+            .lines
+            .iter()
+            .map(|line| {
+                let owner = dataset.user_of_line(line.id);
+                let mut live = LineLive {
+                    id: line.id,
+                    number: line.number.clone(),
+                    enabled: line.enabled,
+                    registered: line.registered,
+                    owner: owner.map(|u| u.id),
+                    owner_name: owner.map(|u| u.fullname()).unwrap_or_default(),
+                    owner_login: owner.map(|u| u.login.clone()).unwrap_or_default(),
+                    channels: Vec::new(),
+                    hint: HintStatus::Idle,
+                    calls: Arc::from(Vec::new()),
+                    agent: None,
+                    dirty: false,
+                };
+                live.hint = derive_hint(&live, &Channels::default());
+                live
+            })
+            .collect();
+        list.sort_by_key(|l| l.id);
+        let index = list.iter().enumerate().map(|(i, l)| (l.id, i)).collect();
+        Lines {
+            list,
+            index,
+            dirty: Vec::new(),
+        }
+    }
+
+    /// A line.
+    pub fn get(&self, id: LineId) -> Option<&LineLive> {
+        self.index.get(&id).map(|&i| &self.list[i])
+    }
+
+    /// A line, to change it.
+    pub fn get_mut(&mut self, id: LineId) -> Option<&mut LineLive> {
+        self.index.get(&id).map(|&i| &mut self.list[i])
+    }
+
+    /// Every line, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &LineLive> {
+        self.list.iter()
+    }
+
+    /// Marks a line for refresh.
+    pub fn mark(&mut self, id: LineId) {
+        if let Some(&i) = self.index.get(&id) {
+            let line = &mut self.list[i];
+            if !line.dirty {
+                line.dirty = true;
+                self.dirty.push(i);
+            }
+        }
+    }
+
+    /// Marks every line for refresh.
+    pub fn mark_all(&mut self) {
+        for i in 0..self.list.len() {
+            if !self.list[i].dirty {
+                self.list[i].dirty = true;
+                self.dirty.push(i);
+            }
+        }
+    }
+
+    /// Takes the list of lines to refresh (hand it back with [`Lines::restore_dirty`]).
+    pub fn take_dirty(&mut self) -> Vec<usize> {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Gives back the (emptied) dirty list's storage.
+    pub fn restore_dirty(&mut self, mut spent: Vec<usize>) {
+        spent.clear();
+        if self.dirty.is_empty() {
+            self.dirty = spent;
+        }
+    }
+
+    /// A line by position, clearing its refresh mark.
+    pub fn at_mut(&mut self, i: usize) -> &mut LineLive {
+        let line = &mut self.list[i];
+        line.dirty = false;
+        line
+    }
+}
+
+/// The hint status of a line from its channels.
+pub(crate) fn derive_hint(line: &LineLive, channels: &Channels) -> HintStatus {
+    if !line.enabled {
+        return HintStatus::Deactivated;
+    }
+    if !line.registered {
+        return HintStatus::Unavailable;
+    }
+    let (mut ringing, mut in_use, mut held, mut busy) = (false, 0usize, 0usize, false);
+    for ch in line.channels.iter().filter_map(|u| channels.get(u)) {
+        match ch.state {
+            ChannelState::Ringing => ringing = true,
+            ChannelState::Busy => busy = true,
+            _ if ch.in_use() => {
+                in_use += 1;
+                if ch.held {
+                    held += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    if ringing {
+        if in_use > 0 {
+            HintStatus::InUseRinging
+        } else {
+            HintStatus::Ringing
+        }
+    } else if in_use > 0 {
+        if held == in_use {
+            HintStatus::OnHold
+        } else {
+            HintStatus::InUse
+        }
+    } else if busy {
+        HintStatus::Busy
+    } else {
+        HintStatus::Idle
+    }
+}
+
+fn call_status(ch: &Channel) -> CurrentCallStatus {
+    if ch.held {
+        CurrentCallStatus::Hold
+    } else if ch.state == ChannelState::Up {
+        CurrentCallStatus::Up
+    } else {
+        CurrentCallStatus::Ringing
+    }
+}
+
+fn same_call(call: &CurrentCall, ch: &Channel) -> bool {
+    let other = ch.other();
+    call.uniqueid == ch.uniqueid
+        && call.status == call_status(ch)
+        && call.start == ch.start()
+        && call.direction == ch.direction
+        && call.linkedid == ch.linkedid
+        && call.peer.number == other.number
+        && call.peer.name == other.name
+}
+
+/// Re-orders the line's channels by call start and returns its new list of current calls if it
+/// differs from the last one.
+pub(crate) fn refresh_calls(
+    line: &mut LineLive,
+    channels: &Channels,
+) -> Option<Arc<[CurrentCall]>> {
+    line.channels.retain(|u| channels.contains(u));
+    line.channels.sort_unstable_by_key(|u| {
+        channels
+            .get(u)
+            .map_or((i64::MAX, u64::MAX), |c| (c.start().0, c.seq))
+    });
+    let unchanged = line.calls.len() == line.channels.len()
+        && line
+            .calls
+            .iter()
+            .zip(&line.channels)
+            .all(|(call, u)| channels.get(u).is_some_and(|ch| same_call(call, ch)));
+    if unchanged {
+        return None;
+    }
+    let calls: Arc<[CurrentCall]> = line
+        .channels
+        .iter()
+        .filter_map(|u| channels.get(u))
+        .map(|ch| CurrentCall {
+            uniqueid: ch.uniqueid.clone(),
+            linkedid: ch.linkedid.clone(),
+            peer: ch.other_party(),
+            status: call_status(ch),
+            direction: ch.direction,
+            start: ch.start(),
+        })
+        .collect();
+    line.calls = calls.clone();
+    Some(calls)
+}
+
+/// A phone event about a line's channel.
+pub(crate) fn phone_event(kind: PhoneEventKind, line: &LineLive, ch: &Channel) -> Arc<PhoneEvent> {
+    let other = ch.other();
+    Arc::new(PhoneEvent {
+        kind,
+        line: line.id,
+        user: line.owner,
+        dn: line.number.clone(),
+        other_dn: other.number.to_owned(),
+        other_name: other.name.to_owned(),
+        other_username: other.username.map(str::to_owned),
+        uniqueid: ch.uniqueid.clone(),
+        linkedid: ch.linkedid.clone(),
+        queue: ch.queue,
+        direction: ch.direction,
+        user_data: ch.vars.clone(),
+    })
+}

@@ -1,0 +1,256 @@
+//! Voicemail counts, conference rooms, listening, attended transfer events and reset.
+
+use super::script::*;
+use crate::event::Event;
+use crate::ids::{AgentId, LineId, QueueId, RoomId, VoicemailId};
+use crate::live::{Availability, PhoneEventKind, VoicemailCounts};
+use crate::pbx::{AttendedTransferState, PbxEvent};
+
+#[test]
+fn voicemail_counts_change_only_on_change() {
+    let mut w = World::demo();
+    assert_eq!(
+        w.state.voicemail_counts(VoicemailId(2)),
+        VoicemailCounts::default()
+    );
+    let mw = |new, old| PbxEvent::MessageWaiting {
+        voicemail: VoicemailId(2),
+        new,
+        old,
+    };
+    assert_eq!(
+        w.one(mw(1, 0)),
+        vec![Event::Voicemail {
+            voicemail: VoicemailId(2),
+            counts: VoicemailCounts { new: 1, old: 0 }
+        }]
+    );
+    assert!(w.one(mw(1, 0)).is_empty());
+    assert!(
+        w.one(PbxEvent::MessageWaiting {
+            voicemail: VoicemailId(77),
+            new: 1,
+            old: 1
+        })
+        .is_empty()
+    );
+    assert_eq!(w.state.voicemail_counts(VoicemailId(2)).new, 1);
+}
+
+#[test]
+fn conference_join_orders_and_reset_when_empty() {
+    let mut w = World::demo();
+    let (x, y) = (Leg::new("x"), Leg::new("y"));
+    w.feed(incoming_dial(&x, "0612345678", 2));
+    w.feed(answer(&x));
+    w.feed(incoming_dial(&y, "0698765432", 3));
+    w.feed(answer(&y));
+    let join = |u: &crate::ids::UniqueId| PbxEvent::ConferenceJoin {
+        room: RoomId(1),
+        uniqueid: u.clone(),
+        muted: false,
+    };
+    let start = w.now;
+    let events = w.one(join(&x.b));
+    let Some(Event::Conference(state)) = events.first() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(state.start, Some(start));
+    assert_eq!(state.members[0].join_order, 1);
+    assert_eq!(state.members[0].number, "1002");
+    assert_eq!(state.members[0].user, Some(user(2)));
+    w.advance(5);
+    w.one(join(&y.a));
+    let room = w.state.conference(RoomId(1)).expect("room");
+    assert_eq!(room.members.len(), 2);
+    assert_eq!(room.members[1].join_order, 2);
+    assert_eq!(room.members[1].number, "0698765432");
+    assert_eq!(room.members[1].user, None);
+    assert!(w.one(join(&y.a)).is_empty(), "duplicate join");
+
+    let events = w.one(PbxEvent::ConferenceMute {
+        room: RoomId(1),
+        uniqueid: y.a.clone(),
+        muted: true,
+    });
+    assert_eq!(events.len(), 1);
+    assert!(w.state.conference(RoomId(1)).expect("room").members[1].muted);
+
+    w.one(PbxEvent::ConferenceLeave {
+        room: RoomId(1),
+        uniqueid: x.b.clone(),
+    });
+    // The last member hangs up without a leave event.
+    let events = w.one(PbxEvent::Hangup {
+        uniqueid: y.a.clone(),
+        cause: 16,
+    });
+    assert!(
+        events.iter().any(
+            |e| matches!(e, Event::Conference(s) if s.members.is_empty() && s.start.is_none())
+        )
+    );
+    // Join orders restart.
+    w.one(join(&x.b));
+    assert_eq!(
+        w.state.conference(RoomId(1)).expect("room").members[0].join_order,
+        1
+    );
+    assert!(w.state.conference(RoomId(9)).is_none());
+}
+
+#[test]
+fn listen_events_name_the_supervisor_and_the_agent() {
+    let mut w = World::demo();
+    w.login(1, 3);
+    let leg = Leg::new("c1");
+    w.feed(incoming_dial(&leg, "0612345678", 3));
+    w.feed(answer(&leg));
+    let spy = Leg::new("s1");
+    w.feed(internal_dial(&spy, 1, 6));
+    let events = w.one(PbxEvent::SpyStart {
+        spier: spy.a.clone(),
+        spyee: leg.b.clone(),
+    });
+    assert_eq!(
+        events,
+        vec![Event::Listen {
+            supervisor: user(1),
+            agent: AgentId(1),
+            started: true
+        }]
+    );
+    let events = w.one(PbxEvent::SpyStop {
+        spier: spy.a.clone(),
+    });
+    assert_eq!(
+        events,
+        vec![Event::Listen {
+            supervisor: user(1),
+            agent: AgentId(1),
+            started: false
+        }]
+    );
+    assert!(
+        w.one(PbxEvent::SpyStop {
+            spier: spy.a.clone()
+        })
+        .is_empty()
+    );
+    // The spier's hangup stops the listening too.
+    w.one(PbxEvent::SpyStart {
+        spier: spy.a.clone(),
+        spyee: leg.b.clone(),
+    });
+    let events = w.one(PbxEvent::Hangup {
+        uniqueid: spy.a.clone(),
+        cause: 16,
+    });
+    assert!(events.contains(&Event::Listen {
+        supervisor: user(1),
+        agent: AgentId(1),
+        started: false
+    }));
+    // Not an agent's line: ignored.
+    assert!(
+        w.one(PbxEvent::SpyStart {
+            spier: spy.b.clone(),
+            spyee: leg.a.clone(),
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn attended_transfer_completion_after_the_transferer_hung_up() {
+    let mut w = World::demo();
+    let leg = Leg::new("c1");
+    w.feed(incoming_dial(&leg, "0612345678", 2));
+    w.feed(answer(&leg));
+    w.one(PbxEvent::AttendedTransfer {
+        transferer: leg.b.clone(),
+        target: None,
+        state: AttendedTransferState::Started,
+    });
+    w.one(PbxEvent::AttendedTransfer {
+        transferer: leg.b.clone(),
+        target: Some(uid("t.2")),
+        state: AttendedTransferState::Answered,
+    });
+    assert_eq!(
+        w.state
+            .transfer_in_progress(user(2))
+            .and_then(|(_, t)| t.cloned()),
+        Some(uid("t.2"))
+    );
+    w.one(PbxEvent::Hangup {
+        uniqueid: leg.b.clone(),
+        cause: 16,
+    });
+    assert!(w.state.transfer_in_progress(user(2)).is_none());
+    // Unknown transferer: nothing.
+    assert!(
+        w.one(PbxEvent::AttendedTransfer {
+            transferer: uid("zz"),
+            target: None,
+            state: AttendedTransferState::Completed,
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn reset_forgets_calls_callers_and_rooms() {
+    let mut w = World::demo();
+    w.login(1, 3);
+    let leg = Leg::new("c1");
+    w.feed(internal_dial(&leg, 1, 2));
+    w.feed(answer(&leg));
+    let (caller, member) = (uid("q.1"), uid("q.2"));
+    w.feed(queue_join(&caller, "0612345678", 1, 1));
+    w.feed(agent_rung(1, 1, 3, &caller, &member));
+    w.feed(agent_answers(1, 1, &caller, &member, 2));
+    let waiting = uid("q2.1");
+    w.feed(queue_join(&waiting, "0600000000", 2, 1));
+    let conf = Leg::new("f1");
+    w.feed(incoming_dial(&conf, "0611111111", 5));
+    w.one(PbxEvent::ConferenceJoin {
+        room: RoomId(1),
+        uniqueid: conf.a.clone(),
+        muted: false,
+    });
+    assert_eq!(w.hint(3), 1);
+    assert_eq!(w.availability(1), Availability::Unavailable);
+
+    let events = w.one(PbxEvent::Reset);
+    assert_eq!(w.state.channel_count(), 0);
+    for line in 1..=6 {
+        assert_eq!(w.hint(line), 0, "line {line}");
+        assert!(w.state.line_calls(LineId(line)).is_empty());
+    }
+    assert!(w.state.queue_entries(QueueId(2)).is_empty());
+    assert!(
+        w.state
+            .conference(RoomId(1))
+            .expect("room")
+            .members
+            .is_empty()
+    );
+    assert_eq!(
+        w.availability(1),
+        Availability::Available,
+        "still logged in, no call"
+    );
+    assert_eq!(w.agent(1).line, Some(LineId(3)));
+    assert_eq!(w.state.queue_stats(QueueId(1), w.now).talking_agents, 0);
+    assert!(
+        phone_kinds(&events)
+            .iter()
+            .all(|(_, k)| *k == PhoneEventKind::Released)
+    );
+    // One per line channel: alice, bob, carol (the ACD call), eve.
+    assert_eq!(phone_kinds(&events).len(), 4);
+    assert!(events.iter().any(|e| matches!(e, Event::QueueEntries { queue, entries } if queue.0 == 2 && entries.is_empty())));
+    // A second reset emits nothing.
+    assert!(w.one(PbxEvent::Reset).is_empty());
+}

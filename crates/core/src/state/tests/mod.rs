@@ -1,0 +1,13 @@
+//! Tests of the live state: scripted PBX event sequences shaped like AMI streams, against the
+//! demo dataset, checking derived values and emitted events; and commands with their checks.
+
+mod agents;
+mod calls;
+mod commands;
+mod hints;
+mod junk;
+mod misc;
+mod perf;
+mod presence;
+mod queues;
+mod script;

@@ -1,0 +1,89 @@
+//! Users live: presence (status name and number of open sessions) and telephony services (DND,
+//! call filter, recording, voicemail, forwards), seeded from the dataset.
+
+use std::collections::HashMap;
+
+use crate::dataset::{Dataset, UserServices};
+use crate::ids::UserId;
+use crate::live::UserPresence;
+
+/// The presence of a user with no session.
+pub(crate) const DISCONNECTED: &str = "disconnected";
+/// The presence a user gets on connecting when none is asked for.
+pub(crate) const AVAILABLE: &str = "available";
+
+/// One user's live state.
+#[derive(Debug)]
+pub(crate) struct UserLive {
+    /// Presence and sessions.
+    pub presence: UserPresence,
+    /// Services.
+    pub services: UserServices,
+}
+
+/// Every configured user.
+#[derive(Debug, Default)]
+pub(crate) struct Users {
+    map: HashMap<UserId, UserLive>,
+}
+
+impl Users {
+    /// The users of a dataset: disconnected, services as configured.
+    pub fn new(dataset: &Dataset) -> Users {
+        let map = dataset
+            .users
+            .iter()
+            .map(|u| {
+                (
+                    u.id,
+                    UserLive {
+                        presence: UserPresence {
+                            status: DISCONNECTED.to_owned(),
+                            sessions: 0,
+                        },
+                        services: u.services.clone(),
+                    },
+                )
+            })
+            .collect();
+        Users { map }
+    }
+
+    /// A user.
+    pub fn get(&self, id: UserId) -> Option<&UserLive> {
+        self.map.get(&id)
+    }
+
+    /// A user, to change it.
+    pub fn get_mut(&mut self, id: UserId) -> Option<&mut UserLive> {
+        self.map.get_mut(&id)
+    }
+}
+
+/// The names of the services that differ (`enablednd`, `incallfilter`, `enablerecording`,
+/// `enablevoicemail`, `unc`, `busy`, `rna`).
+pub(crate) fn changed_services(before: &UserServices, after: &UserServices) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    if before.dnd != after.dnd {
+        changed.push("enablednd");
+    }
+    if before.incallfilter != after.incallfilter {
+        changed.push("incallfilter");
+    }
+    if before.recording != after.recording {
+        changed.push("enablerecording");
+    }
+    if before.voicemail_enabled != after.voicemail_enabled {
+        changed.push("enablevoicemail");
+    }
+    if before.fwd_unconditional != after.fwd_unconditional {
+        changed.push("unc");
+    }
+    if before.fwd_busy != after.fwd_busy {
+        changed.push("busy");
+    }
+    if before.fwd_noanswer != after.fwd_noanswer {
+        changed.push("rna");
+    }
+    changed
+}
