@@ -28,8 +28,8 @@ pub struct TestServer {
     pub core: CoreHandle,
     pub dataset: Arc<Dataset>,
     pub call_log: Arc<MemoryCallLog>,
-    /// The PBX end of the core's port (the embedded PBX plugs in here once merged).
-    pub pbx: Option<ctid_core::PbxAdapterEnd>,
+    /// The embedded PBX (outside callers, phone buttons).
+    pub sim: ctid_pbx_sim::SimHandle,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -49,6 +49,12 @@ impl TestServer {
     pub async fn start_on(dataset: Arc<Dataset>, f: impl FnOnce(&mut CtiConfig)) -> TestServer {
         let clock = ManualClock::at_default_start();
         let (port, adapter) = ctid_core::pbx_link(1024);
+        let sim = ctid_pbx_sim::start(
+            dataset.clone(),
+            clock.shared(),
+            ctid_pbx_sim::SimConfig::default(),
+            adapter,
+        );
         let core = ctid_core::spawn(dataset.clone(), clock.shared(), port, CoreConfig::default());
         let call_log = Arc::new(MemoryCallLog::default());
         let mut config = CtiConfig {
@@ -70,7 +76,7 @@ impl TestServer {
             core,
             dataset,
             call_log,
-            pbx: Some(adapter),
+            sim,
             shutdown: Some(tx),
             task: Some(task),
         }
