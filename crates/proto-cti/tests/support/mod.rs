@@ -57,6 +57,10 @@ impl TestServer {
         );
         let core = ctid_core::spawn(dataset.clone(), clock.shared(), port, CoreConfig::default());
         let call_log = Arc::new(MemoryCallLog::default());
+        ctid_core::store::spawn_call_log_writer(
+            core.subscribe(1024).await.expect("core"),
+            call_log.clone(),
+        );
         let mut config = CtiConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             ..CtiConfig::default()
@@ -151,9 +155,15 @@ impl Client {
         s.flush().await.expect("flush");
     }
 
-    /// Reads the next line (`None` at end of stream).
+    /// Reads the next line (`None` at end of stream), with the guard timeout.
     pub async fn next_line(&mut self) -> Option<Vec<u8>> {
-        let fut = async {
+        tokio::time::timeout(GUARD, self.read_line())
+            .await
+            .expect("a line within the guard time")
+    }
+
+    async fn read_line(&mut self) -> Option<Vec<u8>> {
+        {
             loop {
                 if let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
                     let line: Vec<u8> = self.buf.drain(..=pos).collect();
@@ -166,10 +176,7 @@ impl Client {
                 }
                 self.buf.extend_from_slice(&chunk[..n]);
             }
-        };
-        tokio::time::timeout(GUARD, fut)
-            .await
-            .expect("a line within the guard time")
+        }
     }
 
     /// Reads the next message.
@@ -185,16 +192,22 @@ impl Client {
 
     /// Reads messages until one matches `pred`; others are kept in `skipped`.
     pub async fn expect(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let start = self.skipped.len();
         loop {
-            let Some(line) = self.next_line().await else {
-                panic!(
+            let line = match tokio::time::timeout(GUARD, self.read_line()).await {
+                Ok(Some(line)) => line,
+                Ok(None) => panic!(
                     "connection closed while waiting for {what}; skipped: {:#?}",
-                    self.skipped
-                );
+                    &self.skipped[start..]
+                ),
+                Err(_) => panic!(
+                    "timed out waiting for {what}; skipped meanwhile: {:#?}",
+                    &self.skipped[start..]
+                ),
             };
             let msg: Value = serde_json::from_slice(&line).expect("JSON");
             assert!(
-                msg.get("timenow").is_some_and(Value::is_f64) || msg["timenow"].is_number(),
+                msg["timenow"].is_number(),
                 "every message carries timenow: {msg}"
             );
             if pred(&msg) {
@@ -202,6 +215,36 @@ impl Client {
             }
             self.skipped.push(msg);
         }
+    }
+
+    /// Reads messages until every predicate has matched one (in any order); returns the matches
+    /// in the order of the predicates.
+    pub async fn expect_all(&mut self, preds: &[(&str, &dyn Fn(&Value) -> bool)]) -> Vec<Value> {
+        let mut found: Vec<Option<Value>> = vec![None; preds.len()];
+        while found.iter().any(Option::is_none) {
+            let missing: Vec<&str> = preds
+                .iter()
+                .zip(&found)
+                .filter(|(_, f)| f.is_none())
+                .map(|((w, _), _)| *w)
+                .collect();
+            let what = missing.join(" + ");
+            let m = self
+                .expect(&what, |m| {
+                    preds
+                        .iter()
+                        .zip(&found)
+                        .any(|((_, p), f)| f.is_none() && p(m))
+                })
+                .await;
+            for ((_, p), f) in preds.iter().zip(found.iter_mut()) {
+                if f.is_none() && p(&m) {
+                    *f = Some(m.clone());
+                    break;
+                }
+            }
+        }
+        found.into_iter().map(Option::unwrap).collect()
     }
 
     /// The next message that is not a `getlist` push (presence and list pushes may arrive at any
