@@ -114,6 +114,9 @@ impl TestServer {
     }
 }
 
+/// A message predicate.
+pub type Pred<'a> = dyn Fn(&Value) -> bool + 'a;
+
 /// A byte stream (plain or TLS).
 pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
@@ -219,7 +222,7 @@ impl Client {
 
     /// Reads messages until every predicate has matched one (in any order); returns the matches
     /// in the order of the predicates.
-    pub async fn expect_all(&mut self, preds: &[(&str, &dyn Fn(&Value) -> bool)]) -> Vec<Value> {
+    pub async fn expect_all(&mut self, preds: &[(&str, &Pred<'_>)]) -> Vec<Value> {
         let mut found: Vec<Option<Value>> = vec![None; preds.len()];
         while found.iter().any(Option::is_none) {
             let missing: Vec<&str> = preds
