@@ -465,6 +465,29 @@ mod tls {
 }
 
 #[tokio::test]
+async fn connections_beyond_the_limit_are_closed() {
+    let srv = TestServer::start_with(|c| c.max_connections = 1).await;
+    let mut first = srv.login("alice").await;
+    let mut second = srv.connect().await;
+    second.expect_closed().await;
+    assert!(second.skipped.is_empty());
+    first.send(json!({"class":"getipbxlist"})).await;
+    first.expect_class("getipbxlist").await;
+    first.close().await;
+    // The slot is free again once the first session has ended.
+    loop {
+        let mut c = srv.connect().await;
+        match c.next_line().await {
+            Some(line) => {
+                assert!(String::from_utf8_lossy(&line).contains("starttls"));
+                break;
+            }
+            None => continue,
+        }
+    }
+}
+
+#[tokio::test]
 async fn shutdown_closes_sessions() {
     let srv = TestServer::start().await;
     let mut c = srv.login("alice").await;

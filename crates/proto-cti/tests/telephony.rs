@@ -598,3 +598,132 @@ async fn fax_is_acknowledged_then_reports_progress() {
     assert_eq!(m["status"], "SUCCESS", "{m}");
     assert!(m["pages"].is_u64());
 }
+
+#[tokio::test]
+async fn voicemail_counts_are_pushed() {
+    let srv = TestServer::start().await;
+    let mut c = srv.login("bob").await;
+    watch(&mut c, "voicemails").await;
+    c.send(getlist("updatestatus", "voicemails", Some("2")))
+        .await;
+    let m = c
+        .expect("status", |m| {
+            is_getlist(m, "updatestatus", "voicemails", "2")
+        })
+        .await;
+    assert_eq!(m["status"], json!({"new": 0}));
+    // A caller leaves a message in bob's box.
+    let call = srv
+        .sim
+        .outside_call("0612345678".into(), "*971002".into(), None)
+        .await
+        .unwrap();
+    srv.sim.hangup_call(call.as_str()).await.unwrap();
+    c.expect("one new message", |m| {
+        is_getlist(m, "updatestatus", "voicemails", "2") && m["status"]["new"] == 1
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn queue_window_statistics_and_status_registrations() {
+    let srv = TestServer::start().await;
+    let uuid = srv.dataset.xivo_uuid.clone();
+    let mut sup = srv.login("alice").await;
+    sup.send(json!({"class":"register_agent_status_update","agent_ids":[[uuid, 1]]}))
+        .await;
+    assert_eq!(
+        sup.expect_class("agent_status_update").await["data"]["status"],
+        "logged_out"
+    );
+    let carol_uuid = srv.dataset.user_by_login("carol").unwrap().uuid.clone();
+    sup.send(json!({"class":"register_user_status_update","user_ids":[[uuid, carol_uuid]]}))
+        .await;
+    assert_eq!(
+        sup.expect_class("user_status_update").await["data"]["status"],
+        "disconnected"
+    );
+    let mut carol = srv.login("carol").await;
+    sup.expect("carol connected", |m| {
+        m["class"] == "user_status_update" && m["data"]["status"] == "available"
+    })
+    .await;
+    carol
+        .send(json!({"class":"ipbxcommand","command":"agentlogin"}))
+        .await;
+    sup.expect("agent logged in", |m| {
+        m["class"] == "agent_status_update" && m["data"]["status"] == "logged_in"
+    })
+    .await;
+    // One answered ACD call after 3 s of waiting.
+    let call = srv
+        .sim
+        .outside_call("0655555555".into(), "3001".into(), None)
+        .await
+        .unwrap();
+    carol.expect_class("sheet").await;
+    srv.clock.advance(Duration::from_secs(3));
+    srv.sim
+        .line_action("1003", LineAction::Answer)
+        .await
+        .unwrap();
+    srv.clock.advance(Duration::from_secs(30));
+    srv.sim.hangup_call(call.as_str()).await.unwrap();
+    sup.send(json!({"class":"getqueuesstats","on":{"1":{"xqos":"60","window":"3600"},"99":{}},"commandid":8}))
+        .await;
+    let m = sup
+        .expect("stats", |m| {
+            m["class"] == "getqueuesstats" && m["replyid"] == 8
+        })
+        .await;
+    let s = &m["stats"]["1"];
+    assert_eq!(s["Xivo-Join"], "1", "{m}");
+    assert_eq!(s["Xivo-Link"], "1", "{m}");
+    assert_eq!(s["Xivo-Lost"], "0", "{m}");
+    assert_eq!(s["Xivo-Qos"], "100", "{m}");
+    assert!(
+        m["stats"].get("99").is_none(),
+        "unknown queues are left out: {m}"
+    );
+
+    // Supervisors may listen to an agent; users may not.
+    sup.send(json!({"class":"ipbxcommand","command":"listen","destination":"xivo/1","subcommand":"start"}))
+        .await;
+    let mut bob = srv.login("bob").await;
+    bob.send(json!({"class":"ipbxcommand","command":"listen","destination":"agent:xivo/1"}))
+        .await;
+    assert_eq!(
+        bob.expect_class("ipbxcommand").await["error_string"],
+        "permission_denied"
+    );
+    // A call form result is accepted silently.
+    carol
+        .send(json!({"class":"call_form_result","infos":{"buttonname":"saveandclose","variables":{"XIVOFORM_ticket":"42"}}}))
+        .await;
+    assert!(
+        carol
+            .drain()
+            .await
+            .iter()
+            .all(|m| m.get("error_string").is_none())
+    );
+}
+
+#[tokio::test]
+async fn subscriptions_and_dial_need_a_line() {
+    let mut ds = ctid_core::Dataset::demo();
+    let toml = ctid_core::Dataset::demo_toml().replace("line = 6\n", "");
+    ds = ctid_core::Dataset::from_toml_str(&toml).unwrap_or(ds);
+    assert!(ds.user_by_login("frank").unwrap().line.is_none());
+    let srv = TestServer::start_on(std::sync::Arc::new(ds), |_| {}).await;
+    let mut c = srv.login("frank").await;
+    c.send(json!({"class":"subscribe","message":"current_calls"}))
+        .await;
+    assert_eq!(c.expect_class("subscribe").await["error_string"], "no_line");
+    c.send(json!({"class":"ipbxcommand","command":"dial","destination":"1001"}))
+        .await;
+    assert_eq!(
+        c.expect_class("ipbxcommand").await["error_string"],
+        "no_line"
+    );
+}
