@@ -1,39 +1,42 @@
 //! The CTI protocol server of xivo-ctid (JSON lines over TCP, in-band STARTTLS), served on top
 //! of ctid's core, wire-compatible with the XiVO/Wazo desktop client.
 //!
+//! The public API is [`CtiConfig`], [`CtiServer`] and [`fuzz_parse`]; [`wire`], [`codec`],
+//! [`sheet`] and [`errors`] are public for tools and tests.
+//!
 //! Code map (see docs/cti-protocol.md for the protocol as ctid speaks it):
-//! - [`CtiServer`] ([`server`]): listener, connection limit, graceful shutdown;
-//! - [`session`]: one connection — login phase ([`login`], [`starttls`]), then a reader that
-//!   dispatches to one module per command family ([`getlist`], [`presence`], [`services`],
-//!   [`dial`], [`calls`], [`agent`], [`subscribe`], [`queuestats`], [`history`],
-//!   [`status_updates`], [`chat`], [`fax`], [`sheet`]) and a writer draining a bounded outbox;
-//! - [`codec`] and [`connection`]: line framing with a maximum length, the byte stream;
+//! - `server`: listener, connection limit, graceful shutdown;
+//! - `session`: one connection — login phase (`login`, `starttls`), then a reader that
+//!   dispatches to one module per command family (`getlist`, `presence`, `services`, `dial`,
+//!   `calls`, `agent`, `subscribe`, `queuestats`, `history`, `status_updates`, `chat`, `fax`,
+//!   [`sheet`]) and a writer draining the session's bounded outbox;
+//! - [`codec`] and `connection`: line framing with a maximum length, the byte stream;
 //! - [`wire`]: every message in and out as a serde type, `timenow` added on encode;
-//! - [`fanout`] and [`render`]: the core's events rendered once and published by topic.
+//! - `fanout` and `render`: the core's events rendered once and published by topic.
 
-pub mod agent;
-pub mod calls;
-pub mod chat;
+mod agent;
+mod calls;
+mod chat;
 pub mod codec;
 pub mod config;
-pub mod connection;
-pub mod dial;
+mod connection;
+mod dial;
 pub mod errors;
-pub mod fanout;
-pub mod fax;
-pub mod getlist;
-pub mod history;
-pub mod login;
-pub mod presence;
-pub mod queuestats;
-pub mod render;
-pub mod server;
-pub mod services;
-pub mod session;
+mod fanout;
+mod fax;
+mod getlist;
+mod history;
+mod login;
+mod presence;
+mod queuestats;
+mod render;
+mod server;
+mod services;
+mod session;
 pub mod sheet;
-pub mod starttls;
-pub mod status_updates;
-pub mod subscribe;
+mod starttls;
+mod status_updates;
+mod subscribe;
 pub mod wire;
 
 pub use config::CtiConfig;

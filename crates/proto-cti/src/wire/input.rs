@@ -3,7 +3,7 @@
 //! [`ParseError`] naming the problem (`invalid_json`, `missing_field:destination`,
 //! `unknown_class:foo`...).
 //!
-//! Parsing is two-step: a cheap [`Head`] read finds `class` (and `commandid`), then the class's
+//! Parsing is two-step: a cheap `Head` read finds `class` (and `commandid`), then the class's
 //! own type is read from the same text with `serde_path_to_error`, so that a missing or ill-typed
 //! field is reported by name.
 
