@@ -28,6 +28,11 @@ pub struct LineCodec {
 }
 
 impl LineCodec {
+    /// Changes the longest accepted line (applies from the next line).
+    pub fn set_max(&mut self, max: usize) {
+        self.max = max.max(1);
+    }
+
     /// A decoder refusing lines longer than `max` bytes.
     pub fn new(max: usize) -> Self {
         LineCodec {

@@ -50,6 +50,11 @@ impl Connection {
         }
     }
 
+    /// Changes the longest accepted input line.
+    pub fn set_max_line(&mut self, max: usize) {
+        self.framed.decoder_mut().set_max(max);
+    }
+
     /// The next input frame; `None` at end of stream.
     pub async fn next_frame(&mut self) -> Option<io::Result<Frame>> {
         self.framed.next().await

@@ -266,6 +266,30 @@ impl Renderer {
         }
     }
 
+    /// A queue's `updatestatus` (its member agents), for the queues list.
+    fn queue_status(&self, queue: QueueId, now: Timestamp) -> (Topic, Bytes) {
+        let mut agents: Vec<AgentId> = self
+            .members
+            .iter()
+            .filter(|(q, _)| *q == queue)
+            .map(|(_, a)| *a)
+            .collect();
+        agents.sort();
+        let tid = queue.to_string();
+        let b = encode(
+            &ObjectReply::status(
+                "queues",
+                &tid,
+                QueueStatusOut {
+                    agentmembers: agents.iter().map(|a| a.to_string()).collect(),
+                    phonemembers: Vec::new(),
+                },
+            ),
+            now,
+        );
+        (Topic::List(ListName::Queues), b)
+    }
+
     /// Renders one event into `(topic, bytes)` pairs (the same bytes may go to several topics).
     pub fn render(&mut self, event: &Event, out: &mut Vec<(Topic, Bytes)>) {
         let now = self.clock.now();
@@ -352,6 +376,7 @@ impl Renderer {
                         now,
                     );
                     out.push((topic.clone(), b));
+                    out.push(self.queue_status(m.queue, now));
                 }
                 let fields = queue_member_fields(ds, m);
                 out.push((
@@ -364,7 +389,9 @@ impl Renderer {
                 ));
             }
             Event::QueueMemberRemoved { queue, agent } => {
-                self.members.remove(&(*queue, *agent));
+                if self.members.remove(&(*queue, *agent)) {
+                    out.push(self.queue_status(*queue, now));
+                }
                 let Some(tid) = queue_member_tid(ds, *queue, *agent) else {
                     return;
                 };

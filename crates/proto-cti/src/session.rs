@@ -99,6 +99,9 @@ pub(crate) struct Session {
     pub topics: HashSet<Topic>,
 }
 
+/// Longest line accepted before login.
+const PRE_LOGIN_MAX_LINE: usize = 64 * 1024;
+
 /// Most topics a session may join through `subscribe` / `register_*`.
 pub(crate) const MAX_TOPICS: usize = 10_000;
 
@@ -172,10 +175,13 @@ impl Session {
 
 /// Serves one accepted connection to its end.
 pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo) {
-    let conn = Connection::new(io, shared.config.max_line_bytes);
-    let Some((conn, logged)) = login::run(conn, &shared).await else {
+    // Before login no message needs more than a few KiB: an unauthenticated connection never
+    // holds more than this.
+    let conn = Connection::new(io, shared.config.max_line_bytes.min(PRE_LOGIN_MAX_LINE));
+    let Some((mut conn, logged)) = login::run(conn, &shared).await else {
         return;
     };
+    conn.set_max_line(shared.config.max_line_bytes);
     let id = SessionId(shared.next_id.fetch_add(1, Ordering::Relaxed));
     let user = logged.user;
     tracing::info!(session = %id, user = %user, tls = conn.tls, "CTI session opened");

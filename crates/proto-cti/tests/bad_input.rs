@@ -138,6 +138,11 @@ async fn bad_input_before_login_keeps_the_connection() {
         c.send_raw(line).await;
         assert!(c.reply().await["error_string"].is_string());
     }
+    // Before login, lines are limited to 64 KiB whatever max_line_bytes is.
+    let mut big = vec![b' '; 100 * 1024];
+    big.push(b'\n');
+    c.send_raw(&big).await;
+    assert_eq!(c.reply().await["error_string"], "line_too_long");
     let r = c.login_steps("alice", "alice").await;
     assert_eq!(r["userid"], "1");
 }

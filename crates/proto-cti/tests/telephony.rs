@@ -353,11 +353,16 @@ async fn queue_members_follow_add_and_remove() {
     let mut sup = srv.login("alice").await;
     watch(&mut sup, "queuemembers").await;
     watch(&mut sup, "agents").await;
+    watch(&mut sup, "queues").await;
     sup.send(json!({"class":"ipbxcommand","command":"queueadd","member":"agent:xivo/1","queue":"queue:xivo/2"}))
         .await;
     let found = sup
         .expect_all(&[
             ("addconfig", &|m: &Value| m["function"] == "addconfig"),
+            ("queue members", &|m: &Value| {
+                is_getlist(m, "updatestatus", "queues", "2")
+                    && m["status"]["agentmembers"] == json!(["1", "3", "4"])
+            }),
             ("member config", &|m: &Value| {
                 is_getlist(m, "updateconfig", "queuemembers", "Agent/2001,support")
             }),
@@ -369,7 +374,7 @@ async fn queue_members_follow_add_and_remove() {
         .await;
     assert_eq!(found[0]["list"], json!(["Agent/2001,support"]));
     assert_eq!(found[0]["listname"], "queuemembers");
-    assert_eq!(found[1]["config"]["queue_name"], "support");
+    assert_eq!(found[2]["config"]["queue_name"], "support");
     sup.send(getlist("listid", "queuemembers", None)).await;
     let m = sup
         .expect("list", |m| {
@@ -385,10 +390,16 @@ async fn queue_members_follow_add_and_remove() {
 
     sup.send(json!({"class":"ipbxcommand","command":"queueremove","member":"agent:xivo/1","queue":"queue:xivo/2"}))
         .await;
-    let m = sup
-        .expect("delconfig", |m| m["function"] == "delconfig")
+    let found = sup
+        .expect_all(&[
+            ("delconfig", &|m: &Value| m["function"] == "delconfig"),
+            ("queue members", &|m: &Value| {
+                is_getlist(m, "updatestatus", "queues", "2")
+                    && m["status"]["agentmembers"] == json!(["3", "4"])
+            }),
+        ])
         .await;
-    assert_eq!(m["list"], json!(["Agent/2001,support"]));
+    assert_eq!(found[0]["list"], json!(["Agent/2001,support"]));
 
     // A plain user may not.
     let mut bob = srv.login("bob").await;
