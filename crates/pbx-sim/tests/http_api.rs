@@ -119,6 +119,15 @@ async fn every_route_works() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    // Carol refused the call: Bob lands in her voicemail (on by default), then hangs up.
+    let live = calls(&client, &base).await;
+    assert_eq!(live["calls"][0]["channels"][0]["activity"], "voicemail");
+    let resp = client
+        .post(format!("{base}/sim/lines/1002/hangup"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
     assert_eq!(calls(&client, &base).await["calls"], json!([]));
 
     for action in ["unregister", "register"] {
