@@ -131,7 +131,7 @@ async fn run(
             batch = events.recv(), if events_open => match batch {
                 Some(batch) => {
                     for event in batch.iter() {
-                        renderer.render(event, &mut rendered);
+                        renderer.render(event, &|t| index.subscribers(t) > 0, &mut rendered);
                         for (topic, bytes) in rendered.drain(..) {
                             let delivery = index.publish(&topic, &bytes);
                             for id in delivery.dropped {

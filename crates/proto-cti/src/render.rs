@@ -291,7 +291,14 @@ impl Renderer {
     }
 
     /// Renders one event into `(topic, bytes)` pairs (the same bytes may go to several topics).
-    pub fn render(&mut self, event: &Event, out: &mut Vec<(Topic, Bytes)>) {
+    /// `wanted` tells whether a topic has subscribers: costly renderings (sheets, conference
+    /// rooms) are skipped when nobody would get them.
+    pub fn render(
+        &mut self,
+        event: &Event,
+        wanted: &dyn Fn(&Topic) -> bool,
+        out: &mut Vec<(Topic, Bytes)>,
+    ) {
         let now = self.clock.now();
         let ds = &*self.dataset;
         let uuid = ds.xivo_uuid.as_str();
@@ -329,7 +336,10 @@ impl Renderer {
                 ));
             }
             Event::Phone(ev) => {
-                if let (Some(user), Some(b)) = (ev.user, sheet::render_sheet(ds, ev, now)) {
+                let Some(user) = ev.user.filter(|u| wanted(&Topic::User(*u))) else {
+                    return;
+                };
+                if let Some(b) = sheet::render_sheet(ds, ev, now) {
                     out.push((Topic::User(user), b));
                 }
             }
@@ -476,6 +486,9 @@ impl Renderer {
                     self.rooms.remove(&state.room);
                 } else {
                     self.rooms.insert(state.room, (**state).clone());
+                }
+                if !wanted(&Topic::Meetme) {
+                    return;
                 }
                 out.push((
                     Topic::Meetme,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::StreamExt;
 use serde::Serialize;
-use tokio::io::{AsyncWriteExt, BufWriter};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::{Semaphore, mpsc};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
@@ -260,8 +260,14 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo) {
     }
 }
 
-async fn write_loop(mut rx: mpsc::Receiver<Bytes>, writer: Writer, kick: CancellationToken) {
-    let mut w = BufWriter::with_capacity(64 * 1024, writer);
+/// Messages are gathered into writes of about this size.
+const WRITE_BATCH: usize = 64 * 1024;
+/// A read buffer larger than this is released once empty (after a fax, say).
+const IDLE_READ_BUFFER: usize = 64 * 1024;
+
+/// Drains the outbox to the socket, gathering queued messages into few writes. The batch buffer
+/// is released whenever the outbox is empty, so an idle session holds no write buffer.
+async fn write_loop(mut rx: mpsc::Receiver<Bytes>, mut w: Writer, kick: CancellationToken) {
     loop {
         let first = tokio::select! {
             biased;
@@ -272,9 +278,32 @@ async fn write_loop(mut rx: mpsc::Receiver<Bytes>, writer: Writer, kick: Cancell
             },
         };
         let batch = async {
-            w.write_all(&first).await?;
-            while let Ok(m) = rx.try_recv() {
-                w.write_all(&m).await?;
+            let mut buf: Vec<u8> = Vec::new();
+            let mut pending = Some(first);
+            while let Some(m) = pending.take() {
+                if m.len() >= WRITE_BATCH {
+                    w.write_all(&m).await?;
+                } else {
+                    buf.clear();
+                    buf.reserve(WRITE_BATCH);
+                    buf.extend_from_slice(&m);
+                    while buf.len() < WRITE_BATCH {
+                        match rx.try_recv() {
+                            Ok(next) if buf.len() + next.len() <= WRITE_BATCH => {
+                                buf.extend_from_slice(&next)
+                            }
+                            Ok(next) => {
+                                pending = Some(next);
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    w.write_all(&buf).await?;
+                }
+                if pending.is_none() {
+                    pending = rx.try_recv().ok();
+                }
             }
             w.flush().await
         };
@@ -317,6 +346,10 @@ async fn read_loop(
         };
         if let Err(end) = result {
             return end;
+        }
+        let buf = reader.read_buffer();
+        if buf.is_empty() && buf.capacity() > IDLE_READ_BUFFER {
+            *reader.read_buffer_mut() = bytes::BytesMut::new();
         }
     }
 }
