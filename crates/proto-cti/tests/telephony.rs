@@ -738,3 +738,102 @@ async fn subscriptions_and_dial_need_a_line() {
         "no_line"
     );
 }
+
+#[tokio::test]
+async fn attended_transfer_completes_and_voicemail_attended_transfer() {
+    let srv = TestServer::start().await;
+    let mut sup = srv.login("alice").await;
+    watch(&mut sup, "phones").await;
+    let mut bob = srv.login("bob").await;
+    let call = srv
+        .sim
+        .outside_call("0612345678".into(), "1002".into(), None)
+        .await
+        .unwrap();
+    srv.sim
+        .line_action("1002", LineAction::Answer)
+        .await
+        .unwrap();
+    sup.expect("bob talks", |m| hint(m, "2", "1")).await;
+    bob.send(json!({"class":"attended_transfer","number":"1003"}))
+        .await;
+    sup.expect("carol rings", |m| hint(m, "3", "8")).await;
+    srv.sim
+        .line_action("1003", LineAction::Answer)
+        .await
+        .unwrap();
+    let m = bob
+        .expect_class("current_call_attended_transfer_answered")
+        .await;
+    assert_eq!(m["line"], "2");
+    bob.send(json!({"class":"complete_transfer"})).await;
+    sup.expect_all(&[
+        ("bob free", &|m: &Value| hint(m, "2", "0")),
+        ("carol talks", &|m: &Value| hint(m, "3", "1")),
+    ])
+    .await;
+    // Carol hands the caller to dave's voicemail, listening first.
+    let mut carol = srv.login("carol").await;
+    carol
+        .send(json!({"class":"attended_transfer_voicemail","voicemail":"1004"}))
+        .await;
+    let got = carol.drain().await;
+    assert!(
+        got.iter().all(|m| m.get("error_string").is_none()),
+        "{got:?}"
+    );
+    let _ = srv.sim.hangup_call(call.as_str()).await;
+}
+
+#[tokio::test]
+async fn unmute_and_unregistered_agents_stay_quiet() {
+    let srv = TestServer::start().await;
+    let uuid = srv.dataset.xivo_uuid.clone();
+    let mut sup = srv.login("alice").await;
+    sup.send(json!({"class":"subscribe","message":"meetme_update"}))
+        .await;
+    sup.expect_class("meetme_update").await;
+    let call = srv
+        .sim
+        .outside_call("0612345678".into(), "4000".into(), None)
+        .await
+        .unwrap();
+    sup.expect("joined", |m| {
+        m["class"] == "meetme_update" && m["config"]["4000"]["member_count"] == 1
+    })
+    .await;
+    for (function, muted) in [("MeetmeMute", true), ("MeetmeUnmute", false)] {
+        sup.send(json!({"class":"ipbxcommand","command":"meetme","function":function,"functionargs":["4000","1"]}))
+            .await;
+        sup.expect(function, |m| {
+            m["class"] == "meetme_update" && m["config"]["4000"]["members"]["1"]["muted"] == muted
+        })
+        .await;
+    }
+    sup.send(json!({"class":"ipbxcommand","command":"meetme","function":"MeetmeMute","functionargs":["4000","9"]}))
+        .await;
+    assert!(sup.expect_class("ipbxcommand").await["error_string"].is_string());
+    let _ = srv.sim.hangup_call(call.as_str()).await;
+
+    sup.send(json!({"class":"register_agent_status_update","agent_ids":[[uuid, 2]]}))
+        .await;
+    sup.expect_class("agent_status_update").await;
+    sup.send(json!({"class":"unregister_agent_status_update","agent_ids":[[uuid, 2]]}))
+        .await;
+    sup.drain().await;
+    watch(&mut sup, "agents").await;
+    let mut dave = srv.login("dave").await;
+    dave.send(json!({"class":"ipbxcommand","command":"agentlogin"}))
+        .await;
+    sup.expect("dave's agent", |m| {
+        is_getlist(m, "updatestatus", "agents", "2") && m["status"]["availability"] == "available"
+    })
+    .await;
+    let got = sup.drain().await;
+    assert!(
+        got.iter()
+            .chain(sup.skipped.iter())
+            .all(|m| m["class"] != "agent_status_update" || m["data"]["status"] != "logged_in"),
+        "unregistered: no agent_status_update"
+    );
+}
