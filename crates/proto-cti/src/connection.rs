@@ -20,8 +20,8 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}
 /// A boxed stream.
 pub type BoxIo = Box<dyn Io>;
 
-/// The reading half of an authenticated session.
-pub type Reader = FramedRead<ReadHalf<BoxIo>, LineCodec>;
+/// The reading half of an authenticated session (bytes read before the split come first).
+pub type Reader = FramedRead<Prefixed<ReadHalf<BoxIo>>, LineCodec>;
 
 /// The writing half of an authenticated session.
 pub type Writer = WriteHalf<BoxIo>;
@@ -80,12 +80,13 @@ impl Connection {
         })
     }
 
-    /// Splits into a line reader (keeping any bytes already buffered) and a writer.
+    /// Splits into a line reader and a writer. Bytes already read past the last line (a client
+    /// may pipeline requests behind `login_capas`) are read again first: a `FramedRead` does not
+    /// decode bytes put in its buffer before it has read from its stream.
     pub fn split(self) -> (Reader, Writer) {
         let parts = self.framed.into_parts();
         let (r, w) = tokio::io::split(parts.io);
-        let mut reader = FramedRead::new(r, parts.codec);
-        reader.read_buffer_mut().extend_from_slice(&parts.read_buf);
-        (reader, w)
+        let leftover = Bytes::from(parts.read_buf);
+        (FramedRead::new(Prefixed::new(leftover, r), parts.codec), w)
     }
 }

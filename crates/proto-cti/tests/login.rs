@@ -465,6 +465,29 @@ mod tls {
 }
 
 #[tokio::test]
+async fn a_pipelined_login_loses_nothing() {
+    let srv = TestServer::start().await;
+    let mut c = srv.connect().await;
+    let mut burst = Vec::new();
+    for m in [
+        json!({"class":"login_id","userlogin":"alice","wazoversion":"2.3"}),
+        json!({"class":"login_pass","password":"alice"}),
+        json!({"class":"login_capas","capaid":1,"state":"available"}),
+        json!({"class":"getipbxlist","commandid":1}),
+        json!({"class":"keepalive","commandid":2}),
+    ] {
+        burst.extend(serde_json::to_vec(&m).unwrap());
+        burst.push(b'\n');
+    }
+    c.send_raw(&burst).await;
+    for class in ["starttls", "login_id", "login_pass", "login_capas"] {
+        assert_eq!(c.recv().await["class"], class);
+    }
+    assert_eq!(c.expect_class("getipbxlist").await["replyid"], 1);
+    assert_eq!(c.expect_class("keepalive").await["replyid"], 2);
+}
+
+#[tokio::test]
 async fn connections_beyond_the_limit_are_closed() {
     let srv = TestServer::start_with(|c| c.max_connections = 1).await;
     let mut first = srv.login("alice").await;
