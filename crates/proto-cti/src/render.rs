@@ -11,7 +11,7 @@ use bytes::Bytes;
 
 use ctid_core::dataset::{Dataset, UserServices};
 use ctid_core::event::Event;
-use ctid_core::ids::{AgentId, QueueId, RoomId};
+use ctid_core::ids::{AgentId, QueueId, RoomId, UserId};
 use ctid_core::live::{
     AgentStatus, CallDirection, ConferenceState, CurrentCall, CurrentCallStatus, QueueEntry,
     QueueLiveStats, QueueMemberStatus,
@@ -266,6 +266,34 @@ impl Renderer {
         }
     }
 
+    /// The `meetme_user` message of a user: the rooms it is in and its position there.
+    fn meetme_user(&self, user: UserId) -> MeetmeUser {
+        let mut list: Vec<MeetmeUserEntry> = self
+            .rooms
+            .iter()
+            .flat_map(|(room, state)| {
+                let number = self
+                    .dataset
+                    .room(*room)
+                    .map(|r| r.number.clone())
+                    .unwrap_or_default();
+                state
+                    .members
+                    .iter()
+                    .filter(move |m| m.user == Some(user))
+                    .map(move |m| MeetmeUserEntry {
+                        room_number: number.clone(),
+                        user_number: m.join_order,
+                    })
+            })
+            .collect();
+        list.sort_by(|a, b| (&a.room_number, a.user_number).cmp(&(&b.room_number, b.user_number)));
+        MeetmeUser {
+            class: "meetme_user",
+            list,
+        }
+    }
+
     /// A queue's `updatestatus` (its member agents), for the queues list.
     fn queue_status(&self, queue: QueueId, now: Timestamp) -> (Topic, Bytes) {
         let mut agents: Vec<AgentId> = self
@@ -482,10 +510,26 @@ impl Renderer {
                 out.push((Topic::List(ListName::Voicemails), b));
             }
             Event::Conference(state) => {
+                let mut users: Vec<UserId> = self
+                    .rooms
+                    .get(&state.room)
+                    .into_iter()
+                    .flat_map(|s| s.members.iter())
+                    .chain(state.members.iter())
+                    .filter_map(|m| m.user)
+                    .collect();
+                users.sort();
+                users.dedup();
                 if state.members.is_empty() {
                     self.rooms.remove(&state.room);
                 } else {
                     self.rooms.insert(state.room, (**state).clone());
+                }
+                // Each internal member learns where it sits (to mute itself).
+                for user in users {
+                    if wanted(&Topic::User(user)) {
+                        out.push((Topic::User(user), encode(&self.meetme_user(user), now)));
+                    }
                 }
                 if !wanted(&Topic::Meetme) {
                     return;

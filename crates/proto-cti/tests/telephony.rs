@@ -837,3 +837,30 @@ async fn unmute_and_unregistered_agents_stay_quiet() {
         "unregistered: no agent_status_update"
     );
 }
+
+#[tokio::test]
+async fn members_learn_their_place_in_a_room() {
+    let srv = TestServer::start().await;
+    let mut bob = srv.login("bob").await;
+    bob.send(json!({"class":"subscribe","message":"meetme_update"}))
+        .await;
+    bob.expect_class("meetme_update").await;
+    srv.sim
+        .line_action("1002", LineAction::Dial { to: "4000".into() })
+        .await
+        .unwrap();
+    let m = bob.expect_class("meetme_user").await;
+    assert_eq!(m["list"], json!([{"room_number":"4000","user_number":1}]));
+    let m = bob
+        .expect("room", |m| {
+            m["class"] == "meetme_update" && m["config"]["4000"]["member_count"] == 1
+        })
+        .await;
+    assert_eq!(m["config"]["4000"]["members"]["1"]["number"], "1002");
+    srv.sim
+        .line_action("1002", LineAction::Hangup)
+        .await
+        .unwrap();
+    let m = bob.expect_class("meetme_user").await;
+    assert_eq!(m["list"], json!([]));
+}

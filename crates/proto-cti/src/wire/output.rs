@@ -591,6 +591,24 @@ pub struct MeetmeMemberOut {
     pub muted: bool,
 }
 
+/// `meetme_user`: where a user sits in conference rooms.
+#[derive(Debug, Serialize)]
+pub struct MeetmeUser {
+    /// Always `meetme_user`.
+    pub class: &'static str,
+    /// The user's places.
+    pub list: Vec<MeetmeUserEntry>,
+}
+
+/// One place of `meetme_user`.
+#[derive(Debug, Serialize)]
+pub struct MeetmeUserEntry {
+    /// The room's number.
+    pub room_number: String,
+    /// The user's join order in it.
+    pub user_number: u32,
+}
+
 /// `getqueuesstats`.
 #[derive(Debug, Serialize)]
 pub struct QueuesStats<'a, T: Serialize> {
