@@ -23,8 +23,8 @@ use crate::wire::input::{ListName, StatusKind};
 /// What a session can subscribe to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Topic {
-    /// Messages for one user's sessions only: sheets, chat, fax progress, transfer notices,
-    /// asynchronous dial failures. Joined at login.
+    /// Messages for one user's sessions only: sheets, chat, fax progress, `meetme_user`,
+    /// transfer notices, asynchronous dial failures. Joined at login.
     User(UserId),
     /// Pushes about one user's own configuration and presence, for its sessions that have not
     /// asked for the users list (those get them through [`Topic::List`]). Joined at login, left

@@ -624,3 +624,147 @@ struct DialFailed<'a> {
 pub fn remote_topic(kind: StatusKind, xivo_uuid: &str, id: &str) -> Topic {
     Topic::Remote(kind, Arc::from(xivo_uuid), Arc::from(id))
 }
+
+#[cfg(test)]
+mod tests {
+    use ctid_core::dataset::Forward;
+    use ctid_core::ids::LineId;
+    use ctid_core::live::HintStatus;
+    use ctid_core::{ManualClock, Timestamp};
+
+    use super::*;
+
+    fn renderer() -> Renderer {
+        Renderer::new(
+            Arc::new(Dataset::demo()),
+            ManualClock::at_default_start().shared(),
+            HashSet::new(),
+            HashMap::new(),
+        )
+    }
+
+    fn json(b: &Bytes) -> serde_json::Value {
+        assert_eq!(b.last(), Some(&b'\n'));
+        serde_json::from_slice(b).unwrap()
+    }
+
+    #[test]
+    fn one_event_many_topics_same_bytes() {
+        let mut r = renderer();
+        let mut out = Vec::new();
+        r.render(
+            &Event::LineHint {
+                line: LineId(2),
+                hint: HintStatus::Ringing,
+            },
+            &|_| true,
+            &mut out,
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].0, Topic::List(ListName::Phones));
+        assert_eq!(json(&out[0].1)["status"]["hintstatus"], "8");
+        assert_eq!(out[1].0, Topic::EndpointStatus(LineId(2)));
+        assert_eq!(json(&out[1].1)["data"]["status"], 8);
+
+        out.clear();
+        r.render(
+            &Event::UserPresence {
+                user: UserId(1),
+                status: "away".into(),
+            },
+            &|_| true,
+            &mut out,
+        );
+        let topics: Vec<_> = out.iter().map(|(t, _)| t.clone()).collect();
+        assert_eq!(
+            topics,
+            vec![
+                Topic::List(ListName::Users),
+                Topic::UserPush(UserId(1)),
+                Topic::UserStatus(UserId(1))
+            ]
+        );
+        // Encoded once: the list and own-user pushes share the same buffer.
+        assert_eq!(out[0].1.as_ptr(), out[1].1.as_ptr());
+    }
+
+    #[test]
+    fn service_pushes_carry_only_changed_keys() {
+        let services = UserServices {
+            dnd: true,
+            fwd_busy: Forward {
+                enabled: true,
+                destination: "1003".into(),
+            },
+            ..UserServices::default()
+        };
+        let v =
+            serde_json::to_value(user_services_patch(&services, &["enablednd", "busy"])).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"enablednd": true, "enablebusy": true, "destbusy": "1003"})
+        );
+        let all = serde_json::to_value(user_services_config(&services)).unwrap();
+        assert_eq!(all.as_object().unwrap().len(), 10);
+    }
+
+    #[test]
+    fn live_stats_have_xivo_ctid_types() {
+        let v = serde_json::to_value(live_stats_out(&QueueLiveStats {
+            logged_agents: 2,
+            available_agents: 1,
+            talking_agents: 1,
+            waiting_calls: 0,
+            longest_wait: Some(12),
+            ewt: 30,
+        }))
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"Xivo-LoggedAgents": 2, "Xivo-AvailableAgents": "1",
+                "Xivo-TalkingAgents": "1", "Xivo-EWT": "30", "Xivo-WaitingCalls": 0})
+        );
+    }
+
+    #[test]
+    fn unwanted_sheets_are_not_rendered_and_misc_events() {
+        let mut r = renderer();
+        let mut out = Vec::new();
+        r.render(
+            &Event::DialFailed {
+                user: UserId(1),
+                destination: "0612345678".into(),
+                reason: "busy".into(),
+            },
+            &|_| true,
+            &mut out,
+        );
+        assert_eq!(json(&out[0].1)["error_string"], "dial_failed:0612345678");
+        out.clear();
+        r.render(
+            &Event::QueueMemberRemoved {
+                queue: QueueId(1),
+                agent: AgentId(1),
+            },
+            &|_| true,
+            &mut out,
+        );
+        assert_eq!(json(&out[0].1)["function"], "delconfig");
+        assert_eq!(
+            json(&out[0].1)["list"],
+            serde_json::json!(["Agent/2001,sales"])
+        );
+        assert_eq!(
+            time_of_day(Timestamp(1_767_603_600_000 + 3_723_000)),
+            "10:02:03"
+        );
+        assert_eq!(
+            queue_member_tid(&Dataset::demo(), QueueId(2), AgentId(4)).as_deref(),
+            Some("Agent/2004,support")
+        );
+        assert_eq!(
+            queue_member_tid(&Dataset::demo(), QueueId(9), AgentId(4)),
+            None
+        );
+    }
+}
