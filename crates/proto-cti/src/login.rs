@@ -207,7 +207,9 @@ async fn login_id(l: &mut Login<'_>, m: LoginId) -> bool {
     };
     let version = version.to_owned();
     l.login_id_seen = true;
-    l.step = Step::Pass { login: m.userlogin };
+    l.step = Step::Pass {
+        login: m.userlogin.0,
+    };
     let sessionid = session_id();
     let (wazoversion, xivoversion) = if key == "wazoversion" {
         (Some(version.as_str()), None)
@@ -235,7 +237,7 @@ async fn login_pass(l: &mut Login<'_>, m: LoginPass) -> Option<bool> {
     let ds = l.shared.core.dataset().clone();
     let user = ds.user_by_login(login);
     let hash = user.and_then(|u| u.password_hash.clone());
-    let password = m.password;
+    let password = m.password.0;
     let verified = {
         let _permit = l.shared.password_checks.acquire().await.ok()?;
         tokio::task::spawn_blocking(move || match hash {

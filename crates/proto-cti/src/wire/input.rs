@@ -125,8 +125,8 @@ pub struct StartTls {
 /// `login_id`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct LoginId {
-    /// Login name.
-    pub userlogin: String,
+    /// Login name (a number is taken as text).
+    pub userlogin: Id,
     /// Company (ignored).
     #[serde(default)]
     pub company: Option<String>,
@@ -144,8 +144,8 @@ pub struct LoginId {
 /// `login_pass`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct LoginPass {
-    /// The password, in clear.
-    pub password: String,
+    /// The password, in clear (a number is taken as text).
+    pub password: Id,
 }
 
 /// `login_capas`.
