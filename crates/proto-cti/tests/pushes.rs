@@ -214,3 +214,45 @@ async fn a_client_that_stops_reading_is_cut_off() {
     // The slow client finds its connection closed after what was sent before the cut.
     slow.expect_closed().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_sessions_each_get_the_push_once() {
+    let srv = TestServer::start().await;
+    let logins = ["alice", "bob", "carol", "dave", "eve", "frank"];
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let addr = srv.addr;
+        let login = logins[i % logins.len()];
+        tasks.spawn(async move {
+            let mut c = support::Client::connect(addr).await;
+            c.login(login, login).await;
+            c.send(getlist("listid", "phones", None)).await;
+            c.expect("listid", |m| m["function"] == "listid").await;
+            c
+        });
+    }
+    let mut clients = Vec::new();
+    while let Some(c) = tasks.join_next().await {
+        clients.push(c.unwrap());
+    }
+    let call = srv
+        .sim
+        .outside_call("0612345678".into(), "1004".into(), None)
+        .await
+        .unwrap();
+    for c in &mut clients {
+        c.expect("ringing", |m| {
+            is_getlist(m, "updatestatus", "phones", "4") && m["status"]["hintstatus"] == "8"
+        })
+        .await;
+        let again = c.drain().await;
+        assert!(
+            again
+                .iter()
+                .all(|m| !(is_getlist(m, "updatestatus", "phones", "4")
+                    && m["status"]["hintstatus"] == "8")),
+            "once: {again:?}"
+        );
+    }
+    srv.sim.hangup_call(call.as_str()).await.unwrap();
+}
