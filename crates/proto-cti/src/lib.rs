@@ -1,1 +1,66 @@
-//! The CTI protocol server (placeholder: being written).
+//! The CTI protocol server of xivo-ctid (JSON lines over TCP, in-band STARTTLS), served on top
+//! of ctid's core, wire-compatible with the XiVO/Wazo desktop client.
+//!
+//! The public API is [`CtiConfig`], [`CtiServer`] and [`fuzz_parse`]; [`wire`], [`codec`],
+//! [`sheet`] and [`errors`] are public for tools and tests.
+//!
+//! Code map (see docs/cti-protocol.md for the protocol as ctid speaks it):
+//! - `server`: listener, connection limit, graceful shutdown;
+//! - `session`: one connection — login phase (`login`, `starttls`), then a reader that
+//!   dispatches to one module per command family (`getlist`, `presence`, `services`, `dial`,
+//!   `calls`, `agent`, `subscribe`, `queuestats`, `history`, `status_updates`, `chat`, `fax`,
+//!   [`sheet`]) and a writer draining the session's bounded outbox;
+//! - [`codec`] and `connection`: line framing with a maximum length, the byte stream;
+//! - [`wire`]: every message in and out as a serde type, `timenow` added on encode;
+//! - `fanout` and `render`: the core's events rendered once and published by topic.
+
+mod agent;
+mod calls;
+mod chat;
+pub mod codec;
+pub mod config;
+mod connection;
+mod dial;
+pub mod errors;
+mod fanout;
+mod fax;
+mod getlist;
+mod history;
+mod login;
+mod presence;
+mod queuestats;
+mod render;
+mod server;
+mod services;
+mod session;
+pub mod sheet;
+mod starttls;
+mod status_updates;
+mod subscribe;
+pub mod wire;
+
+pub use config::CtiConfig;
+pub use server::CtiServer;
+
+/// Feeds arbitrary bytes to the line decoder and the message parser (the fuzz target's entry
+/// point). It must never panic, whatever the input.
+pub fn fuzz_parse(data: &[u8]) {
+    use tokio_util::codec::Decoder;
+
+    let mut codec = codec::LineCodec::new(4096);
+    // Feed in two chunks to exercise partial lines.
+    let split = data.first().map_or(0, |b| *b as usize % (data.len() + 1));
+    let mut buf = bytes::BytesMut::new();
+    for chunk in [&data[..split], &data[split..]] {
+        buf.extend_from_slice(chunk);
+        while let Ok(Some(frame)) = codec.decode(&mut buf) {
+            if let codec::Frame::Line(line) = frame {
+                let _ = wire::input::parse(&line);
+            }
+        }
+    }
+    if let Ok(Some(codec::Frame::Line(line))) = codec.decode_eof(&mut buf) {
+        let _ = wire::input::parse(&line);
+    }
+    let _ = wire::input::parse(data);
+}

@@ -1,0 +1,26 @@
+//! `chitchat`: a message to a user (`to: [xivo_uuid, user_uuid]`). The core delivers it; the
+//! recipient's sessions get `{class:chitchat, from, to, alias, text}` on their own-user topic.
+
+use ctid_core::Command;
+
+use crate::errors::command_error;
+use crate::session::{Session, SessionEnd};
+use crate::wire::input::Chitchat;
+
+/// Serves `chitchat`.
+pub(crate) async fn chitchat(s: &mut Session, m: Chitchat) -> Result<(), SessionEnd> {
+    let result = s
+        .core
+        .execute(Command::Chat {
+            from: s.user,
+            to_xivo_uuid: m.to.0,
+            to_user_uuid: m.to.1,
+            alias: m.alias,
+            text: m.text,
+        })
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) => s.error("chitchat", &command_error(&e, "")).await,
+    }
+}

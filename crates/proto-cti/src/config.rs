@@ -1,0 +1,76 @@
+//! Settings of the CTI server (`[cti]` in ctid's configuration file), with their defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of the CTI server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CtiConfig {
+    /// Where to listen (default `0.0.0.0:5003`).
+    pub listen: SocketAddr,
+    /// Longest accepted input line in bytes (default 8 MiB: faxes travel inline, base64).
+    /// Longer lines are discarded as they arrive and answered with an error.
+    pub max_line_bytes: usize,
+    /// Time a connection has to complete the three-step login (default 5 s), measured on the
+    /// injected clock. On the wire of the configuration: `login_timeout_secs`.
+    #[serde(rename = "login_timeout_secs", with = "secs")]
+    pub login_timeout: Duration,
+    /// Messages queued for one session before it is cut off as too slow (default 4096).
+    pub outbox_capacity: usize,
+    /// Simultaneous connections accepted (default 50 000); more are closed at once.
+    pub max_connections: usize,
+    /// PEM certificate chain for STARTTLS. STARTTLS upgrades only when both this and
+    /// `tls_key` are set; otherwise the offer is answered `"starttls": false`.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for STARTTLS.
+    pub tls_key: Option<PathBuf>,
+}
+
+impl Default for CtiConfig {
+    fn default() -> Self {
+        CtiConfig {
+            listen: SocketAddr::from(([0, 0, 0, 0], 5003)),
+            max_line_bytes: 8 * 1024 * 1024,
+            login_timeout: Duration::from_secs(5),
+            outbox_capacity: 4096,
+            max_connections: 50_000,
+            tls_cert: None,
+            tls_key: None,
+        }
+    }
+}
+
+mod secs {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_seconds() {
+        let c: CtiConfig = serde_json::from_str(r#"{"login_timeout_secs": 2.5}"#).unwrap();
+        assert_eq!(c.login_timeout, Duration::from_millis(2500));
+        assert_eq!(c.listen.port(), 5003);
+        assert_eq!(c.max_line_bytes, 8 * 1024 * 1024);
+        let back = serde_json::to_value(&c).unwrap();
+        assert_eq!(back["login_timeout_secs"], 2.5);
+        assert!(serde_json::from_str::<CtiConfig>(r#"{"login_timeout_secs": -1}"#).is_err());
+    }
+}

@@ -1,0 +1,84 @@
+//! Error strings: how each refusal of the core ([`CommandError`]) and each protocol-level problem
+//! is named in a CTI `error_string`.
+//!
+//! Protocol-level strings (from the parser and the session): `empty_line`, `invalid_json`,
+//! `invalid_utf8`, `not_an_object`, `invalid_message`, `missing_field:<name>`,
+//! `invalid_field:<path>`, `unknown_class:<class>`, `unknown_command:<c>`,
+//! `unknown_function:<f>`, `unknown_message:<m>`, `unknown_list:<l>`, `line_too_long`,
+//! `not_authenticated`, `not_implemented`, `login_id_required`, `login_pass_required`.
+
+use ctid_core::CommandError;
+
+/// The `error_string` for a refusal of the core. `forbidden` names a refusal of rights for the
+/// command family (`call_unauthorized`, `hangup_unauthorized`, `transfer_unauthorized`...);
+/// empty means `permission_denied`.
+pub fn command_error(e: &CommandError, forbidden: &str) -> String {
+    match e {
+        CommandError::UnreachableExtension(n) => format!("unreachable_extension:{n}"),
+        CommandError::Forbidden(_) if forbidden.is_empty() => "permission_denied".to_owned(),
+        CommandError::Forbidden(_) => forbidden.to_owned(),
+        CommandError::NotFound { kind, id } => format!("unknown_{kind}:{id}"),
+        CommandError::NoLine => "no_line".to_owned(),
+        CommandError::NoAgent => "no_agent".to_owned(),
+        CommandError::NoCall => "no_call".to_owned(),
+        CommandError::InvalidState(_) => "invalid_state".to_owned(),
+        CommandError::AgentExtenInUse => "agent_login_exten_in_use".to_owned(),
+        CommandError::AgentInvalidExten => "agent_login_invalid_exten".to_owned(),
+        CommandError::AgentAlreadyLogged(n) => format!("agent_already_logged:{n}"),
+        CommandError::InvalidPresence(p) => format!("invalid_presence:{p}"),
+        CommandError::InvalidArgument { field, .. } => format!("invalid_field:{field}"),
+        CommandError::ServiceUnavailable => "service_unavailable".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_every_error() {
+        let cases = [
+            (
+                CommandError::UnreachableExtension("1202".into()),
+                "unreachable_extension:1202",
+            ),
+            (CommandError::Forbidden("x".into()), "call_unauthorized"),
+            (
+                CommandError::NotFound {
+                    kind: "agent".into(),
+                    id: "7".into(),
+                },
+                "unknown_agent:7",
+            ),
+            (CommandError::NoLine, "no_line"),
+            (CommandError::NoAgent, "no_agent"),
+            (CommandError::NoCall, "no_call"),
+            (CommandError::InvalidState("x".into()), "invalid_state"),
+            (CommandError::AgentExtenInUse, "agent_login_exten_in_use"),
+            (CommandError::AgentInvalidExten, "agent_login_invalid_exten"),
+            (
+                CommandError::AgentAlreadyLogged("1001".into()),
+                "agent_already_logged:1001",
+            ),
+            (
+                CommandError::InvalidPresence("zzz".into()),
+                "invalid_presence:zzz",
+            ),
+            (
+                CommandError::InvalidArgument {
+                    field: "size".into(),
+                    reason: "x".into(),
+                },
+                "invalid_field:size",
+            ),
+            (CommandError::ServiceUnavailable, "service_unavailable"),
+        ];
+        for (e, s) in cases {
+            assert_eq!(command_error(&e, "call_unauthorized"), s);
+        }
+        assert_eq!(
+            command_error(&CommandError::Forbidden("x".into()), ""),
+            "permission_denied"
+        );
+    }
+}

@@ -1,0 +1,770 @@
+//! Rendering: the core's values and [`Event`]s translated into CTI wire messages.
+//!
+//! The fan-out task calls [`Renderer::render`] once per event; each message is encoded once and
+//! handed to the topics that want it. The value converters here are shared with the request
+//! handlers (a `getlist updatestatus agents` reply and an agent push have the same shape).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use ctid_core::dataset::{Dataset, UserServices};
+use ctid_core::event::Event;
+use ctid_core::ids::{AgentId, QueueId, RoomId, UserId};
+use ctid_core::live::{
+    AgentStatus, CallDirection, ConferenceState, CurrentCall, CurrentCallStatus, QueueEntry,
+    QueueLiveStats, QueueMemberStatus,
+};
+use ctid_core::pbx::AttendedTransferState;
+use ctid_core::{SharedClock, Timestamp};
+
+use crate::fanout::Topic;
+use crate::sheet;
+use crate::wire::encode;
+use crate::wire::input::{ListName, StatusKind};
+use crate::wire::output::*;
+
+/// An agent's status as `getlist updatestatus agents` carries it.
+pub fn agent_status_out(st: &AgentStatus, ds: &Dataset) -> AgentStatusOut {
+    AgentStatusOut {
+        phonenumber: st.phone_number.clone(),
+        channel: st.line.and_then(|l| ds.line(l)).map(|l| l.interface()),
+        availability: st.availability.as_str(),
+        availability_since: st.availability_since.as_secs_f64(),
+        nonacd_call_status: st.on_call_nonacd.map(|(dir, internal)| {
+            (
+                match dir {
+                    CallDirection::Incoming => "incoming",
+                    CallDirection::Outgoing => "outgoing",
+                },
+                internal,
+            )
+        }),
+        on_call_acd: st.on_call_acd,
+        on_wrapup: st.on_wrapup,
+        queues: st.queues.iter().map(|q| q.to_string()).collect(),
+    }
+}
+
+/// The status of an agent the core does not know (logged out since `since`).
+pub fn agent_status_default(since: Timestamp, queues: Vec<String>) -> AgentStatusOut {
+    AgentStatusOut {
+        phonenumber: None,
+        channel: None,
+        availability: "logged_out",
+        availability_since: since.as_secs_f64(),
+        nonacd_call_status: None,
+        on_call_acd: false,
+        on_wrapup: false,
+        queues,
+    }
+}
+
+/// The `queuemembers` id of a membership: `Agent/<number>,<queue name>`.
+pub fn queue_member_tid(ds: &Dataset, queue: QueueId, agent: AgentId) -> Option<String> {
+    let q = ds.queue(queue)?;
+    let a = ds.agent(agent)?;
+    Some(format!("Agent/{},{}", a.number, q.name))
+}
+
+/// `HH:MM:SS` (UTC) of a time, as `lastcall`.
+pub fn time_of_day(t: Timestamp) -> String {
+    let s = t.as_secs().rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
+}
+
+/// A membership's eight string fields.
+pub fn queue_member_fields<'a>(ds: &'a Dataset, m: &QueueMemberStatus) -> QueueMemberFields<'a> {
+    let q = ds.queue(m.queue);
+    let number = ds.agent(m.agent).map_or("", |a| a.number.as_str());
+    QueueMemberFields {
+        queue_name: q.map_or("", |q| q.name.as_str()),
+        interface: format!("Agent/{number}"),
+        membership: "static",
+        callstaken: m.calls_taken.to_string(),
+        paused: if m.paused { "1" } else { "0" },
+        penalty: m.penalty.to_string(),
+        status: m.status.code().to_string(),
+        lastcall: m.last_call.map(time_of_day).unwrap_or_default(),
+    }
+}
+
+/// The service keys of a user's configuration, all of them.
+pub fn user_services_config(s: &UserServices) -> UserServicesConfig {
+    UserServicesConfig {
+        enablerna: Some(s.fwd_noanswer.enabled),
+        enableunc: Some(s.fwd_unconditional.enabled),
+        enablebusy: Some(s.fwd_busy.enabled),
+        destrna: Some(s.fwd_noanswer.destination.clone()),
+        destunc: Some(s.fwd_unconditional.destination.clone()),
+        destbusy: Some(s.fwd_busy.destination.clone()),
+        enablevoicemail: Some(s.voicemail_enabled),
+        enablednd: Some(s.dnd),
+        incallfilter: Some(s.incallfilter),
+        enablerecording: Some(s.recording),
+    }
+}
+
+/// Only the keys named in `changed` (as [`Event::UserServices`] names them).
+pub fn user_services_patch(s: &UserServices, changed: &[&str]) -> UserServicesConfig {
+    let mut p = UserServicesConfig::default();
+    for c in changed {
+        match *c {
+            "enablednd" => p.enablednd = Some(s.dnd),
+            "incallfilter" => p.incallfilter = Some(s.incallfilter),
+            "enablerecording" => p.enablerecording = Some(s.recording),
+            "enablevoicemail" => p.enablevoicemail = Some(s.voicemail_enabled),
+            "unc" => {
+                p.enableunc = Some(s.fwd_unconditional.enabled);
+                p.destunc = Some(s.fwd_unconditional.destination.clone());
+            }
+            "busy" => {
+                p.enablebusy = Some(s.fwd_busy.enabled);
+                p.destbusy = Some(s.fwd_busy.destination.clone());
+            }
+            "rna" => {
+                p.enablerna = Some(s.fwd_noanswer.enabled);
+                p.destrna = Some(s.fwd_noanswer.destination.clone());
+            }
+            _ => {}
+        }
+    }
+    p
+}
+
+/// A line's `current_calls` message (answered and held calls).
+pub fn current_calls_out(calls: &[CurrentCall]) -> CurrentCalls {
+    CurrentCalls {
+        class: "current_calls",
+        current_calls: calls
+            .iter()
+            .filter_map(|c| {
+                let status = match c.status {
+                    CurrentCallStatus::Up => "up",
+                    CurrentCallStatus::Hold => "hold",
+                    CurrentCallStatus::Ringing => return None,
+                };
+                Some(CurrentCallOut {
+                    cid_name: c.peer.name.clone(),
+                    cid_number: c.peer.number.clone(),
+                    call_status: status,
+                    call_start: c.start.as_secs_f64(),
+                    unique_id: c.uniqueid.to_string(),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// A queue's `queueentryupdate` message.
+pub fn queue_entries_out<'a>(
+    ds: &'a Dataset,
+    queue: QueueId,
+    entries: &[QueueEntry],
+) -> QueueEntryUpdate<'a> {
+    QueueEntryUpdate {
+        class: "queueentryupdate",
+        state: QueueEntryState {
+            queue_name: ds.queue(queue).map_or("", |q| q.name.as_str()),
+            queue_id: queue.0,
+            entries: entries
+                .iter()
+                .map(|e| QueueEntryOut {
+                    position: e.position,
+                    name: e.name.clone(),
+                    number: e.number.clone(),
+                    join_time: e.join_time.as_secs_f64(),
+                    uniqueid: e.uniqueid.to_string(),
+                })
+                .collect(),
+        },
+    }
+}
+
+/// The `meetme_update` message for every room.
+pub fn meetme_update_out(ds: &Dataset, rooms: &HashMap<RoomId, ConferenceState>) -> MeetmeUpdate {
+    let mut config = BTreeMap::new();
+    for room in &ds.rooms {
+        let state = rooms.get(&room.id);
+        let members = state
+            .map(|s| {
+                s.members
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.join_order.to_string(),
+                            MeetmeMemberOut {
+                                join_order: m.join_order,
+                                join_time: m.join_time.as_secs_f64(),
+                                number: m.number.clone(),
+                                name: m.name.clone(),
+                                muted: m.muted,
+                            },
+                        )
+                    })
+                    .collect::<BTreeMap<_, _>>()
+            })
+            .unwrap_or_default();
+        config.insert(
+            room.number.clone(),
+            MeetmeRoomOut {
+                name: room.name.clone(),
+                number: room.number.clone(),
+                pin_required: room.pin.as_deref().is_some_and(|p| !p.is_empty()),
+                start_time: state.and_then(|s| s.start).map_or(0.0, |t| t.as_secs_f64()),
+                member_count: members.len(),
+                members,
+            },
+        );
+    }
+    MeetmeUpdate {
+        class: "meetme_update",
+        config,
+    }
+}
+
+/// A queue's live counters.
+pub fn live_stats_out(s: &QueueLiveStats) -> LiveQueueStats {
+    LiveQueueStats {
+        logged_agents: s.logged_agents,
+        available_agents: s.available_agents.to_string(),
+        talking_agents: s.talking_agents.to_string(),
+        ewt: s.ewt.to_string(),
+        waiting_calls: s.waiting_calls,
+        longest_wait: if s.waiting_calls > 0 {
+            s.longest_wait
+        } else {
+            None
+        },
+    }
+}
+
+/// Renders events, keeping what some renderings need to remember (which memberships exist, the
+/// conference rooms' state).
+#[derive(Debug)]
+pub struct Renderer {
+    dataset: Arc<Dataset>,
+    clock: SharedClock,
+    members: HashSet<(QueueId, AgentId)>,
+    rooms: HashMap<RoomId, ConferenceState>,
+}
+
+impl Renderer {
+    /// A renderer knowing the current memberships and rooms.
+    pub fn new(
+        dataset: Arc<Dataset>,
+        clock: SharedClock,
+        members: HashSet<(QueueId, AgentId)>,
+        rooms: HashMap<RoomId, ConferenceState>,
+    ) -> Self {
+        Renderer {
+            dataset,
+            clock,
+            members,
+            rooms,
+        }
+    }
+
+    /// The `meetme_user` message of a user: the rooms it is in and its position there.
+    fn meetme_user(&self, user: UserId) -> MeetmeUser {
+        let mut list: Vec<MeetmeUserEntry> = self
+            .rooms
+            .iter()
+            .flat_map(|(room, state)| {
+                let number = self
+                    .dataset
+                    .room(*room)
+                    .map(|r| r.number.clone())
+                    .unwrap_or_default();
+                state
+                    .members
+                    .iter()
+                    .filter(move |m| m.user == Some(user))
+                    .map(move |m| MeetmeUserEntry {
+                        room_number: number.clone(),
+                        user_number: m.join_order,
+                    })
+            })
+            .collect();
+        list.sort_by(|a, b| (&a.room_number, a.user_number).cmp(&(&b.room_number, b.user_number)));
+        MeetmeUser {
+            class: "meetme_user",
+            list,
+        }
+    }
+
+    /// A queue's `updatestatus` (its member agents), for the queues list.
+    fn queue_status(&self, queue: QueueId, now: Timestamp) -> (Topic, Bytes) {
+        let mut agents: Vec<AgentId> = self
+            .members
+            .iter()
+            .filter(|(q, _)| *q == queue)
+            .map(|(_, a)| *a)
+            .collect();
+        agents.sort();
+        let tid = queue.to_string();
+        let b = encode(
+            &ObjectReply::status(
+                "queues",
+                &tid,
+                QueueStatusOut {
+                    agentmembers: agents.iter().map(|a| a.to_string()).collect(),
+                    phonemembers: Vec::new(),
+                },
+            ),
+            now,
+        );
+        (Topic::List(ListName::Queues), b)
+    }
+
+    /// Renders one event into `(topic, bytes)` pairs (the same bytes may go to several topics).
+    /// `wanted` tells whether a topic has subscribers: costly renderings (sheets, conference
+    /// rooms) are skipped when nobody would get them.
+    pub fn render(
+        &mut self,
+        event: &Event,
+        wanted: &dyn Fn(&Topic) -> bool,
+        out: &mut Vec<(Topic, Bytes)>,
+    ) {
+        let now = self.clock.now();
+        let ds = &*self.dataset;
+        let uuid = ds.xivo_uuid.as_str();
+        match event {
+            Event::LineHint { line, hint } => {
+                let tid = line.to_string();
+                let b = encode(
+                    &ObjectReply::status(
+                        "phones",
+                        &tid,
+                        PhoneStatus {
+                            hintstatus: hint.code().to_string(),
+                        },
+                    ),
+                    now,
+                );
+                out.push((Topic::List(ListName::Phones), b));
+                let b = encode(
+                    &DataMessage {
+                        class: "endpoint_status_update",
+                        data: EndpointStatusData {
+                            endpoint_id: line.0,
+                            xivo_uuid: uuid,
+                            status: hint.code(),
+                        },
+                    },
+                    now,
+                );
+                out.push((Topic::EndpointStatus(*line), b));
+            }
+            Event::LineCalls { line, calls } => {
+                out.push((
+                    Topic::CurrentCalls(*line),
+                    encode(&current_calls_out(calls), now),
+                ));
+            }
+            Event::Phone(ev) => {
+                let Some(user) = ev.user.filter(|u| wanted(&Topic::User(*u))) else {
+                    return;
+                };
+                if let Some(b) = sheet::render_sheet(ds, ev, now) {
+                    out.push((Topic::User(user), b));
+                }
+            }
+            Event::AgentStatus(st) => {
+                let tid = st.agent.to_string();
+                let b = encode(
+                    &ObjectReply::status("agents", &tid, agent_status_out(st, ds)),
+                    now,
+                );
+                out.push((Topic::List(ListName::Agents), b));
+            }
+            Event::AgentLogin { agent, line } => {
+                let b = encode(
+                    &DataMessage {
+                        class: "agent_status_update",
+                        data: AgentStatusData {
+                            agent_id: agent.0,
+                            xivo_uuid: uuid,
+                            status: if line.is_some() {
+                                "logged_in"
+                            } else {
+                                "logged_out"
+                            },
+                        },
+                    },
+                    now,
+                );
+                out.push((Topic::AgentStatus(*agent), b));
+            }
+            Event::QueueMember(m) => {
+                let Some(tid) = queue_member_tid(ds, m.queue, m.agent) else {
+                    return;
+                };
+                let topic = Topic::List(ListName::QueueMembers);
+                if self.members.insert((m.queue, m.agent)) {
+                    let b = encode(
+                        &ListChange {
+                            class: "getlist",
+                            function: "addconfig",
+                            listname: "queuemembers",
+                            tipbxid: IPBXID,
+                            list: [&tid],
+                        },
+                        now,
+                    );
+                    out.push((topic.clone(), b));
+                    out.push(self.queue_status(m.queue, now));
+                }
+                let fields = queue_member_fields(ds, m);
+                out.push((
+                    topic.clone(),
+                    encode(&ObjectReply::config("queuemembers", &tid, &fields), now),
+                ));
+                out.push((
+                    topic,
+                    encode(&ObjectReply::status("queuemembers", &tid, &fields), now),
+                ));
+            }
+            Event::QueueMemberRemoved { queue, agent } => {
+                if self.members.remove(&(*queue, *agent)) {
+                    out.push(self.queue_status(*queue, now));
+                }
+                let Some(tid) = queue_member_tid(ds, *queue, *agent) else {
+                    return;
+                };
+                let b = encode(
+                    &ListChange {
+                        class: "getlist",
+                        function: "delconfig",
+                        listname: "queuemembers",
+                        tipbxid: IPBXID,
+                        list: [&tid],
+                    },
+                    now,
+                );
+                out.push((Topic::List(ListName::QueueMembers), b));
+            }
+            Event::QueueStats { queue, stats } => {
+                let mut map = BTreeMap::new();
+                map.insert(queue.to_string(), live_stats_out(stats));
+                let b = encode(
+                    &QueuesStats {
+                        class: "getqueuesstats",
+                        replyid: None,
+                        stats: map,
+                    },
+                    now,
+                );
+                out.push((Topic::QueueStats, b));
+            }
+            Event::QueueEntries { queue, entries } => {
+                out.push((
+                    Topic::QueueEntries(*queue),
+                    encode(&queue_entries_out(ds, *queue, entries), now),
+                ));
+            }
+            Event::UserPresence { user, status } => {
+                let tid = user.to_string();
+                let b = encode(
+                    &ObjectReply::status("users", &tid, UserStatus { availstate: status }),
+                    now,
+                );
+                out.push((Topic::List(ListName::Users), b.clone()));
+                out.push((Topic::UserPush(*user), b));
+                if let Some(u) = ds.user(*user) {
+                    let b = encode(
+                        &DataMessage {
+                            class: "user_status_update",
+                            data: UserStatusData {
+                                user_uuid: &u.uuid,
+                                user_id: user.0,
+                                xivo_uuid: uuid,
+                                status,
+                            },
+                        },
+                        now,
+                    );
+                    out.push((Topic::UserStatus(*user), b));
+                }
+            }
+            Event::UserServices {
+                user,
+                services,
+                changed,
+            } => {
+                let tid = user.to_string();
+                let b = encode(
+                    &ObjectReply::config("users", &tid, user_services_patch(services, changed)),
+                    now,
+                );
+                out.push((Topic::List(ListName::Users), b.clone()));
+                out.push((Topic::UserPush(*user), b));
+            }
+            Event::Voicemail { voicemail, counts } => {
+                let tid = voicemail.to_string();
+                let b = encode(
+                    &ObjectReply::status("voicemails", &tid, VoicemailStatus { new: counts.new }),
+                    now,
+                );
+                out.push((Topic::List(ListName::Voicemails), b));
+            }
+            Event::Conference(state) => {
+                let mut users: Vec<UserId> = self
+                    .rooms
+                    .get(&state.room)
+                    .into_iter()
+                    .flat_map(|s| s.members.iter())
+                    .chain(state.members.iter())
+                    .filter_map(|m| m.user)
+                    .collect();
+                users.sort();
+                users.dedup();
+                if state.members.is_empty() {
+                    self.rooms.remove(&state.room);
+                } else {
+                    self.rooms.insert(state.room, (**state).clone());
+                }
+                // Each internal member learns where it sits (to mute itself).
+                for user in users {
+                    if wanted(&Topic::User(user)) {
+                        out.push((Topic::User(user), encode(&self.meetme_user(user), now)));
+                    }
+                }
+                if !wanted(&Topic::Meetme) {
+                    return;
+                }
+                out.push((
+                    Topic::Meetme,
+                    encode(&meetme_update_out(ds, &self.rooms), now),
+                ));
+            }
+            Event::Chat {
+                from,
+                to,
+                alias,
+                text,
+            } => {
+                let (Some(f), Some(t)) = (ds.user(*from), ds.user(*to)) else {
+                    return;
+                };
+                let b = encode(
+                    &ChitchatOut {
+                        class: "chitchat",
+                        from: [uuid, &f.uuid],
+                        to: [uuid, &t.uuid],
+                        alias,
+                        text,
+                    },
+                    now,
+                );
+                out.push((Topic::User(*to), b));
+            }
+            Event::AttendedTransfer { user, line, state } => {
+                let class = match state {
+                    AttendedTransferState::Answered => "current_call_attended_transfer_answered",
+                    AttendedTransferState::Cancelled => "current_call_attended_transfer_cancelled",
+                    _ => return,
+                };
+                let b = encode(
+                    &TransferNotice {
+                        class,
+                        line: line.to_string(),
+                    },
+                    now,
+                );
+                out.push((Topic::User(*user), b));
+            }
+            Event::DialFailed {
+                user,
+                destination,
+                reason,
+            } => {
+                let error = format!("dial_failed:{destination}");
+                let b = encode(
+                    &DialFailed {
+                        class: "ipbxcommand",
+                        error_string: &error,
+                        reason,
+                    },
+                    now,
+                );
+                out.push((Topic::User(*user), b));
+            }
+            Event::FaxProgress {
+                user,
+                status,
+                pages,
+                ..
+            } => {
+                let b = encode(
+                    &FaxProgress {
+                        class: "fax_progress",
+                        status: status.as_str(),
+                        pages: *pages,
+                    },
+                    now,
+                );
+                out.push((Topic::User(*user), b));
+            }
+            Event::CallLogged(_) | Event::Listen { .. } | Event::CallFormResult { .. } => {}
+        }
+    }
+}
+
+/// An asynchronous dial failure.
+#[derive(Debug, serde::Serialize)]
+struct DialFailed<'a> {
+    class: &'static str,
+    error_string: &'a str,
+    reason: &'a str,
+}
+
+/// The topic a `register_*_status_update` pair of another server maps to.
+pub fn remote_topic(kind: StatusKind, xivo_uuid: &str, id: &str) -> Topic {
+    Topic::Remote(kind, Arc::from(xivo_uuid), Arc::from(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use ctid_core::dataset::Forward;
+    use ctid_core::ids::LineId;
+    use ctid_core::live::HintStatus;
+    use ctid_core::{ManualClock, Timestamp};
+
+    use super::*;
+
+    fn renderer() -> Renderer {
+        Renderer::new(
+            Arc::new(Dataset::demo()),
+            ManualClock::at_default_start().shared(),
+            HashSet::new(),
+            HashMap::new(),
+        )
+    }
+
+    fn json(b: &Bytes) -> serde_json::Value {
+        assert_eq!(b.last(), Some(&b'\n'));
+        serde_json::from_slice(b).unwrap()
+    }
+
+    #[test]
+    fn one_event_many_topics_same_bytes() {
+        let mut r = renderer();
+        let mut out = Vec::new();
+        r.render(
+            &Event::LineHint {
+                line: LineId(2),
+                hint: HintStatus::Ringing,
+            },
+            &|_| true,
+            &mut out,
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].0, Topic::List(ListName::Phones));
+        assert_eq!(json(&out[0].1)["status"]["hintstatus"], "8");
+        assert_eq!(out[1].0, Topic::EndpointStatus(LineId(2)));
+        assert_eq!(json(&out[1].1)["data"]["status"], 8);
+
+        out.clear();
+        r.render(
+            &Event::UserPresence {
+                user: UserId(1),
+                status: "away".into(),
+            },
+            &|_| true,
+            &mut out,
+        );
+        let topics: Vec<_> = out.iter().map(|(t, _)| t.clone()).collect();
+        assert_eq!(
+            topics,
+            vec![
+                Topic::List(ListName::Users),
+                Topic::UserPush(UserId(1)),
+                Topic::UserStatus(UserId(1))
+            ]
+        );
+        // Encoded once: the list and own-user pushes share the same buffer.
+        assert_eq!(out[0].1.as_ptr(), out[1].1.as_ptr());
+    }
+
+    #[test]
+    fn service_pushes_carry_only_changed_keys() {
+        let services = UserServices {
+            dnd: true,
+            fwd_busy: Forward {
+                enabled: true,
+                destination: "1003".into(),
+            },
+            ..UserServices::default()
+        };
+        let v =
+            serde_json::to_value(user_services_patch(&services, &["enablednd", "busy"])).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"enablednd": true, "enablebusy": true, "destbusy": "1003"})
+        );
+        let all = serde_json::to_value(user_services_config(&services)).unwrap();
+        assert_eq!(all.as_object().unwrap().len(), 10);
+    }
+
+    #[test]
+    fn live_stats_have_xivo_ctid_types() {
+        let v = serde_json::to_value(live_stats_out(&QueueLiveStats {
+            logged_agents: 2,
+            available_agents: 1,
+            talking_agents: 1,
+            waiting_calls: 0,
+            longest_wait: Some(12),
+            ewt: 30,
+        }))
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"Xivo-LoggedAgents": 2, "Xivo-AvailableAgents": "1",
+                "Xivo-TalkingAgents": "1", "Xivo-EWT": "30", "Xivo-WaitingCalls": 0})
+        );
+    }
+
+    #[test]
+    fn unwanted_sheets_are_not_rendered_and_misc_events() {
+        let mut r = renderer();
+        let mut out = Vec::new();
+        r.render(
+            &Event::DialFailed {
+                user: UserId(1),
+                destination: "0612345678".into(),
+                reason: "busy".into(),
+            },
+            &|_| true,
+            &mut out,
+        );
+        assert_eq!(json(&out[0].1)["error_string"], "dial_failed:0612345678");
+        out.clear();
+        r.render(
+            &Event::QueueMemberRemoved {
+                queue: QueueId(1),
+                agent: AgentId(1),
+            },
+            &|_| true,
+            &mut out,
+        );
+        assert_eq!(json(&out[0].1)["function"], "delconfig");
+        assert_eq!(
+            json(&out[0].1)["list"],
+            serde_json::json!(["Agent/2001,sales"])
+        );
+        assert_eq!(
+            time_of_day(Timestamp(1_767_603_600_000 + 3_723_000)),
+            "10:02:03"
+        );
+        assert_eq!(
+            queue_member_tid(&Dataset::demo(), QueueId(2), AgentId(4)).as_deref(),
+            Some("Agent/2004,support")
+        );
+        assert_eq!(
+            queue_member_tid(&Dataset::demo(), QueueId(9), AgentId(4)),
+            None
+        );
+    }
+}

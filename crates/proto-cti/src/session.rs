@@ -1,0 +1,428 @@
+//! One client connection, from accept to close: the login phase ([`crate::login`]), then the
+//! authenticated session — a reader (this task: decode, dispatch to the command families) and a
+//! writer task draining the session's bounded outbox to the socket. Replies and pushes share the
+//! outbox, so their order is kept; a session whose outbox overflows is kicked by the fan-out.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use serde::Serialize;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::{Semaphore, mpsc};
+use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
+
+use ctid_core::dataset::Dataset;
+use ctid_core::fanout::Outbox;
+use ctid_core::ids::{SessionId, UserId};
+use ctid_core::store::CallLogStore;
+use ctid_core::{Command, CoreHandle, Timestamp};
+
+use crate::codec::Frame;
+use crate::config::CtiConfig;
+use crate::connection::{BoxIo, Connection, Reader, Writer};
+use crate::fanout::{Control, FanoutHandle, Topic};
+use crate::wire::encode;
+use crate::wire::input::{Incoming, ListName, Request, parse};
+use crate::wire::lenient::CommandId;
+use crate::wire::output::{DataMessage, Empty, ErrorReply, IpbxList, LegacyReply, Relations};
+use crate::{
+    agent, calls, chat, dial, fax, getlist, history, login, presence, queuestats, services, sheet,
+    status_updates, subscribe,
+};
+
+/// What every connection shares.
+pub(crate) struct Shared {
+    pub config: CtiConfig,
+    pub core: CoreHandle,
+    pub call_log: Arc<dyn CallLogStore>,
+    pub fanout: FanoutHandle,
+    pub tls: Option<TlsAcceptor>,
+    pub shutdown: CancellationToken,
+    pub password_checks: Semaphore,
+    next_id: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(
+        config: CtiConfig,
+        core: CoreHandle,
+        call_log: Arc<dyn CallLogStore>,
+        fanout: FanoutHandle,
+        tls: Option<TlsAcceptor>,
+    ) -> Self {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Shared {
+            config,
+            core,
+            call_log,
+            fanout,
+            tls,
+            shutdown: CancellationToken::new(),
+            password_checks: Semaphore::new(cpus.max(2)),
+            next_id: AtomicU64::new(1),
+        }
+    }
+}
+
+/// Why a session ends (returned by the send helpers so handlers can `?` out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SessionEnd {
+    /// The client closed the connection (or it broke).
+    Closed,
+    /// The client sent `logout`.
+    Logout,
+    /// The session was cut off (outbox full or write error).
+    Kicked,
+    /// The server is shutting down.
+    Shutdown,
+}
+
+/// An authenticated session, as command handlers see it.
+pub(crate) struct Session {
+    pub id: SessionId,
+    pub user: UserId,
+    pub core: CoreHandle,
+    pub fanout: FanoutHandle,
+    pub call_log: Arc<dyn CallLogStore>,
+    out: mpsc::Sender<Bytes>,
+    kick: CancellationToken,
+    /// The `commandid` of the request being served.
+    pub commandid: Option<CommandId>,
+    /// Lists whose push topic the session joined.
+    lists: HashSet<ListName>,
+    /// Topics joined through `subscribe` and `register_*` (bounded).
+    pub topics: HashSet<Topic>,
+}
+
+/// Longest line accepted before login.
+const PRE_LOGIN_MAX_LINE: usize = 64 * 1024;
+
+/// Most topics a session may join through `subscribe` / `register_*`.
+pub(crate) const MAX_TOPICS: usize = 10_000;
+
+impl Session {
+    /// The configured world.
+    pub fn ds(&self) -> &Arc<Dataset> {
+        self.core.dataset()
+    }
+
+    /// Now, on the injected clock.
+    pub fn now(&self) -> Timestamp {
+        self.core.clock().now()
+    }
+
+    /// Queues encoded bytes (waits while the outbox is full: the client is not reading).
+    pub async fn send(&self, bytes: Bytes) -> Result<(), SessionEnd> {
+        tokio::select! {
+            r = self.out.send(bytes) => r.map_err(|_| SessionEnd::Kicked),
+            _ = self.kick.cancelled() => Err(SessionEnd::Kicked),
+        }
+    }
+
+    /// Encodes and queues a message.
+    pub async fn reply<T: Serialize + ?Sized>(&self, msg: &T) -> Result<(), SessionEnd> {
+        self.send(encode(msg, self.now())).await
+    }
+
+    /// Queues `{"class": class, "error_string": error}`.
+    pub async fn error(&self, class: &str, error: &str) -> Result<(), SessionEnd> {
+        self.reply(&ErrorReply {
+            class,
+            error_string: error,
+            replyid: None,
+        })
+        .await
+    }
+
+    /// Joins a list's push topic on the first request about it. Joining the users list leaves
+    /// the own-user push topic (the list carries those pushes too).
+    pub async fn join_list(&mut self, list: ListName) {
+        if self.lists.insert(list) {
+            self.fanout.subscribe(self.id, Topic::List(list)).await;
+            if list == ListName::Users {
+                self.fanout
+                    .unsubscribe(self.id, Topic::UserPush(self.user))
+                    .await;
+            }
+        }
+    }
+
+    /// Joins a topic (`subscribe`, `register_*`); false when the session has too many.
+    pub async fn join(&mut self, topic: Topic) -> bool {
+        if self.topics.contains(&topic) {
+            return true;
+        }
+        if self.topics.len() >= MAX_TOPICS {
+            return false;
+        }
+        self.topics.insert(topic.clone());
+        self.fanout.subscribe(self.id, topic).await;
+        true
+    }
+
+    /// Leaves a topic.
+    pub async fn leave(&mut self, topic: Topic) {
+        if self.topics.remove(&topic) {
+            self.fanout.unsubscribe(self.id, topic).await;
+        }
+    }
+}
+
+/// Serves one accepted connection to its end.
+pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo) {
+    // Before login no message needs more than a few KiB: an unauthenticated connection never
+    // holds more than this.
+    let conn = Connection::new(io, shared.config.max_line_bytes.min(PRE_LOGIN_MAX_LINE));
+    let Some((mut conn, logged)) = login::run(conn, &shared).await else {
+        return;
+    };
+    conn.set_max_line(shared.config.max_line_bytes);
+    let id = SessionId(shared.next_id.fetch_add(1, Ordering::Relaxed));
+    let user = logged.user;
+    tracing::info!(session = %id, user = %user, tls = conn.tls, "CTI session opened");
+    let (out, rx) = mpsc::channel(shared.config.outbox_capacity.max(1));
+    let kick = CancellationToken::new();
+    shared
+        .fanout
+        .send(Control::Register(
+            id,
+            Outbox {
+                tx: out.clone(),
+                kick: kick.clone(),
+            },
+        ))
+        .await;
+    shared.fanout.subscribe(id, Topic::User(user)).await;
+    shared.fanout.subscribe(id, Topic::UserPush(user)).await;
+    let (reader, writer) = conn.split();
+    let writer = tokio::spawn(write_loop(rx, writer, kick.clone()));
+    let mut session = Session {
+        id,
+        user,
+        core: shared.core.clone(),
+        fanout: shared.fanout.clone(),
+        call_log: shared.call_log.clone(),
+        out,
+        kick: kick.clone(),
+        commandid: None,
+        lists: HashSet::new(),
+        topics: HashSet::new(),
+    };
+    let end = match session
+        .send(login::capas_reply(session.ds(), user, session.now()))
+        .await
+    {
+        Ok(()) => {
+            if let Err(e) = shared
+                .core
+                .execute(Command::SessionOpened {
+                    user,
+                    presence: logged.presence.clone(),
+                })
+                .await
+            {
+                tracing::warn!(session = %id, error = %e, "the core refused the session opening");
+            }
+            read_loop(&mut session, reader, &shared.shutdown).await
+        }
+        Err(end) => end,
+    };
+    match end {
+        SessionEnd::Kicked => {
+            tracing::warn!(session = %id, user = %user, "CTI session closed: cut off (too slow or broken)")
+        }
+        end => tracing::info!(session = %id, user = %user, ?end, "CTI session closed"),
+    }
+    shared.fanout.send(Control::Remove(id)).await;
+    let logout = end == SessionEnd::Logout;
+    if let Err(e) = shared
+        .core
+        .execute(Command::SessionClosed { user, logout })
+        .await
+    {
+        tracing::debug!(session = %id, error = %e, "the core refused the session closing");
+    }
+    drop(session);
+    if end == SessionEnd::Kicked {
+        kick.cancel();
+    }
+    // Let the writer flush what is queued (bounded: a peer that does not read is cut).
+    if tokio::time::timeout(Duration::from_secs(2), writer)
+        .await
+        .is_err()
+    {
+        kick.cancel();
+    }
+}
+
+/// Messages are gathered into writes of about this size.
+const WRITE_BATCH: usize = 64 * 1024;
+/// A read buffer larger than this is released once empty (after a fax, say).
+const IDLE_READ_BUFFER: usize = 64 * 1024;
+
+/// Drains the outbox to the socket, gathering queued messages into few writes. The batch buffer
+/// is released whenever the outbox is empty, so an idle session holds no write buffer.
+async fn write_loop(mut rx: mpsc::Receiver<Bytes>, mut w: Writer, kick: CancellationToken) {
+    loop {
+        let first = tokio::select! {
+            biased;
+            _ = kick.cancelled() => break,
+            m = rx.recv() => match m {
+                Some(m) => m,
+                None => break,
+            },
+        };
+        let batch = async {
+            let mut buf: Vec<u8> = Vec::new();
+            let mut pending = Some(first);
+            while let Some(m) = pending.take() {
+                if m.len() >= WRITE_BATCH {
+                    w.write_all(&m).await?;
+                } else {
+                    buf.clear();
+                    buf.reserve(WRITE_BATCH);
+                    buf.extend_from_slice(&m);
+                    while buf.len() < WRITE_BATCH {
+                        match rx.try_recv() {
+                            Ok(next) if buf.len() + next.len() <= WRITE_BATCH => {
+                                buf.extend_from_slice(&next)
+                            }
+                            Ok(next) => {
+                                pending = Some(next);
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    w.write_all(&buf).await?;
+                }
+                if pending.is_none() {
+                    pending = rx.try_recv().ok();
+                }
+            }
+            w.flush().await
+        };
+        let result = tokio::select! {
+            r = batch => r,
+            _ = kick.cancelled() => break,
+        };
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "CTI write failed");
+            kick.cancel();
+            break;
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(1), w.shutdown()).await;
+}
+
+async fn read_loop(
+    s: &mut Session,
+    mut reader: Reader,
+    shutdown: &CancellationToken,
+) -> SessionEnd {
+    let kick = s.kick.clone();
+    loop {
+        let frame = tokio::select! {
+            biased;
+            _ = kick.cancelled() => return SessionEnd::Kicked,
+            _ = shutdown.cancelled() => return SessionEnd::Shutdown,
+            f = reader.next() => f,
+        };
+        let result = match frame {
+            None | Some(Err(_)) => return SessionEnd::Closed,
+            Some(Ok(Frame::Overlong)) => s.error("error", "line_too_long").await,
+            Some(Ok(Frame::Line(line))) => match parse(&line) {
+                Ok(msg) => dispatch(s, msg).await,
+                Err(e) => {
+                    s.error(e.class.as_deref().unwrap_or("error"), &e.error)
+                        .await
+                }
+            },
+        };
+        if let Err(end) = result {
+            return end;
+        }
+        let buf = reader.read_buffer();
+        if buf.is_empty() && buf.capacity() > IDLE_READ_BUFFER {
+            *reader.read_buffer_mut() = bytes::BytesMut::new();
+        }
+    }
+}
+
+/// Runs one message of an authenticated session.
+async fn dispatch(s: &mut Session, msg: Incoming) -> Result<(), SessionEnd> {
+    s.commandid = msg.commandid;
+    let class = msg.class;
+    match msg.request {
+        // Login messages after login are ignored, as xivo-ctid does (a reply would make the Qt
+        // client log in again).
+        Request::StartTls(_)
+        | Request::LoginId(_)
+        | Request::LoginPass(_)
+        | Request::LoginCapas(_) => Ok(()),
+        Request::Logout => Err(SessionEnd::Logout),
+        Request::Keepalive => {
+            s.reply(&LegacyReply {
+                class: "keepalive",
+                replyid: s.commandid.as_ref(),
+                body: Empty {},
+            })
+            .await
+        }
+        Request::GetIpbxList => {
+            s.reply(&LegacyReply {
+                class: "getipbxlist",
+                replyid: s.commandid.as_ref(),
+                body: IpbxList { ipbxlist: ["xivo"] },
+            })
+            .await
+        }
+        Request::GetRelations => {
+            let ds = s.ds().clone();
+            let u = ds.user(s.user);
+            s.reply(&DataMessage {
+                class: "relations",
+                data: Relations {
+                    xivo_uuid: &ds.xivo_uuid,
+                    user_id: s.user.0,
+                    endpoint_id: u.and_then(|u| u.line).map(|l| l.0),
+                    agent_id: ds.agent_of_user(s.user).map(|a| a.id.0),
+                },
+            })
+            .await
+        }
+        Request::GetList(m) => getlist::handle(s, m).await,
+        Request::AvailState(m) => presence::availstate(s, m).await,
+        Request::FeaturesPut(m) => services::featuresput(s, m).await,
+        Request::Ipbx(m) => match m {
+            crate::wire::input::IpbxCommand::Dial { destination } => {
+                dial::dial(s, &destination).await
+            }
+            other => agent::ipbxcommand(s, other).await,
+        },
+        Request::Hangup(_)
+        | Request::AttendedTransfer(_)
+        | Request::DirectTransfer(_)
+        | Request::CompleteTransfer
+        | Request::CancelTransfer
+        | Request::BlindTransferVoicemail(_)
+        | Request::AttendedTransferVoicemail(_)
+        | Request::Answer(_)
+        | Request::HoldSwitchboard(_)
+        | Request::ResumeSwitchboard(_) => calls::handle(s, &class, msg.request).await,
+        Request::Subscribe(m) => subscribe::subscribe(s, m).await,
+        Request::SubscribeToQueuesStats => queuestats::subscribe(s).await,
+        Request::GetQueuesStats(m) => queuestats::get(s, m).await,
+        Request::History(m) => history::history(s, m).await,
+        Request::StatusUpdates(m) => status_updates::handle(s, m).await,
+        Request::Chitchat(m) => chat::chitchat(s, m).await,
+        Request::CallFormResult(m) => sheet::call_form_result(s, m).await,
+        Request::FaxSend(m) => fax::faxsend(s, m).await,
+        Request::NotImplemented => s.error(&class, "not_implemented").await,
+    }
+}

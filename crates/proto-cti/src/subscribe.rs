@@ -1,0 +1,65 @@
+//! `subscribe`: `current_calls` (the own line's answered and held calls), `meetme_update` (every
+//! conference room) and `queueentryupdate` (one queue's waiting callers). Each joins the matching
+//! topic, then gets the current state at once; changes follow as pushes.
+
+use ctid_core::ids::QueueId;
+
+use crate::fanout::Topic;
+use crate::render::{current_calls_out, meetme_update_out, queue_entries_out};
+use crate::session::{Session, SessionEnd};
+use crate::wire::input::Subscribe;
+
+/// Serves `subscribe`.
+pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), SessionEnd> {
+    match m {
+        Subscribe::CurrentCalls => {
+            let Some(line) = s.ds().user(s.user).and_then(|u| u.line) else {
+                return s.error("subscribe", "no_line").await;
+            };
+            if !s.join(Topic::CurrentCalls(line)).await {
+                return s.error("subscribe", "too_many_subscriptions").await;
+            }
+            let Ok(calls) = s.core.read(move |st| st.line_calls(line)).await else {
+                return s.error("subscribe", "service_unavailable").await;
+            };
+            s.reply(&current_calls_out(&calls)).await
+        }
+        Subscribe::MeetmeUpdate => {
+            if !s.join(Topic::Meetme).await {
+                return s.error("subscribe", "too_many_subscriptions").await;
+            }
+            let ids: Vec<_> = s.ds().rooms.iter().map(|r| r.id).collect();
+            let Ok(rooms) = s
+                .core
+                .read(move |st| {
+                    ids.iter()
+                        .filter_map(|id| st.conference(*id).map(|c| (*id, c)))
+                        .filter(|(_, c)| !c.members.is_empty())
+                        .collect()
+                })
+                .await
+            else {
+                return s.error("subscribe", "service_unavailable").await;
+            };
+            s.reply(&meetme_update_out(s.ds(), &rooms)).await
+        }
+        Subscribe::QueueEntryUpdate(id) => {
+            let Some(queue) = id
+                .as_u32()
+                .map(QueueId)
+                .filter(|q| s.ds().queue(*q).is_some())
+            else {
+                return s
+                    .error("subscribe", &format!("unknown_queue:{}", id.as_str()))
+                    .await;
+            };
+            if !s.join(Topic::QueueEntries(queue)).await {
+                return s.error("subscribe", "too_many_subscriptions").await;
+            }
+            let Ok(entries) = s.core.read(move |st| st.queue_entries(queue)).await else {
+                return s.error("subscribe", "service_unavailable").await;
+            };
+            s.reply(&queue_entries_out(s.ds(), queue, &entries)).await
+        }
+    }
+}
