@@ -340,7 +340,7 @@ impl State {
     }
 
     /// Links two channels as each other's peer (the other end of their call).
-    fn link(&mut self, a: &UniqueId, b: &UniqueId) {
+    pub(super) fn link(&mut self, a: &UniqueId, b: &UniqueId) {
         if a == b {
             return;
         }
