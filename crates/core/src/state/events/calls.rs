@@ -260,7 +260,13 @@ impl State {
         }
     }
 
-    pub(super) fn on_hangup(&mut self, now: Timestamp, uniqueid: &UniqueId, out: &mut Vec<Event>) {
+    pub(super) fn on_hangup(
+        &mut self,
+        now: Timestamp,
+        uniqueid: &UniqueId,
+        cause: u16,
+        out: &mut Vec<Event>,
+    ) {
         let Some(ch) = self.channels.remove(uniqueid) else {
             tracing::debug!(%uniqueid, "hangup of an unknown channel");
             return;
@@ -271,7 +277,9 @@ impl State {
             line.channels.retain(|u| u != uniqueid);
             let event = phone_event(PhoneEventKind::Released, line, &ch);
             out.push(Event::Phone(event));
-            if let Some(user) = line.owner {
+            if let Some(user) = line.owner
+                && calllog::is_logged(&ch, cause)
+            {
                 out.push(Event::CallLogged(std::sync::Arc::new(calllog::entry(
                     user, &ch, now,
                 ))));

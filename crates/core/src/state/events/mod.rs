@@ -55,7 +55,7 @@ impl State {
             E::BridgeLeave { bridge, uniqueid } => self.channels.leave_bridge(bridge, uniqueid),
             E::Hold { uniqueid } => self.on_hold(uniqueid, true, out),
             E::Unhold { uniqueid } => self.on_hold(uniqueid, false, out),
-            E::Hangup { uniqueid, cause: _ } => self.on_hangup(now, uniqueid, out),
+            E::Hangup { uniqueid, cause } => self.on_hangup(now, uniqueid, *cause, out),
             E::VarSet {
                 uniqueid,
                 name,

@@ -284,6 +284,24 @@ fn call_log_for_answered_and_missed_calls() {
     assert_eq!(entries.len(), 1, "only the line channel is logged");
     assert!(entries[0].is_missed());
     assert_eq!(entries[0].peer.number, "0612345678");
+
+    // A phone that rang for a call answered elsewhere (ringall queue, pickup): no entry.
+    let elsewhere = Leg::new("c3");
+    w.feed(incoming_dial(&elsewhere, "0612345678", 2));
+    let events = w.one(PbxEvent::Hangup {
+        uniqueid: elsewhere.b.clone(),
+        cause: 26,
+    });
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::CallLogged(_))),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Phone(p) if p.kind == PhoneEventKind::Released)),
+        "the phone event still says the call is gone"
+    );
 }
 
 #[test]
