@@ -537,6 +537,11 @@ impl E2e {
 
     // -------------------------------------------------------------- reading
 
+    /// The virtual time now.
+    pub fn clock_now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
     /// Runs `f` against the core's state.
     pub async fn read<R: Send + 'static>(&self, f: impl FnOnce(&State) -> R + Send + 'static) -> R {
         guard("read", self.core.read(f))
