@@ -18,7 +18,7 @@
 //!   live queue counters and entries, presence, services, voicemail counts, conference rooms —
 //!   so no derived change goes unannounced and no event announces a change that did not happen;
 //! - the core's channels with the sim's: same unique ids, linked ids, endpoints, states, holds,
-//!   bridges and attached `USR_`/`XIVO_` variables.
+//!   bridges and attached `USR_`/`XIVO_` variables; and the callers waiting in each queue.
 
 #![allow(dead_code)]
 
@@ -428,6 +428,25 @@ impl E2e {
             }
             panic!(
                 "the core's channels differ from the sim's:\n{msg}events of the step:\n{}",
+                self.dump(self.step)
+            );
+        }
+        for q in &self.ds.queues {
+            let mut in_sim: Vec<&UniqueId> = calls
+                .iter()
+                .flat_map(|c| &c.channels)
+                .filter(|c| c.queue.as_deref() == Some(q.name.as_str()))
+                .map(|c| &c.uniqueid)
+                .collect();
+            let mut in_core: Vec<&UniqueId> =
+                state.entries[&q.id].iter().map(|e| &e.uniqueid).collect();
+            in_sim.sort();
+            in_core.sort();
+            assert_eq!(
+                in_sim,
+                in_core,
+                "callers waiting in {} (sim, core); events of the step:\n{}",
+                q.name,
                 self.dump(self.step)
             );
         }
