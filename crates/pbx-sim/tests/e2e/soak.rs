@@ -67,6 +67,7 @@ fn owner(number: &str) -> UserId {
 async fn step(h: &mut E2e, rng: &mut StdRng) {
     let talking = pick_line(h, rng, "talking");
     let user = owner(&talking);
+    let anyone = *USERS.choose(rng).unwrap();
     let number = talking.as_str();
     match rng.random_range(0..100u32) {
         0..=11 => {
@@ -137,7 +138,7 @@ async fn step(h: &mut E2e, rng: &mut StdRng) {
             let to = *TARGETS.choose(rng).unwrap();
             let _ = h
                 .exec(Command::Dial {
-                    user,
+                    user: anyone,
                     destination: to.into(),
                     variables: vec![("soak".into(), "1".into())],
                     from_mobile: rng.random_bool(0.2),
@@ -199,7 +200,7 @@ async fn step(h: &mut E2e, rng: &mut StdRng) {
         85..=86 => {
             let _ = h
                 .exec(Command::SetPresence {
-                    user,
+                    user: anyone,
                     status: (*PRESENCES.choose(rng).unwrap()).into(),
                 })
                 .await;
@@ -216,8 +217,8 @@ async fn step(h: &mut E2e, rng: &mut StdRng) {
             };
             let _ = h
                 .exec(Command::SetService {
-                    requester: user,
-                    target: user,
+                    requester: anyone,
+                    target: anyone,
                     change,
                 })
                 .await;
