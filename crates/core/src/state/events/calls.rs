@@ -228,6 +228,19 @@ impl State {
         self.touch(uniqueid);
     }
 
+    pub(super) fn on_bridge_leave(&mut self, bridge: &BridgeId, uniqueid: &UniqueId) {
+        self.channels.leave_bridge(bridge, uniqueid);
+        self.link_remaining_pair(bridge);
+    }
+
+    /// A bridge left with two channels (a three-party call someone left): they now talk to
+    /// each other.
+    fn link_remaining_pair(&mut self, bridge: &BridgeId) {
+        if let Some((a, b)) = self.channels.pair(bridge) {
+            self.link(&a, &b);
+        }
+    }
+
     pub(super) fn on_hold(&mut self, uniqueid: &UniqueId, held: bool, out: &mut Vec<Event>) {
         let Some(ch) = self.channels.get_mut(uniqueid) else {
             tracing::debug!(%uniqueid, "hold of an unknown channel");
@@ -271,6 +284,10 @@ impl State {
             tracing::debug!(%uniqueid, "hangup of an unknown channel");
             return;
         };
+        if let Some(bridge) = &ch.bridge {
+            // Hung up without leaving its bridge first.
+            self.link_remaining_pair(bridge);
+        }
         if let Some(line_id) = ch.line
             && let Some(line) = self.lines.get_mut(line_id)
         {
