@@ -97,6 +97,26 @@ async fn internal_call_dial_answer_hangup() {
     );
     assert!(h.calls("1001").await.is_empty());
 
+    // In the stream, for each line in turn: Released, its call-log entry, then its idle hint.
+    h.skip_to_step();
+    for (l, u) in [(line("1001"), ALICE), (line("1002"), BOB)] {
+        h.expect(
+            "Released",
+            |e| matches!(e, Event::Phone(p) if p.line == l && p.kind == K::Released),
+        )
+        .await;
+        h.expect(
+            "CallLogged",
+            |e| matches!(e, Event::CallLogged(c) if c.user == u),
+        )
+        .await;
+        h.expect(
+            "idle hint",
+            |e| matches!(e, Event::LineHint { line: x, hint } if *x == l && hint.code() == 0),
+        )
+        .await;
+    }
+
     let start = ctid_core::ManualClock::DEFAULT_START;
     let a = h.call_log(ALICE);
     assert_eq!(a.len(), 1);
