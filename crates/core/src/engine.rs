@@ -4,6 +4,10 @@
 //! the PBX actions commands produce, and publishes each resulting batch of domain events to the
 //! [hub](crate::hub). Sessions talk to it only through a [`CoreHandle`]: commands get a reply,
 //! reads run a closure against the state inside the task (no shared state, no locks).
+//!
+//! Ordering: a request (command, read, subscription) is served after every PBX batch that was
+//! sent to the port before the request was sent, so a read after the adapter acknowledged
+//! something shows it (end-to-end tests use this as their barrier).
 
 use std::sync::Arc;
 
@@ -151,12 +155,30 @@ impl CoreTask {
                     }
                 },
                 request = self.inbox.recv() => match request {
-                    Some(request) => self.handle(request).await,
+                    Some(request) => {
+                        if pbx_open {
+                            self.catch_up_pbx().await;
+                        }
+                        self.handle(request).await
+                    }
                     None => break,
                 },
             }
         }
         tracing::debug!("core task stopped");
+    }
+
+    /// Applies the PBX batches already waiting, before a request is served: a request then
+    /// sees every batch the adapter sent before the request was sent (the select loop alone
+    /// picks a ready branch at random, so a read could overtake an earlier batch). Bounded by
+    /// what is queued now, so a busy PBX cannot starve requests.
+    async fn catch_up_pbx(&mut self) {
+        for _ in 0..self.pbx.events.len() {
+            match self.pbx.events.try_recv() {
+                Ok(batch) => self.apply_pbx(batch).await,
+                Err(_) => break,
+            }
+        }
     }
 
     async fn apply_pbx(&mut self, batch: Vec<crate::pbx::PbxEvent>) {
@@ -192,6 +214,44 @@ impl CoreTask {
             Request::Subscribe(capacity, reply) => {
                 let _ = reply.send(self.hub.subscribe(capacity));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::LineId;
+    use crate::pbx::{PbxEvent, pbx_link};
+    use crate::time::ManualClock;
+
+    /// A request sent after a PBX batch was handed to the port sees that batch applied: the
+    /// ordering end-to-end tests (and clients acting on what they just saw) rely on.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_sees_every_batch_sent_before_it() {
+        let clock = ManualClock::at_default_start();
+        let (port, adapter) = pbx_link(1024);
+        let core = spawn(
+            Arc::new(Dataset::demo()),
+            clock.shared(),
+            port,
+            CoreConfig::default(),
+        );
+        for i in 0..500 {
+            let registered = i % 2 == 1;
+            adapter
+                .events
+                .send(vec![PbxEvent::LineRegistration {
+                    line: LineId(2),
+                    registered,
+                }])
+                .await
+                .expect("core running");
+            let seen = core
+                .read(|s| s.line_registered(LineId(2)))
+                .await
+                .expect("core running");
+            assert_eq!(seen, Some(registered), "round {i}");
         }
     }
 }

@@ -217,14 +217,21 @@ impl Sim {
         });
     }
 
-    /// Takes a channel out of its bridge (`BridgeLeave`); an emptied bridge is destroyed.
-    /// Returns the bridge it left.
+    /// Takes a channel out of its bridge (`BridgeLeave`); an emptied bridge is destroyed. A
+    /// call bridge left with two of three or more parties tells each remaining one who it now
+    /// talks to (`ConnectedLineChanged`, as Asterisk does when a bridge is reconfigured to two
+    /// parties). Returns the bridge it left.
     pub fn bridge_leave(&mut self, id: &UniqueId) -> Option<BridgeId> {
         let bridge = self.world.get_mut(id)?.bridge.take()?;
         let mut empty = false;
+        let mut pair = None;
         if let Some(b) = self.world.bridges.get_mut(&bridge) {
+            let before = b.members.len();
             b.members.retain(|m| m != id);
             empty = b.members.is_empty();
+            if b.kind == BridgeKind::Call && before > 2 && b.members.len() == 2 {
+                pair = Some((b.members[0].clone(), b.members[1].clone()));
+            }
         }
         if empty {
             self.world.bridges.remove(&bridge);
@@ -233,6 +240,17 @@ impl Sim {
             bridge: bridge.clone(),
             uniqueid: id.clone(),
         });
+        if let Some((a, b)) = pair {
+            let party = |sim: &Sim, c: &UniqueId| {
+                sim.world
+                    .get(c)
+                    .map(|c| c.caller.clone())
+                    .unwrap_or_default()
+            };
+            let (pa, pb) = (party(self, &a), party(self, &b));
+            self.set_connected(&a, pb);
+            self.set_connected(&b, pa);
+        }
         Some(bridge)
     }
 

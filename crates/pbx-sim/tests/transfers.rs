@@ -431,9 +431,49 @@ async fn merge_makes_a_three_party_call() {
         .collect();
     assert_eq!(in_bridge.len(), 3);
     assert!(in_bridge.contains(&t) && in_bridge.contains(&a) && in_bridge.contains(&b));
-    // one leaves, the two others go on talking
+    // one leaves, the two others go on talking, each told who the other is now
     h.sim.hangup_call(t.as_str()).await.unwrap();
-    h.hangup(&t, 16).await;
+    h.expect("BridgeLeave of the outside party", |e| {
+        *e == PbxEvent::BridgeLeave {
+            bridge: bridge.clone(),
+            uniqueid: t.clone(),
+        }
+    })
+    .await;
+    let rest = h.rest().await;
+    let connected: Vec<(UniqueId, Party)> = rest
+        .iter()
+        .filter_map(|e| match e {
+            PbxEvent::ConnectedLineChanged {
+                uniqueid,
+                connected,
+            } => Some((uniqueid.clone(), connected.clone())),
+            _ => None,
+        })
+        .collect();
+    // Alice's channel talked to the outside caller; bob's already showed alice.
+    assert_eq!(
+        connected,
+        vec![(a.clone(), Party::new("1002", "Bob Bernard"))]
+    );
+    let now: Vec<(UniqueId, Party)> = h
+        .calls()
+        .await
+        .into_iter()
+        .flat_map(|c| c.channels)
+        .map(|c| (c.uniqueid, c.connected))
+        .collect();
+    assert_eq!(
+        now,
+        vec![
+            (a.clone(), Party::new("1002", "Bob Bernard")),
+            (b.clone(), Party::new("1001", "Alice Arnaud")),
+        ]
+    );
+    assert!(rest.contains(&PbxEvent::Hangup {
+        uniqueid: t.clone(),
+        cause: 16
+    }));
     h.expect_none("another hangup", |e| matches!(e, PbxEvent::Hangup { .. }))
         .await;
     // then the last two: when one hangs up, the other follows

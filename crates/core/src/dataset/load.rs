@@ -286,7 +286,11 @@ mod tests {
             let vm = ds.voicemail(u.voicemail.unwrap()).unwrap();
             assert_eq!(vm.mailbox, ds.line_of_user(u.id).unwrap().number);
             assert!(!u.mobile.is_empty());
-            assert!(u.services.voicemail_enabled && !u.services.dnd, "{}: voicemail on, the rest off", u.login);
+            assert!(
+                u.services.voicemail_enabled && !u.services.dnd,
+                "{}: voicemail on, the rest off",
+                u.login
+            );
         }
         let agents: Vec<_> = ds
             .agents

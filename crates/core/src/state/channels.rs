@@ -352,6 +352,14 @@ impl Channels {
         self.drop_from_bridge(bridge, uniqueid);
     }
 
+    /// The two channels of a bridge that holds exactly two.
+    pub fn pair(&self, bridge: &BridgeId) -> Option<(UniqueId, UniqueId)> {
+        match self.bridges.get(bridge)?.as_slice() {
+            [a, b] => Some((a.clone(), b.clone())),
+            _ => None,
+        }
+    }
+
     fn drop_from_bridge(&mut self, bridge: &BridgeId, uniqueid: &UniqueId) {
         if let Some(members) = self.bridges.get_mut(bridge) {
             members.retain(|m| m != uniqueid);

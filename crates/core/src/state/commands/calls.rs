@@ -183,10 +183,18 @@ impl State {
         actions: &mut Vec<PbxAction>,
     ) -> Result<Outcome, CommandError> {
         let line = self.user_line(user)?;
-        let channels: Vec<UniqueId> = self
-            .line_channels(line)
-            .map(|c| c.uniqueid.clone())
-            .collect();
+        // The data goes on the line's channels and on the other party's channel of each call:
+        // a transfer keeps the other party's channel (and its variables), not the user's, so
+        // this is how the data follows the call to whoever takes it next.
+        let mut channels: Vec<UniqueId> = Vec::new();
+        for c in self.line_channels(line) {
+            let peer = c.peer.as_ref().filter(|p| self.channels.contains(p));
+            for u in std::iter::once(&c.uniqueid).chain(peer) {
+                if !channels.contains(u) {
+                    channels.push(u.clone());
+                }
+            }
+        }
         if channels.is_empty() {
             return Err(CommandError::NoCall);
         }

@@ -165,6 +165,7 @@ impl State {
         agent: AgentId,
         destination: &UniqueId,
     ) {
+        let wraps_up = self.dataset.queue(queue).is_some_and(|q| q.wrapup > 0);
         let Some(a) = self.agents.get_mut(agent) else {
             tracing::debug!(%agent, "unknown agent completed a call");
             return;
@@ -174,6 +175,12 @@ impl State {
             .is_some_and(|c| &c.destination == destination)
         {
             a.acd = None;
+            // Wrap-up starts with the end of the call (as xivo-ctid does on `AgentComplete`
+            // with a wrap-up time): waiting for `AgentWrapupStarted` would show the agent
+            // available for a moment in between. `AgentWrapupEnded` ends it.
+            if wraps_up && a.logged() {
+                a.wrapup = true;
+            }
         }
         a.ringing.retain(|r| &r.destination != destination);
         self.agents.mark(agent);

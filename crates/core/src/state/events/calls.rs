@@ -228,6 +228,19 @@ impl State {
         self.touch(uniqueid);
     }
 
+    pub(super) fn on_bridge_leave(&mut self, bridge: &BridgeId, uniqueid: &UniqueId) {
+        self.channels.leave_bridge(bridge, uniqueid);
+        self.link_remaining_pair(bridge);
+    }
+
+    /// A bridge left with two channels (a three-party call someone left): they now talk to
+    /// each other.
+    fn link_remaining_pair(&mut self, bridge: &BridgeId) {
+        if let Some((a, b)) = self.channels.pair(bridge) {
+            self.link(&a, &b);
+        }
+    }
+
     pub(super) fn on_hold(&mut self, uniqueid: &UniqueId, held: bool, out: &mut Vec<Event>) {
         let Some(ch) = self.channels.get_mut(uniqueid) else {
             tracing::debug!(%uniqueid, "hold of an unknown channel");
@@ -260,18 +273,30 @@ impl State {
         }
     }
 
-    pub(super) fn on_hangup(&mut self, now: Timestamp, uniqueid: &UniqueId, out: &mut Vec<Event>) {
+    pub(super) fn on_hangup(
+        &mut self,
+        now: Timestamp,
+        uniqueid: &UniqueId,
+        cause: u16,
+        out: &mut Vec<Event>,
+    ) {
         let Some(ch) = self.channels.remove(uniqueid) else {
             tracing::debug!(%uniqueid, "hangup of an unknown channel");
             return;
         };
+        if let Some(bridge) = &ch.bridge {
+            // Hung up without leaving its bridge first.
+            self.link_remaining_pair(bridge);
+        }
         if let Some(line_id) = ch.line
             && let Some(line) = self.lines.get_mut(line_id)
         {
             line.channels.retain(|u| u != uniqueid);
             let event = phone_event(PhoneEventKind::Released, line, &ch);
             out.push(Event::Phone(event));
-            if let Some(user) = line.owner {
+            if let Some(user) = line.owner
+                && calllog::is_logged(&ch, cause)
+            {
                 out.push(Event::CallLogged(std::sync::Arc::new(calllog::entry(
                     user, &ch, now,
                 ))));
@@ -340,7 +365,7 @@ impl State {
     }
 
     /// Links two channels as each other's peer (the other end of their call).
-    fn link(&mut self, a: &UniqueId, b: &UniqueId) {
+    pub(super) fn link(&mut self, a: &UniqueId, b: &UniqueId) {
         if a == b {
             return;
         }

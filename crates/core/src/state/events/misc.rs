@@ -208,6 +208,22 @@ impl State {
                 }
             }
             AttendedTransferState::Completed | AttendedTransferState::Cancelled => {
+                if state == AttendedTransferState::Completed
+                    && let Some(target) = target
+                {
+                    // The target's call goes on with the party the transferer talked to, even
+                    // when it still rings (nothing else tells: no new dial, no bridge yet).
+                    let transferee = self
+                        .channels
+                        .get(transferer)
+                        .and_then(|c| c.peer.clone())
+                        .filter(|t| t != target && self.channels.contains(t));
+                    if let Some(transferee) = transferee
+                        && self.channels.contains(target)
+                    {
+                        self.link(&transferee, target);
+                    }
+                }
                 self.transfers.remove(&user);
                 if let Some(ch) = self.channels.get_mut(transferer) {
                     ch.transferer_of = None;

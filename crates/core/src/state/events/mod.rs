@@ -52,10 +52,10 @@ impl State {
             } => self.on_dial_begin(caller.as_ref(), callee, out),
             E::DialEnd { .. } | E::BlindTransfer { .. } => {}
             E::BridgeEnter { bridge, uniqueid } => self.on_bridge_enter(bridge, uniqueid),
-            E::BridgeLeave { bridge, uniqueid } => self.channels.leave_bridge(bridge, uniqueid),
+            E::BridgeLeave { bridge, uniqueid } => self.on_bridge_leave(bridge, uniqueid),
             E::Hold { uniqueid } => self.on_hold(uniqueid, true, out),
             E::Unhold { uniqueid } => self.on_hold(uniqueid, false, out),
-            E::Hangup { uniqueid, cause: _ } => self.on_hangup(now, uniqueid, out),
+            E::Hangup { uniqueid, cause } => self.on_hangup(now, uniqueid, *cause, out),
             E::VarSet {
                 uniqueid,
                 name,

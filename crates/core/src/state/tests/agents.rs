@@ -233,6 +233,11 @@ fn acd_call_while_paused_is_unavailable_and_acd() {
     let s = w.agent(1);
     assert!(!s.on_call_acd);
     assert_eq!(s.availability, Availability::Unavailable, "still paused");
+    // Sales has a wrap-up time: it starts with the end of the call.
+    assert_eq!(s.state, AgentState::OnWrapup);
+    w.one(PbxEvent::AgentWrapupEnded { agent: AgentId(1) });
+    let s = w.agent(1);
+    assert_eq!(s.availability, Availability::Unavailable, "still paused");
     assert_eq!(s.state, AgentState::OnPause);
 }
 
@@ -338,4 +343,44 @@ fn queue_membership_keeps_the_agent_queues_in_sync() {
     assert_eq!(s.queues, vec![QueueId(2)]);
     assert!(s.paused_queues.is_empty());
     assert_eq!(s.availability, Availability::Available);
+}
+
+#[test]
+fn the_end_of_an_acd_call_goes_straight_to_wrapup() {
+    let mut w = World::demo();
+    w.login(1, 3);
+    let caller = uid("q.1");
+    let member = uid("q.2");
+    w.feed(queue_join(&caller, "0612345678", 1, 1));
+    w.feed(agent_rung(1, 1, 3, &caller, &member));
+    w.feed(agent_answers(1, 1, &caller, &member, 3));
+    let since = w.agent(1).availability_since;
+    w.advance(30);
+    // The PBX reports the end, the hangups, then the wrap-up (queue sales: 10 s): the agent is
+    // never shown available in between, and its availability did not change.
+    let mut end = queue_call_ends(1, 1, &caller, &member);
+    end.push(PbxEvent::AgentWrapupStarted {
+        agent: AgentId(1),
+        queue: QueueId(1),
+        seconds: 10,
+    });
+    let events = w.feed(end);
+    let statuses = agent_statuses(&events);
+    assert!(!statuses.is_empty());
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.availability == Availability::Unavailable && s.availability_since == since),
+        "{statuses:#?}"
+    );
+    assert_eq!(w.agent(1).state, AgentState::OnWrapup);
+    // A logged-off agent gets no wrap-up.
+    let (c2, m2) = (uid("q.3"), uid("q.4"));
+    w.feed(queue_join(&c2, "0612345678", 1, 1));
+    w.one(PbxEvent::AgentWrapupEnded { agent: AgentId(1) });
+    w.feed(agent_rung(1, 1, 3, &c2, &m2));
+    w.feed(agent_answers(1, 1, &c2, &m2, 3));
+    w.one(PbxEvent::AgentLogoff { agent: AgentId(1) });
+    w.feed(queue_call_ends(1, 1, &c2, &m2));
+    assert!(!w.agent(1).on_wrapup);
 }

@@ -284,6 +284,24 @@ fn call_log_for_answered_and_missed_calls() {
     assert_eq!(entries.len(), 1, "only the line channel is logged");
     assert!(entries[0].is_missed());
     assert_eq!(entries[0].peer.number, "0612345678");
+
+    // A phone that rang for a call answered elsewhere (ringall queue, pickup): no entry.
+    let elsewhere = Leg::new("c3");
+    w.feed(incoming_dial(&elsewhere, "0612345678", 2));
+    let events = w.one(PbxEvent::Hangup {
+        uniqueid: elsewhere.b.clone(),
+        cause: 26,
+    });
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::CallLogged(_))),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Phone(p) if p.kind == PhoneEventKind::Released)),
+        "the phone event still says the call is gone"
+    );
 }
 
 #[test]
@@ -425,4 +443,78 @@ fn dial_from_an_unknown_caller_is_still_incoming() {
     let events = w.feed(script);
     assert_eq!(phone_kinds(&events), vec![(2, Ringing)]);
     assert_eq!(phones(&events)[0].direction, CallDirection::Incoming);
+}
+
+#[test]
+fn a_party_leaving_a_three_party_bridge_links_the_two_left() {
+    let mut w = World::demo();
+    // Bob talks to an outside caller, consults carol, then merges everybody in his first
+    // bridge: carol's channel was linked to bob's consultation channel.
+    let first = Leg::new("c1");
+    w.feed(incoming_dial(&first, "0612345678", 2));
+    w.feed(answer(&first));
+    let consult = Leg::new("c2");
+    w.feed(internal_dial(&consult, 2, 3));
+    w.feed(answer(&consult));
+    w.feed([
+        PbxEvent::BridgeLeave {
+            bridge: consult.bridge.clone(),
+            uniqueid: consult.b.clone(),
+        },
+        PbxEvent::BridgeEnter {
+            bridge: first.bridge.clone(),
+            uniqueid: consult.b.clone(),
+        },
+        PbxEvent::BridgeLeave {
+            bridge: consult.bridge.clone(),
+            uniqueid: consult.a.clone(),
+        },
+        PbxEvent::Hangup {
+            uniqueid: consult.a.clone(),
+            cause: 16,
+        },
+    ]);
+    assert_eq!(w.state.line_phone_events(LineId(3))[0].other_dn, "1002");
+    // Bob leaves: the PBX tells carol she now talks to the caller.
+    let events = w.feed([
+        PbxEvent::BridgeLeave {
+            bridge: first.bridge.clone(),
+            uniqueid: first.b.clone(),
+        },
+        PbxEvent::ConnectedLineChanged {
+            uniqueid: consult.b.clone(),
+            connected: Party::new("0612345678", "Outside Caller"),
+        },
+        PbxEvent::Hangup {
+            uniqueid: first.b.clone(),
+            cause: 16,
+        },
+    ]);
+    let pe = w.state.line_phone_events(LineId(3));
+    assert_eq!(pe[0].other_dn, "0612345678");
+    assert_eq!(pe[0].other_username, None);
+    assert!(events.iter().any(|e| matches!(e, Event::LineCalls { line, calls } if *line == LineId(3) && calls[0].peer.number == "0612345678")));
+    // A channel hanging up without leaving its bridge first has the same effect.
+    let dave = uid("c3.2");
+    w.feed([
+        PbxEvent::ChannelCreated {
+            uniqueid: dave.clone(),
+            linkedid: first.a.clone(),
+            name: "PJSIP/1004-0000000a".into(),
+            endpoint: Endpoint::Line(LineId(4)),
+            caller: Party::new("1004", "Dave"),
+            exten: "s".into(),
+            state: ChannelState::Up,
+        },
+        PbxEvent::BridgeEnter {
+            bridge: first.bridge.clone(),
+            uniqueid: dave.clone(),
+        },
+        PbxEvent::Hangup {
+            uniqueid: first.a.clone(),
+            cause: 16,
+        },
+    ]);
+    assert_eq!(w.state.line_phone_events(LineId(3))[0].other_dn, "1004");
+    assert_eq!(w.state.line_phone_events(LineId(4))[0].other_dn, "1003");
 }

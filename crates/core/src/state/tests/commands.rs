@@ -406,7 +406,7 @@ fn transfer_to_voicemail() {
 }
 
 #[test]
-fn set_call_data_on_the_line_calls() {
+fn set_call_data_on_the_line_calls_and_their_other_party() {
     let mut w = World::demo();
     let cmd = || Command::SetCallData {
         user: user(2),
@@ -415,14 +415,19 @@ fn set_call_data_on_the_line_calls() {
     assert_eq!(w.run(cmd()).result, Err(CommandError::NoCall));
     let leg = Leg::new("c1");
     w.feed(internal_dial(&leg, 1, 2));
-    assert_eq!(
-        w.run(cmd()).actions,
-        vec![PbxAction::SetVariable {
-            uniqueid: leg.b.clone(),
-            name: "USR_ticket".into(),
-            value: "7".into()
-        }]
-    );
+    // The other party's channel gets the data too: it is the one a transfer keeps.
+    let set = |uniqueid: &crate::ids::UniqueId| PbxAction::SetVariable {
+        uniqueid: uniqueid.clone(),
+        name: "USR_ticket".into(),
+        value: "7".into(),
+    };
+    assert_eq!(w.run(cmd()).actions, vec![set(&leg.b), set(&leg.a)]);
+    // Once the other party is gone, only the line's channel is left.
+    w.one(PbxEvent::Hangup {
+        uniqueid: leg.a.clone(),
+        cause: 16,
+    });
+    assert_eq!(w.run(cmd()).actions, vec![set(&leg.b)]);
 }
 
 fn agent_login(requester: u32, agent: Option<u32>, number: Option<&str>) -> Command {

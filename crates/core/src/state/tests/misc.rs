@@ -254,3 +254,52 @@ fn reset_forgets_calls_callers_and_rooms() {
     // A second reset emits nothing.
     assert!(w.one(PbxEvent::Reset).is_empty());
 }
+
+#[test]
+fn attended_transfer_completed_while_the_target_rings_shows_the_transferee() {
+    let mut w = World::demo();
+    // An outside caller talks to bob; bob holds it and calls carol, who rings.
+    let first = Leg::new("c1");
+    w.feed(incoming_dial(&first, "0612345678", 2));
+    w.feed(answer(&first));
+    w.one(PbxEvent::Hold {
+        uniqueid: first.b.clone(),
+    });
+    let consult = Leg::new("c2");
+    w.one(PbxEvent::AttendedTransfer {
+        transferer: first.b.clone(),
+        target: None,
+        state: AttendedTransferState::Started,
+    });
+    w.feed(internal_dial(&consult, 2, 3));
+    assert_eq!(
+        w.state.line_phone_events(LineId(3))[0].other_dn,
+        "1002",
+        "carol sees bob while he consults"
+    );
+    // Bob completes before carol answers: the PBX hands the ringing call to the caller
+    // (connected line changed), then bob's channels go.
+    w.one(PbxEvent::ConnectedLineChanged {
+        uniqueid: consult.b.clone(),
+        connected: crate::live::Party::new("0612345678", "Outside Caller"),
+    });
+    let events = w.one(PbxEvent::AttendedTransfer {
+        transferer: first.b.clone(),
+        target: Some(consult.b.clone()),
+        state: AttendedTransferState::Completed,
+    });
+    assert!(events.iter().any(|e| matches!(e, Event::LineCalls { line, calls } if *line == LineId(3) && calls[0].peer.number == "0612345678")));
+    for u in [&first.b, &consult.a] {
+        w.one(PbxEvent::Hangup {
+            uniqueid: u.clone(),
+            cause: 16,
+        });
+    }
+    let pe = w.state.line_phone_events(LineId(3));
+    assert_eq!(pe.len(), 1);
+    assert_eq!(pe[0].kind, PhoneEventKind::Ringing);
+    assert_eq!(pe[0].other_dn, "0612345678");
+    assert_eq!(pe[0].other_name, "Outside Caller");
+    assert_eq!(w.hint(2), 0);
+    assert_eq!(w.hint(3), 8);
+}
