@@ -1,2 +1,72 @@
-//! The `ctid` binary (placeholder).
-fn main() {}
+//! The `ctid` binary: command-line parsing, logging, and dispatch to the subcommands.
+
+mod cli;
+mod config;
+mod http;
+mod serve;
+mod sim_client;
+
+use std::io::Read;
+
+use anyhow::Context;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use cli::{Cli, Command, ConfigCommand, DatasetCommand};
+use config::Config;
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Serve(args) => {
+            let config = Config::load(&args.config)?;
+            runtime()?.block_on(serve::serve(config))
+        }
+        Command::Sim(command) => runtime()?.block_on(sim_client::run(command)),
+        Command::Dataset(DatasetCommand::Demo) => {
+            print!("{}", ctid_core::Dataset::demo_toml());
+            Ok(())
+        }
+        Command::Dataset(DatasetCommand::Check { file }) => {
+            let ds = ctid_core::Dataset::load(&file)?;
+            println!(
+                "{}: {} users, {} lines, {} agents, {} queues, {} voicemail boxes, {} rooms, {} profiles: valid",
+                file.display(),
+                ds.users.len(),
+                ds.lines.len(),
+                ds.agents.len(),
+                ds.queues.len(),
+                ds.voicemails.len(),
+                ds.rooms.len(),
+                ds.profiles.len()
+            );
+            Ok(())
+        }
+        Command::HashPassword => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("cannot read the password on stdin")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            anyhow::ensure!(!password.is_empty(), "empty password");
+            println!("{}", ctid_core::auth::hash_password(password));
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Show { config }) => {
+            print!("{}", Config::load(&config)?.to_toml()?);
+            Ok(())
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}

@@ -1,0 +1,211 @@
+//! The command line: `ctid serve`, `ctid sim ...` (drive the embedded PBX of a running ctid),
+//! `ctid dataset demo`, `ctid hash-password`, `ctid config show`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// ctid — a CTI server for the XiVO/Wazo ecosystem: it watches a PBX and lets people and programs
+/// see and drive calls over the CTI protocol of xivo-ctid (TCP 5003, STARTTLS).
+///
+/// Configuration comes from, in increasing priority: built-in defaults, the TOML file given with
+/// `--config`, environment variables `CTID_<SECTION>__<KEY>` (e.g. `CTID_CTI__LISTEN=0.0.0.0:5003`,
+/// `CTID_PBX__EMBEDDED__RING_TIMEOUT=30`), and the command-line flags. `ctid config show` prints the
+/// result. Logs go to stderr; `RUST_LOG` filters them (default `info`).
+#[derive(Parser, Debug)]
+#[command(name = "ctid", version, about, long_about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server: the embedded PBX with the dataset (the demo dataset by default), the CTI
+    /// listener and the HTTP listener (sim API).
+    Serve(ServeArgs),
+    /// Drive the embedded PBX of a running ctid over its HTTP sim API (outside callers, phones).
+    #[command(subcommand)]
+    Sim(SimCommand),
+    /// Dataset helpers.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
+    /// Read a password on stdin and print its argon2 hash, for `password_hash` in a dataset.
+    HashPassword,
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// Where the configuration comes from; shared by `serve` and `config show`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConfigArgs {
+    /// TOML configuration file.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// HTTP listener (sim API, later the XuC API) [default: 0.0.0.0:8090].
+    #[arg(long, value_name = "ADDR")]
+    pub http_listen: Option<SocketAddr>,
+    /// CTI protocol listener [default: 0.0.0.0:5003].
+    #[arg(long, value_name = "ADDR")]
+    pub cti_listen: Option<SocketAddr>,
+    /// Dataset file (users, lines, agents, queues...) [default: the built-in demo dataset].
+    #[arg(long, value_name = "FILE")]
+    pub dataset: Option<PathBuf>,
+}
+
+/// `ctid serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Configuration sources.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// `ctid sim ...`.
+#[derive(Subcommand, Debug)]
+pub enum SimCommand {
+    /// An outside caller dials a line, a queue or a conference room.
+    Call {
+        /// The caller's number.
+        #[arg(long)]
+        from: String,
+        /// The number dialled (a line, queue or room).
+        #[arg(long)]
+        to: String,
+        /// The caller's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The running ctid's HTTP address.
+        #[arg(long, default_value = "http://127.0.0.1:8090", env = "CTID_URL")]
+        server: String,
+    },
+    /// List the live calls.
+    Calls {
+        /// The running ctid's HTTP address.
+        #[arg(long, default_value = "http://127.0.0.1:8090", env = "CTID_URL")]
+        server: String,
+    },
+    /// The outside caller of a call hangs up.
+    Hangup {
+        /// The call id (from `sim call` or `sim calls`).
+        call_id: String,
+        /// The running ctid's HTTP address.
+        #[arg(long, default_value = "http://127.0.0.1:8090", env = "CTID_URL")]
+        server: String,
+    },
+    /// Press a button on a phone: answer, hangup, hold, resume, register, unregister, dial.
+    Line {
+        /// The line's number.
+        number: String,
+        /// answer | hangup | hold | resume | register | unregister | dial
+        action: String,
+        /// With `dial`: the number to call.
+        #[arg(long)]
+        to: Option<String>,
+        /// The running ctid's HTTP address.
+        #[arg(long, default_value = "http://127.0.0.1:8090", env = "CTID_URL")]
+        server: String,
+    },
+    /// Generate live traffic: outside callers dialling a number at a steady rate.
+    Traffic(TrafficArgs),
+}
+
+/// `ctid sim traffic`.
+#[derive(Args, Debug, Clone)]
+pub struct TrafficArgs {
+    /// New calls per second (may be fractional, e.g. 0.2 = one every 5 s).
+    #[arg(long, default_value_t = 1.0)]
+    pub rate: f64,
+    /// How long to generate calls, e.g. `60`, `90s`, `5m`.
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    pub duration: std::time::Duration,
+    /// The number dialled (a line, queue or room).
+    #[arg(long)]
+    pub to: String,
+    /// Each caller hangs up this long after dialling, e.g. `30s`.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    pub talk: std::time::Duration,
+    /// Answer phones rung by these calls after this delay (simulates agents picking up), e.g. `3s`.
+    #[arg(long, value_parser = parse_duration)]
+    pub answer_after: Option<std::time::Duration>,
+    /// The running ctid's HTTP address.
+    #[arg(long, default_value = "http://127.0.0.1:8090", env = "CTID_URL")]
+    pub server: String,
+}
+
+/// `ctid dataset ...`.
+#[derive(Subcommand, Debug)]
+pub enum DatasetCommand {
+    /// Print the built-in demo dataset (a starting point for your own).
+    Demo,
+    /// Load and validate a dataset file.
+    Check {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+/// `ctid config ...`.
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (defaults, file, environment and flags merged) as TOML.
+    Show {
+        /// Configuration sources.
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+}
+
+/// Parses `90`, `90s`, `1500ms`, `5m`, `1h`.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(text.len()),
+    );
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration {text:?}"))?;
+    let secs = match unit {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => {
+            return Err(format!(
+                "invalid duration unit in {text:?} (use ms, s, m or h)"
+            ));
+        }
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(format!("invalid duration {text:?}"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn parses_durations() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1500ms"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("0.5s"), Ok(Duration::from_millis(500)));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,194 @@
+//! ctid's configuration: one TOML document with a section per component, merged from built-in
+//! defaults, a file, `CTID_<SECTION>__<KEY>` environment variables and command-line flags.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::ConfigArgs;
+
+/// The whole configuration.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The HTTP listener (sim API).
+    pub http: HttpConfig,
+    /// The CTI protocol server.
+    pub cti: ctid_proto_cti::CtiConfig,
+    /// The telephony engine.
+    pub pbx: PbxConfig,
+    /// The configured world.
+    pub dataset: DatasetConfig,
+    /// The core.
+    pub core: CoreSettings,
+}
+
+/// `[http]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Listening address.
+    pub listen: SocketAddr,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            listen: SocketAddr::from(([0, 0, 0, 0], 8090)),
+        }
+    }
+}
+
+/// Which telephony engine runs under the core.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// The embedded PBX (simulated switch).
+    #[default]
+    Embedded,
+}
+
+/// `[pbx]`: which engine runs, and `[pbx.embedded]`: the embedded PBX's timings and simulated
+/// far ends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PbxConfig {
+    /// Which engine.
+    pub engine: Engine,
+    /// Embedded PBX settings.
+    pub embedded: ctid_pbx_sim::SimConfig,
+}
+
+/// `[dataset]`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatasetConfig {
+    /// Dataset file; the built-in demo dataset when absent.
+    pub file: Option<PathBuf>,
+}
+
+/// `[core]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CoreSettings {
+    /// Answer the user's own phone automatically on click-to-dial.
+    pub originate_auto_answer: bool,
+    /// Calls kept in each user's history.
+    pub call_log_per_user: usize,
+    /// Bound of the core's request queue.
+    pub inbox_capacity: usize,
+}
+
+impl Default for CoreSettings {
+    fn default() -> Self {
+        let core = ctid_core::CoreConfig::default();
+        CoreSettings {
+            originate_auto_answer: core.originate_auto_answer,
+            call_log_per_user: 500,
+            inbox_capacity: core.inbox_capacity,
+        }
+    }
+}
+
+impl Config {
+    /// Merges defaults, the file, the environment (`CTID_SECTION__KEY`) and the flags.
+    pub fn load(args: &ConfigArgs) -> anyhow::Result<Config> {
+        Self::load_with_env(args, Env::prefixed("CTID_").split("__"))
+    }
+
+    fn load_with_env(args: &ConfigArgs, env: Env) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = &args.config {
+            anyhow::ensure!(
+                path.is_file(),
+                "configuration file {} not found",
+                path.display()
+            );
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let mut config: Config = figment
+            .merge(env)
+            .extract()
+            .context("invalid configuration")?;
+        if let Some(addr) = args.http_listen {
+            config.http.listen = addr;
+        }
+        if let Some(addr) = args.cti_listen {
+            config.cti.listen = addr;
+        }
+        if let Some(file) = &args.dataset {
+            config.dataset.file = Some(file.clone());
+        }
+        Ok(config)
+    }
+
+    /// The configuration as TOML.
+    pub fn to_toml(&self) -> anyhow::Result<String> {
+        Ok(toml::to_string_pretty(self)?)
+    }
+}
+
+#[cfg(test)]
+// figment's `Jail` closures return its own (large) error type.
+#[allow(clippy::result_large_err)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_environment_then_flags() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "ctid.toml",
+                "[http]\nlisten = \"127.0.0.1:9000\"\n[cti]\nlisten = \"127.0.0.1:9003\"\n",
+            )?;
+            jail.set_env("CTID_HTTP__LISTEN", "127.0.0.1:9100");
+            jail.set_env("CTID_PBX__EMBEDDED__RING_TIMEOUT", "30");
+            jail.set_env("CTID_PBX__EMBEDDED__BUSY_NUMBERS", "[\"0600000000\"]");
+            let args = ConfigArgs {
+                config: Some("ctid.toml".into()),
+                ..Default::default()
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.http.listen.to_string(), "127.0.0.1:9100");
+            assert_eq!(config.cti.listen.to_string(), "127.0.0.1:9003");
+            assert_eq!(
+                config.pbx.embedded.ring_timeout,
+                std::time::Duration::from_secs(30)
+            );
+            assert_eq!(config.pbx.embedded.busy_numbers, ["0600000000"]);
+            let args = ConfigArgs {
+                cti_listen: Some("127.0.0.1:9203".parse().unwrap()),
+                ..args
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.cti.listen.to_string(), "127.0.0.1:9203");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn defaults_and_errors() {
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(&ConfigArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(config.http.listen.to_string(), "0.0.0.0:8090");
+            assert_eq!(config.cti.listen.to_string(), "0.0.0.0:5003");
+            assert!(config.dataset.file.is_none());
+            jail.create_file("bad.toml", "[http]\nlisen = 1\n")?;
+            let args = ConfigArgs {
+                config: Some("bad.toml".into()),
+                ..Default::default()
+            };
+            assert!(Config::load(&args).is_err());
+            let args = ConfigArgs {
+                config: Some("missing.toml".into()),
+                ..Default::default()
+            };
+            assert!(Config::load(&args).is_err());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,100 @@
+//! `ctid serve`: wires the dataset, the embedded PBX, the core, the call log, the CTI server and
+//! the HTTP listener together, and shuts them down gracefully on SIGINT/SIGTERM.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use ctid_core::store::{CallLogStore, MemoryCallLog, spawn_call_log_writer};
+use ctid_core::{CoreConfig, Dataset, SystemClock, pbx_link};
+use ctid_proto_cti::CtiServer;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::http;
+
+/// Bound of the PBX port queues (actions and event batches).
+const PBX_QUEUE: usize = 4096;
+
+/// Runs the server until SIGINT or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let shutdown = CancellationToken::new();
+    tokio::spawn(forward_signals(shutdown.clone()));
+    run(config, shutdown).await
+}
+
+/// Runs the server until `shutdown` is cancelled.
+pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let dataset = Arc::new(match &config.dataset.file {
+        Some(path) => Dataset::load(path)?,
+        None => Dataset::demo(),
+    });
+    tracing::info!(
+        users = dataset.users.len(),
+        lines = dataset.lines.len(),
+        agents = dataset.agents.len(),
+        queues = dataset.queues.len(),
+        source = %config.dataset.file.as_ref().map_or("built-in demo".to_owned(), |p| p.display().to_string()),
+        "dataset loaded"
+    );
+    let clock = SystemClock::shared();
+    let (port, adapter) = pbx_link(PBX_QUEUE);
+    let sim = ctid_pbx_sim::start(
+        dataset.clone(),
+        clock.clone(),
+        config.pbx.embedded.clone(),
+        adapter,
+    );
+    let core_config = CoreConfig {
+        inbox_capacity: config.core.inbox_capacity,
+        originate_auto_answer: config.core.originate_auto_answer,
+    };
+    let core = ctid_core::spawn(dataset, clock, port, core_config);
+    let call_log: Arc<dyn CallLogStore> =
+        Arc::new(MemoryCallLog::new(config.core.call_log_per_user));
+    spawn_call_log_writer(core.subscribe(1024).await?, call_log.clone());
+
+    let cti = CtiServer::bind(config.cti.clone(), core.clone(), call_log)
+        .await
+        .with_context(|| format!("cannot listen for CTI clients on {}", config.cti.listen))?;
+    let http_listener = tokio::net::TcpListener::bind(config.http.listen)
+        .await
+        .with_context(|| format!("cannot listen for HTTP on {}", config.http.listen))?;
+    tracing::info!(cti = %cti.local_addr(), http = %http_listener.local_addr()?, "ctid is ready");
+
+    let http_shutdown = shutdown.clone();
+    let http = async move {
+        axum::serve(http_listener, http::router(sim))
+            .with_graceful_shutdown(async move { http_shutdown.cancelled().await })
+            .await
+            .context("HTTP server failed")
+    };
+    let cti_shutdown = shutdown.clone();
+    let cti = async move {
+        cti.run(async move { cti_shutdown.cancelled().await })
+            .await
+            .context("CTI server failed")
+    };
+    tokio::try_join!(http, cti)?;
+    tracing::info!("ctid stopped");
+    Ok(())
+}
+
+async fn forward_signals(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => futures::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = futures::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("SIGINT received, shutting down"),
+        _ = term => tracing::info!("SIGTERM received, shutting down"),
+    }
+    shutdown.cancel();
+}
