@@ -15,6 +15,7 @@ use crate::render::{
 };
 use crate::session::{Session, SessionEnd};
 use crate::wire::encode;
+use crate::wire::encode::{encode_prefix, with_timenow};
 use crate::wire::input::{GetList, GetListFunction, ListName};
 use crate::wire::lenient::Id;
 use crate::wire::output::*;
@@ -39,15 +40,8 @@ fn sorted<T: Ord + ToString>(mut ids: Vec<T>) -> Vec<String> {
 }
 
 async fn list_ids(s: &Session, list: ListName) -> Option<Bytes> {
-    let ds = s.ds();
-    let ids = match list {
-        ListName::Users => sorted(ds.users.iter().map(|u| u.id).collect()),
-        ListName::Phones => sorted(ds.lines.iter().map(|l| l.id).collect()),
-        ListName::Agents => sorted(ds.agents.iter().map(|a| a.id).collect()),
-        ListName::Queues => sorted(ds.queues.iter().map(|q| q.id).collect()),
-        ListName::Voicemails => sorted(ds.voicemails.iter().map(|v| v.id).collect()),
-        ListName::Meetmes => sorted(ds.rooms.iter().map(|r| r.id).collect()),
-        ListName::QueueMembers => s
+    if list == ListName::QueueMembers {
+        let ids = s
             .core
             .read(|st| {
                 let ds = st.dataset();
@@ -58,18 +52,36 @@ async fn list_ids(s: &Session, list: ListName) -> Option<Bytes> {
                     .collect::<Vec<_>>()
             })
             .await
-            .ok()?,
-    };
-    Some(encode(
-        &ListIdReply {
-            class: "getlist",
-            function: "listid",
-            listname: list.as_str(),
-            tipbxid: IPBXID,
-            list: &ids,
-        },
-        s.now(),
-    ))
+            .ok()?;
+        return Some(encode(&list_id_reply(list, &ids), s.now()));
+    }
+    // The other lists come from the dataset, which does not change: encode them once.
+    let slot = &s.shared.list_ids[ListName::ALL.iter().position(|l| *l == list)?];
+    let prefix = slot.get_or_init(|| {
+        let ds = s.ds();
+        let ids = match list {
+            ListName::Users => sorted(ds.users.iter().map(|u| u.id).collect()),
+            ListName::Phones => sorted(ds.lines.iter().map(|l| l.id).collect()),
+            ListName::Agents => sorted(ds.agents.iter().map(|a| a.id).collect()),
+            ListName::Queues => sorted(ds.queues.iter().map(|q| q.id).collect()),
+            ListName::Voicemails => sorted(ds.voicemails.iter().map(|v| v.id).collect()),
+            ListName::Meetmes | ListName::QueueMembers => {
+                sorted(ds.rooms.iter().map(|r| r.id).collect())
+            }
+        };
+        encode_prefix(&list_id_reply(list, &ids))
+    });
+    Some(with_timenow(prefix, s.now()))
+}
+
+fn list_id_reply(list: ListName, ids: &[String]) -> ListIdReply<'_> {
+    ListIdReply {
+        class: "getlist",
+        function: "listid",
+        listname: list.as_str(),
+        tipbxid: IPBXID,
+        list: ids,
+    }
 }
 
 /// Parses a `queuemembers` id (`Agent/<number>,<queue name>`).

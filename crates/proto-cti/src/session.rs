@@ -44,6 +44,9 @@ pub(crate) struct Shared {
     pub tls: Option<TlsAcceptor>,
     pub shutdown: CancellationToken,
     pub password_checks: Semaphore,
+    /// `getlist listid` replies of the lists that come from the (immutable) dataset, encoded
+    /// once without their `timenow`.
+    pub list_ids: [std::sync::OnceLock<Bytes>; ListName::ALL.len()],
     next_id: AtomicU64,
 }
 
@@ -64,6 +67,7 @@ impl Shared {
             tls,
             shutdown: CancellationToken::new(),
             password_checks: Semaphore::new(cpus.max(2)),
+            list_ids: Default::default(),
             next_id: AtomicU64::new(1),
         }
     }
@@ -89,6 +93,8 @@ pub(crate) struct Session {
     pub core: CoreHandle,
     pub fanout: FanoutHandle,
     pub call_log: Arc<dyn CallLogStore>,
+    /// What all sessions share.
+    pub shared: Arc<Shared>,
     out: mpsc::Sender<Bytes>,
     kick: CancellationToken,
     /// The `commandid` of the request being served.
@@ -207,6 +213,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo) {
         core: shared.core.clone(),
         fanout: shared.fanout.clone(),
         call_log: shared.call_log.clone(),
+        shared: shared.clone(),
         out,
         kick: kick.clone(),
         commandid: None,
@@ -260,57 +267,60 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo) {
     }
 }
 
-/// Messages are gathered into writes of about this size.
+/// Messages are gathered into writes of at most about this size.
 const WRITE_BATCH: usize = 64 * 1024;
 /// A read buffer larger than this is released once empty (after a fax, say).
 const IDLE_READ_BUFFER: usize = 64 * 1024;
 
-/// Drains the outbox to the socket, gathering queued messages into few writes. The batch buffer
-/// is released whenever the outbox is empty, so an idle session holds no write buffer.
+/// Drains the outbox to the socket. A lone message is written straight from its shared bytes
+/// (the common case: one push encoded once for every subscriber); several queued messages are
+/// gathered into one write sized to what is queued. No buffer outlives a write, so an idle
+/// session holds none.
 async fn write_loop(mut rx: mpsc::Receiver<Bytes>, mut w: Writer, kick: CancellationToken) {
+    let mut queued: Vec<Bytes> = Vec::new();
+    // One cancellation future for the session's life (creating one per message costs a lock).
+    let kicked = kick.cancelled();
+    tokio::pin!(kicked);
     loop {
         let first = tokio::select! {
             biased;
-            _ = kick.cancelled() => break,
+            _ = &mut kicked => break,
             m = rx.recv() => match m {
                 Some(m) => m,
                 None => break,
             },
         };
+        let mut size = first.len();
+        queued.push(first);
+        while size < WRITE_BATCH {
+            match rx.try_recv() {
+                Ok(next) => {
+                    size += next.len();
+                    queued.push(next);
+                }
+                Err(_) => break,
+            }
+        }
         let batch = async {
-            let mut buf: Vec<u8> = Vec::new();
-            let mut pending = Some(first);
-            while let Some(m) = pending.take() {
-                if m.len() >= WRITE_BATCH {
-                    w.write_all(&m).await?;
-                } else {
-                    buf.clear();
-                    buf.reserve(WRITE_BATCH);
-                    buf.extend_from_slice(&m);
-                    while buf.len() < WRITE_BATCH {
-                        match rx.try_recv() {
-                            Ok(next) if buf.len() + next.len() <= WRITE_BATCH => {
-                                buf.extend_from_slice(&next)
-                            }
-                            Ok(next) => {
-                                pending = Some(next);
-                                break;
-                            }
-                            Err(_) => break,
-                        }
-                    }
-                    w.write_all(&buf).await?;
+            if let [only] = queued.as_slice() {
+                w.write_all(only).await?;
+            } else {
+                let mut buf = Vec::with_capacity(size);
+                for m in &queued {
+                    buf.extend_from_slice(m);
                 }
-                if pending.is_none() {
-                    pending = rx.try_recv().ok();
-                }
+                w.write_all(&buf).await?;
             }
             w.flush().await
         };
         let result = tokio::select! {
             r = batch => r,
-            _ = kick.cancelled() => break,
+            _ = &mut kicked => break,
         };
+        queued.clear();
+        if queued.capacity() > 64 {
+            queued = Vec::new();
+        }
         if let Err(e) = result {
             tracing::debug!(error = %e, "CTI write failed");
             kick.cancel();

@@ -3,14 +3,15 @@
 //! statuses, then changes phone statuses through the sim API and measures, on every client, the
 //! delay from the change request to the delivery of the `updatestatus phones` push.
 //!
-//! Prints: login rate, server RSS per idle client, delivery delay p50/p99/max.
+//! Prints: login rate (the three-step login), subscription time, server RSS per idle client,
+//! delivery delay p50/p99/max. The clients share the machine with the server, so they are kept
+//! as cheap as possible: one thread, no JSON parsing of pushes.
 //!
 //! `cargo build --release -p ctid -p ctid-bench && target/release/cti-load --clients 10000`
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::Parser;
@@ -35,15 +36,21 @@ struct Args {
     /// The ctid binary (default: `ctid` next to this executable).
     #[arg(long)]
     ctid: Option<PathBuf>,
+    /// Run the load generator (not the server) at this niceness once the server is started, so
+    /// that on a small machine the server gets the CPU first, as it would with clients on other
+    /// hosts (0: same priority).
+    #[arg(long, default_value_t = 0)]
+    client_nice: i32,
     /// Give up on a round after this many seconds.
     #[arg(long, default_value_t = 30)]
     round_timeout: u64,
 }
 
-/// A push seen by a client: (line id, hint code, when).
-type Seen = (u32, i32, Instant);
+/// A push seen by a client: line id, hint code, when the client application read it, and when
+/// the client host's TCP stack received it (kernel timestamp, `SO_TIMESTAMPNS`).
+type Seen = (u32, i32, Instant, Option<SystemTime>);
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let ctid = match &args.ctid {
@@ -65,6 +72,21 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{http_port}");
     server.wait_ready(&http, &base).await?;
+    if args.client_nice != 0 {
+        let status = Command::new("renice")
+            .args([
+                "-n",
+                &args.client_nice.to_string(),
+                "-p",
+                &std::process::id().to_string(),
+            ])
+            .stdout(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("renice failed");
+        }
+        println!("load generator niceness {}", args.client_nice);
+    }
     let rss_before = rss_kib(server.pid())?;
     println!(
         "server ready (pid {}), RSS {} KiB before clients",
@@ -72,38 +94,32 @@ async fn main() -> anyhow::Result<()> {
         rss_before
     );
 
-    // Log the clients in.
-    let (seen_tx, mut seen_rx) = mpsc::unbounded_channel::<Seen>();
+    // Log the clients in (three-step login), then subscribe them to phone statuses.
     let started = Instant::now();
-    let semaphore = Arc::new(tokio::sync::Semaphore::new(args.concurrency));
-    let mut logins = tokio::task::JoinSet::new();
-    for user in 1..=args.clients {
-        let permit = semaphore.clone().acquire_owned().await?;
-        let seen = seen_tx.clone();
-        logins.spawn(async move {
-            let result = login(cti_port, user).await;
-            drop(permit);
-            let stream = result?;
-            tokio::spawn(watch(stream, seen));
-            anyhow::Ok(())
-        });
-    }
-    let mut failed = 0;
-    while let Some(result) = logins.join_next().await {
-        if let Err(e) | Ok(Err(e)) = result.map_err(anyhow::Error::from) {
-            failed += 1;
-            if failed <= 5 {
-                eprintln!("login failed: {e:#}");
-            }
-        }
-    }
+    let conns = run_all(args.clients, args.concurrency, move |user| {
+        login(cti_port, user)
+    })
+    .await;
     let took = started.elapsed();
-    let logged = args.clients - failed;
+    let failed = args.clients - conns.len() as u32;
+    let logged = conns.len() as u32;
     println!(
         "logged in {logged} clients ({failed} failed) in {:.2} s: {:.0} logins/s",
         took.as_secs_f64(),
         logged as f64 / took.as_secs_f64()
     );
+    let started = Instant::now();
+    let conns = run_all_with(conns, args.concurrency, subscribe).await;
+    println!(
+        "subscribed {} clients to phone statuses (getlist listid phones, {} ids each) in {:.2} s",
+        conns.len(),
+        args.clients,
+        started.elapsed().as_secs_f64()
+    );
+    let (seen_tx, mut seen_rx) = mpsc::unbounded_channel::<Seen>();
+    for conn in conns {
+        tokio::spawn(watch(conn, seen_tx.clone()));
+    }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_after = rss_kib(server.pid())?;
     println!(
@@ -113,14 +129,15 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // Change phone statuses and time the pushes.
-    let mut delays: Vec<Duration> = Vec::new();
+    let mut read_delays: Vec<Duration> = Vec::new();
+    let mut kernel_delays: Vec<Duration> = Vec::new();
     let mut incomplete = 0;
     for round in 0..args.rounds {
         let line = round % args.clients + 1;
         let number = format!("1{line:05}");
         for (action, hint) in [("unregister", 4), ("register", 0)] {
             while seen_rx.try_recv().is_ok() {}
-            let t0 = Instant::now();
+            let (t0, t0_wall) = (Instant::now(), SystemTime::now());
             let response = http
                 .post(format!("{base}/sim/lines/{number}/{action}"))
                 .json(&serde_json::json!({}))
@@ -133,9 +150,12 @@ async fn main() -> anyhow::Result<()> {
             let mut got = 0;
             while got < logged {
                 match tokio::time::timeout_at(deadline, seen_rx.recv()).await {
-                    Ok(Some((tid, h, at))) if tid == line && h == hint => {
+                    Ok(Some((tid, h, at, kernel_at))) if tid == line && h == hint => {
                         got += 1;
-                        delays.push(at.duration_since(t0));
+                        read_delays.push(at.duration_since(t0));
+                        if let Some(k) = kernel_at.and_then(|k| k.duration_since(t0_wall).ok()) {
+                            kernel_delays.push(k);
+                        }
                     }
                     Ok(Some(_)) => {}
                     Ok(None) | Err(_) => break,
@@ -147,32 +167,53 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     }
-    delays.sort();
-    let pct =
-        |p: f64| delays[((delays.len() as f64 * p).ceil() as usize).clamp(1, delays.len()) - 1];
-    if delays.is_empty() {
+    if read_delays.is_empty() {
         bail!("no push was delivered");
     }
+    let changes = args.rounds * 2;
     println!(
-        "phone status push to {logged} clients, {} changes, {} deliveries: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms{}",
-        args.rounds * 2,
-        delays.len(),
-        pct(0.50).as_secs_f64() * 1e3,
-        pct(0.99).as_secs_f64() * 1e3,
-        delays.last().unwrap().as_secs_f64() * 1e3,
+        "phone status push to {logged} clients, {changes} changes, {} deliveries{}",
+        read_delays.len(),
         if incomplete > 0 {
             format!(" ({incomplete} incomplete changes)")
         } else {
             String::new()
         }
     );
+    println!(
+        "  received by the clients' TCP stack (kernel timestamp): {}",
+        summary(&mut kernel_delays)
+    );
+    println!(
+        "  read by the client applications:                      {}",
+        summary(&mut read_delays)
+    );
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
-/// Logs user `u<user>` in and subscribes it to phone statuses; returns the connection.
-async fn login(port: u16, user: u32) -> anyhow::Result<BufReader<TcpStream>> {
+/// `min / p50 / p99 / max` of a set of delays.
+fn summary(delays: &mut [Duration]) -> String {
+    if delays.is_empty() {
+        return "no samples".into();
+    }
+    delays.sort();
+    let pct =
+        |p: f64| delays[((delays.len() as f64 * p).ceil() as usize).clamp(1, delays.len()) - 1];
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    format!(
+        "min {:.1} ms, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} samples)",
+        ms(delays[0]),
+        ms(pct(0.50)),
+        ms(pct(0.99)),
+        ms(delays[delays.len() - 1]),
+        delays.len()
+    )
+}
+
+/// Logs user `u<user>` in (the three-step login); returns the connection.
+async fn login(port: u16, user: u32) -> anyhow::Result<Conn> {
     let stream = TcpStream::connect(("127.0.0.1", port)).await?;
     stream.set_nodelay(true)?;
     let mut conn = BufReader::new(stream);
@@ -197,11 +238,78 @@ async fn login(port: u16, user: u32) -> anyhow::Result<BufReader<TcpStream>> {
     )
     .await?;
     expect(&mut conn, &mut line, "login_capas").await?;
+    Ok(conn)
+}
+
+/// Subscribes a logged-in client to phone statuses (as the desktop client does: `listid phones`).
+async fn subscribe(mut conn: Conn) -> anyhow::Result<Conn> {
     send(&mut conn, &serde_json::json!({"class":"getlist","function":"listid","listname":"phones","tipbxid":"xivo"})).await?;
+    let mut line = Vec::new();
     loop {
-        let reply = expect(&mut conn, &mut line, "getlist").await?;
-        if reply["function"] == "listid" {
+        line.clear();
+        let n = tokio::time::timeout(Duration::from_secs(30), conn.read_until(b'\n', &mut line))
+            .await
+            .context("timeout")??;
+        if n == 0 {
+            bail!("connection closed while subscribing");
+        }
+        if line.windows(19).any(|w| w == b"\"function\":\"listid\"") {
             return Ok(conn);
+        }
+    }
+}
+
+type Conn = BufReader<TcpStream>;
+
+/// Runs `job(user)` for users 1..=n, `concurrency` at a time; returns the successes.
+async fn run_all<F, Fut>(n: u32, concurrency: usize, job: F) -> Vec<Conn>
+where
+    F: Fn(u32) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Conn>> + 'static,
+{
+    let mut done = Vec::with_capacity(n as usize);
+    let mut failed = 0;
+    let mut running = futures_unordered();
+    let mut next = 1;
+    while next <= n || !running.is_empty() {
+        while next <= n && running.len() < concurrency {
+            running.spawn_local_boxed(Box::pin(job(next)));
+            next += 1;
+        }
+        match running.next_result().await {
+            Some(Ok(conn)) => done.push(conn),
+            Some(Err(e)) => {
+                failed += 1;
+                if failed <= 5 {
+                    eprintln!("client failed: {e:#}");
+                }
+            }
+            None => {}
+        }
+    }
+    done
+}
+
+/// Runs `job(conn)` on every connection, `concurrency` at a time; returns the successes.
+async fn run_all_with<F, Fut>(conns: Vec<Conn>, concurrency: usize, job: F) -> Vec<Conn>
+where
+    F: Fn(Conn) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Conn>> + 'static,
+{
+    let mut done = Vec::with_capacity(conns.len());
+    let mut running = futures_unordered();
+    let mut pending = conns.into_iter();
+    loop {
+        while running.len() < concurrency {
+            match pending.next() {
+                Some(conn) => running.spawn_local_boxed(Box::pin(job(conn))),
+                None => break,
+            }
+        }
+        match running.next_result().await {
+            Some(Ok(conn)) => done.push(conn),
+            Some(Err(e)) => eprintln!("client failed: {e:#}"),
+            None => return done,
         }
     }
 }
@@ -237,34 +345,110 @@ async fn expect(
     }
 }
 
-/// Reports every phone status push the client receives.
-async fn watch(mut conn: BufReader<TcpStream>, seen: mpsc::UnboundedSender<Seen>) {
-    let mut line = String::new();
+/// Reports every phone status push the client receives (found by byte search, not parsing),
+/// with the kernel's receive timestamp of the bytes.
+async fn watch(conn: Conn, seen: mpsc::UnboundedSender<Seen>) {
+    use nix::sys::socket::{ControlMessageOwned, MsgFlags, recvmsg, setsockopt, sockopt};
+    use std::os::fd::AsRawFd;
+
+    let mut pending = conn.buffer().to_vec();
+    let stream = conn.into_inner();
+    if setsockopt(&stream, sockopt::ReceiveTimestampns, &true).is_err() {
+        eprintln!("SO_TIMESTAMPNS unavailable: kernel receive times will be missing");
+    }
+    let mut buf = vec![0u8; 4096];
+    let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
     loop {
-        line.clear();
-        match conn.read_line(&mut line).await {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
-        }
+        let read = stream
+            .async_io(tokio::io::Interest::READABLE, || {
+                let mut iov = [std::io::IoSliceMut::new(&mut buf)];
+                match recvmsg::<()>(
+                    stream.as_raw_fd(),
+                    &mut iov,
+                    Some(&mut cmsg),
+                    MsgFlags::MSG_DONTWAIT,
+                ) {
+                    Ok(msg) => {
+                        let kernel_at =
+                            msg.cmsgs()
+                                .ok()
+                                .into_iter()
+                                .flatten()
+                                .find_map(|c| match c {
+                                    ControlMessageOwned::ScmTimestampns(ts) => Some(
+                                        SystemTime::UNIX_EPOCH
+                                            + Duration::new(
+                                                ts.tv_sec() as u64,
+                                                ts.tv_nsec() as u32,
+                                            ),
+                                    ),
+                                    _ => None,
+                                });
+                        Ok((msg.bytes, kernel_at))
+                    }
+                    Err(nix::errno::Errno::EAGAIN) => Err(std::io::ErrorKind::WouldBlock.into()),
+                    Err(e) => Err(std::io::Error::from(e)),
+                }
+            })
+            .await;
         let at = Instant::now();
-        if !(line.contains("\"phones\"") && line.contains("\"updatestatus\"")) {
-            continue;
-        }
-        let Ok(msg) = serde_json::from_str::<Value>(line.trim_end()) else {
-            continue;
+        let (n, kernel_at) = match read {
+            Ok((0, _)) | Err(_) => return,
+            Ok(r) => r,
         };
-        let tid = msg["tid"]
-            .as_str()
-            .and_then(|t| t.parse().ok())
-            .or_else(|| msg["tid"].as_u64().map(|t| t as u32));
-        let hint = msg["status"]["hintstatus"]
-            .as_str()
-            .and_then(|h| h.parse().ok());
-        if let (Some(tid), Some(hint)) = (tid, hint) {
-            if seen.send((tid, hint, at)).is_err() {
-                return;
+        pending.extend_from_slice(&buf[..n]);
+        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
+            if let Some((tid, hint)) = phone_status(&pending[..end]) {
+                if seen.send((tid, hint, at, kernel_at)).is_err() {
+                    return;
+                }
             }
+            pending.drain(..=end);
         }
+    }
+}
+
+/// `(tid, hintstatus)` of an `updatestatus phones` line.
+fn phone_status(line: &[u8]) -> Option<(u32, i32)> {
+    fn after<'a>(line: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+        line.windows(key.len())
+            .position(|w| w == key)
+            .map(|i| &line[i + key.len()..])
+    }
+    fn number<T: std::str::FromStr>(rest: &[u8]) -> Option<T> {
+        let end = rest.iter().position(|b| *b == b'"')?;
+        std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
+    }
+    after(line, b"\"listname\":\"phones\"")?;
+    let hint = number(after(line, b"\"hintstatus\":\"")?)?;
+    let tid = number(after(line, b"\"tid\":\"")?)?;
+    Some((tid, hint))
+}
+
+/// A set of boxed futures polled together on the current thread.
+struct Running<T> {
+    set: futures::stream::FuturesUnordered<std::pin::Pin<Box<dyn std::future::Future<Output = T>>>>,
+}
+
+fn futures_unordered<T>() -> Running<T> {
+    Running {
+        set: futures::stream::FuturesUnordered::new(),
+    }
+}
+
+impl<T> Running<T> {
+    fn spawn_local_boxed(&mut self, f: std::pin::Pin<Box<dyn std::future::Future<Output = T>>>) {
+        self.set.push(f);
+    }
+    fn len(&self) -> usize {
+        self.set.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+    async fn next_result(&mut self) -> Option<T> {
+        use futures::StreamExt;
+        self.set.next().await
     }
 }
 

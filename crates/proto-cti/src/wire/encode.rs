@@ -8,6 +8,13 @@ use ctid_core::Timestamp;
 
 /// Encodes a message (which must serialize as a JSON object) as a line with `timenow`.
 pub fn encode<T: Serialize + ?Sized>(msg: &T, now: Timestamp) -> Bytes {
+    with_timenow(&encode_prefix(msg), now)
+}
+
+/// Encodes a message without its `timenow` and closing brace (`{"class":..., `), so that a reply
+/// whose content does not change can be encoded once and finished with [`with_timenow`] at each
+/// send.
+pub fn encode_prefix<T: Serialize + ?Sized>(msg: &T) -> Bytes {
     let mut buf = match serde_json::to_vec(msg) {
         Ok(buf) if buf.last() == Some(&b'}') => buf,
         Ok(_) | Err(_) => {
@@ -20,12 +27,22 @@ pub fn encode<T: Serialize + ?Sized>(msg: &T, now: Timestamp) -> Bytes {
     if buf.len() > 1 {
         buf.push(b',');
     }
+    Bytes::from(buf)
+}
+
+/// Completes an [`encode_prefix`] with `timenow` and the line end.
+pub fn with_timenow(prefix: &[u8], now: Timestamp) -> Bytes {
+    let mut secs = ryu_secs(now);
+    let mut buf = Vec::with_capacity(prefix.len() + 12 + secs.len());
+    buf.extend_from_slice(prefix);
     buf.extend_from_slice(b"\"timenow\":");
-    let secs = now.as_secs_f64();
-    let mut ryu = serde_json::to_vec(&secs).unwrap_or_else(|_| b"0".to_vec());
-    buf.append(&mut ryu);
+    buf.append(&mut secs);
     buf.extend_from_slice(b"}\n");
     Bytes::from(buf)
+}
+
+fn ryu_secs(now: Timestamp) -> Vec<u8> {
+    serde_json::to_vec(&now.as_secs_f64()).unwrap_or_else(|_| b"0".to_vec())
 }
 
 #[cfg(test)]
