@@ -1,0 +1,289 @@
+//! The `ctid` binary as a user runs it: `serve` on ephemeral ports (demo dataset), driven by the
+//! `ctid sim` commands and a CTI client over TCP, stopped by SIGTERM (graceful, exit status 0);
+//! and the helper commands (`config show` with environment overrides, `dataset demo|check`,
+//! `hash-password`).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const CTID: &str = env!("CARGO_BIN_EXE_ctid");
+/// Guard against a hung process: tests wait for output, never for time.
+const GUARD: Duration = Duration::from_secs(20);
+
+struct Server {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    cti: String,
+    http: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(CTID)
+            .args([
+                "serve",
+                "--cti-listen",
+                "127.0.0.1:0",
+                "--http-listen",
+                "127.0.0.1:0",
+            ])
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ctid starts");
+        let (tx, lines) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let ready = wait_line(&lines, "ctid is ready");
+        let field = |name: &str| {
+            let at = ready
+                .find(&format!("{name}="))
+                .unwrap_or_else(|| panic!("no {name} in {ready}"))
+                + name.len()
+                + 1;
+            ready[at..].split_whitespace().next().unwrap().to_owned()
+        };
+        let (cti, http) = (field("cti"), format!("http://{}", field("http")));
+        Server {
+            child,
+            lines,
+            cti,
+            http,
+        }
+    }
+
+    fn sim(&self, args: &[&str]) -> String {
+        let out = Command::new(CTID)
+            .arg("sim")
+            .args(args)
+            .args(["--server", &self.http])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ctid sim {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn wait_line(lines: &mpsc::Receiver<String>, needle: &str) -> String {
+    loop {
+        let line = lines
+            .recv_timeout(GUARD)
+            .unwrap_or_else(|_| panic!("no log line with {needle:?}"));
+        if line.contains(needle) {
+            return line;
+        }
+    }
+}
+
+struct Cti {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Cti {
+    fn connect(addr: &str) -> Cti {
+        let stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(GUARD)).unwrap();
+        Cti {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+        }
+    }
+
+    fn send(&mut self, msg: Value) {
+        writeln!(self.writer, "{msg}").unwrap();
+    }
+
+    fn recv_until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.reader.read_line(&mut line).unwrap() > 0,
+                "the server closed the connection"
+            );
+            let msg: Value = serde_json::from_str(&line).unwrap();
+            if pred(&msg) {
+                return msg;
+            }
+        }
+    }
+
+    fn login(&mut self, user: &str) {
+        self.recv_until(|m| m["class"] == "starttls");
+        self.send(json!({"class": "login_id", "userlogin": user, "company": "xivo", "ident": "test", "wazoversion": "2.3"}));
+        self.recv_until(|m| m["class"] == "login_id");
+        self.send(json!({"class": "login_pass", "password": user}));
+        let capas = self.recv_until(|m| m["class"] == "login_pass");
+        self.send(
+            json!({"class": "login_capas", "capaid": capas["capalist"][0], "state": "available"}),
+        );
+        self.recv_until(|m| m["class"] == "login_capas");
+    }
+}
+
+#[test]
+fn serve_drive_and_stop_gracefully() {
+    let mut server = Server::start();
+    let health = reqwest::blocking::get(format!("{}/health", server.http)).unwrap();
+    assert_eq!(health.json::<Value>().unwrap(), json!({"status": "ok"}));
+
+    // Bob watches the phones over CTI.
+    let mut bob = Cti::connect(&server.cti);
+    bob.login("bob");
+    bob.send(
+        json!({"class": "getlist", "function": "listid", "listname": "phones", "tipbxid": "xivo"}),
+    );
+    bob.recv_until(|m| m["function"] == "listid");
+
+    // An outside caller rings bob's line 1002 (phone id 2): hint 8; bob answers: 1; hangs up: 0.
+    let hint = |b: &mut Cti, code: &str| {
+        b.recv_until(|m| {
+            m["listname"] == "phones" && m["tid"] == "2" && m["status"]["hintstatus"] == code
+        })
+    };
+    let call: Value = serde_json::from_str(&server.sim(&[
+        "call",
+        "--from",
+        "0612345678",
+        "--to",
+        "1002",
+        "--name",
+        "Jane",
+    ]))
+    .unwrap();
+    assert!(call["call_id"].is_string());
+    hint(&mut bob, "8");
+    let calls: Value = serde_json::from_str(&server.sim(&["calls"])).unwrap();
+    assert_eq!(calls["calls"][0]["call_id"], call["call_id"]);
+    server.sim(&["line", "1002", "answer"]);
+    hint(&mut bob, "1");
+    server.sim(&["line", "1002", "hangup"]);
+    hint(&mut bob, "0");
+
+    // A client mistake is a clear error, not a crash.
+    let out = Command::new(CTID)
+        .args(["sim", "line", "1002", "answer", "--server", &server.http])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("409"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // SIGTERM: the server says so, closes the sessions and exits 0.
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    wait_line(&server.lines, "SIGTERM received");
+    wait_line(&server.lines, "ctid stopped");
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "exit status {status}");
+    let mut rest = String::new();
+    let _ = bob.reader.read_line(&mut rest);
+    assert!(
+        rest.is_empty() || rest.ends_with('\n'),
+        "the session ended cleanly"
+    );
+}
+
+#[test]
+fn helper_commands() {
+    let out = Command::new(CTID)
+        .args(["config", "show", "--cti-listen", "127.0.0.1:6003"])
+        .env("CTID_HTTP__LISTEN", "127.0.0.1:9999")
+        .env("CTID_PBX__EMBEDDED__RING_TIMEOUT", "30")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: toml::Value = toml::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert_eq!(shown["http"]["listen"].as_str(), Some("127.0.0.1:9999"));
+    assert_eq!(shown["cti"]["listen"].as_str(), Some("127.0.0.1:6003"));
+    assert_eq!(
+        shown["pbx"]["embedded"]["ring_timeout"].as_float(),
+        Some(30.0)
+    );
+
+    let bad = Command::new(CTID)
+        .args(["config", "show"])
+        .env("CTID_HTTP__LISTEN", "not an address")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid configuration"));
+
+    let dir = std::env::temp_dir().join(format!("ctid-binary-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let demo = Command::new(CTID)
+        .args(["dataset", "demo"])
+        .output()
+        .unwrap();
+    let file = dir.join("demo.toml");
+    std::fs::write(&file, &demo.stdout).unwrap();
+    let check = Command::new(CTID)
+        .args(["dataset", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(check.status.success());
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("6 users, 6 lines, 4 agents, 2 queues")
+    );
+    std::fs::write(
+        &file,
+        "[[users]]\nid = 1\nlogin = \"x\"\nfirstname = \"X\"\nline = 7\n",
+    )
+    .unwrap();
+    let check = Command::new(CTID)
+        .args(["dataset", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!check.status.success());
+    assert!(String::from_utf8_lossy(&check.stderr).contains("unknown line 7"));
+
+    let mut hash = Command::new(CTID)
+        .arg("hash-password")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    hash.stdin.take().unwrap().write_all(b"s3cret\n").unwrap();
+    let out = hash.wait_with_output().unwrap();
+    let phc = String::from_utf8(out.stdout).unwrap();
+    assert!(ctid_core::auth::verify_password(phc.trim(), "s3cret"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
