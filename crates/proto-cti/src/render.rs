@@ -241,13 +241,16 @@ pub fn live_stats_out(s: &QueueLiveStats) -> LiveQueueStats {
 }
 
 /// Renders events, keeping what some renderings need to remember (which memberships exist, the
-/// conference rooms' state).
+/// conference rooms' state, the last agent statuses sent).
 #[derive(Debug)]
 pub struct Renderer {
     dataset: Arc<Dataset>,
     clock: SharedClock,
     members: HashSet<(QueueId, AgentId)>,
     rooms: HashMap<RoomId, ConferenceState>,
+    /// The CTI form of each agent's status as last rendered: the core also reports changes
+    /// the CTI status does not show (the XuC agent state), which are not pushed again.
+    agents: HashMap<AgentId, AgentStatusOut>,
 }
 
 impl Renderer {
@@ -263,6 +266,7 @@ impl Renderer {
             clock,
             members,
             rooms,
+            agents: HashMap::new(),
         }
     }
 
@@ -372,11 +376,13 @@ impl Renderer {
                 }
             }
             Event::AgentStatus(st) => {
+                let status = agent_status_out(st, ds);
+                if self.agents.get(&st.agent) == Some(&status) {
+                    return;
+                }
+                self.agents.insert(st.agent, status.clone());
                 let tid = st.agent.to_string();
-                let b = encode(
-                    &ObjectReply::status("agents", &tid, agent_status_out(st, ds)),
-                    now,
-                );
+                let b = encode(&ObjectReply::status("agents", &tid, status), now);
                 out.push((Topic::List(ListName::Agents), b));
             }
             Event::AgentLogin { agent, line } => {
@@ -686,6 +692,50 @@ mod tests {
         );
         // Encoded once: the list and own-user pushes share the same buffer.
         assert_eq!(out[0].1.as_ptr(), out[1].1.as_ptr());
+    }
+
+    #[test]
+    fn agent_statuses_are_pushed_only_when_their_cti_form_changes() {
+        use ctid_core::live::{AgentState, AgentStatus, Availability};
+        let mut r = renderer();
+        let mut out = Vec::new();
+        let mut st = AgentStatus {
+            agent: AgentId(1),
+            number: "2001".into(),
+            availability: Availability::Available,
+            availability_since: Timestamp(1_000),
+            state: AgentState::Ready,
+            state_since: Timestamp(1_000),
+            line: Some(LineId(3)),
+            phone_number: Some("1003".into()),
+            on_call_acd: false,
+            acd_queue: None,
+            on_call_nonacd: None,
+            on_wrapup: false,
+            paused: false,
+            pause_reason: None,
+            queues: vec![QueueId(1)],
+            paused_queues: vec![],
+        };
+        let mut push = |r: &mut Renderer, st: &AgentStatus| {
+            out.clear();
+            r.render(
+                &Event::AgentStatus(Arc::new(st.clone())),
+                &|_| true,
+                &mut out,
+            );
+            out.len()
+        };
+        assert_eq!(push(&mut r, &st), 1);
+        // Only the XuC state changed (an ACD call rings the agent): nothing new for CTI clients.
+        st.state = AgentState::Ringing;
+        st.state_since = Timestamp(2_000);
+        assert_eq!(push(&mut r, &st), 0);
+        st.availability = Availability::Unavailable;
+        st.availability_since = Timestamp(3_000);
+        st.on_call_acd = true;
+        assert_eq!(push(&mut r, &st), 1);
+        assert_eq!(push(&mut r, &st), 0);
     }
 
     #[test]

@@ -221,15 +221,12 @@ pub fn render_sheet(ds: &Dataset, ev: &PhoneEvent, now: Timestamp) -> Option<byt
     if !template.triggers.contains(&trigger) {
         return None;
     }
-    let channel = match ds.line(ev.line) {
-        Some(line) => format!("{}-{}", line.interface(), ev.uniqueid),
-        None => ev.uniqueid.to_string(),
-    };
-    let xml = sheet_xml(ds, template, ev, trigger, &channel);
+    let channel = ev.channel.as_str();
+    let xml = sheet_xml(ds, template, ev, trigger, channel);
     Some(encode(
         &SheetOut {
             class: "sheet",
-            channel: &channel,
+            channel,
             serial: "xml",
             compressed: true,
             payload: encode_payload(&xml),
@@ -284,6 +281,7 @@ mod tests {
             other_name: "Maricé ]]> Saprïtchà".into(),
             other_username: None,
             uniqueid: UniqueId::new("1700000000.7"),
+            channel: "SIP/1001-00000007".into(),
             linkedid: UniqueId::new("1700000000.6"),
             queue: Some(QueueId(1)),
             direction: CallDirection::Incoming,
@@ -311,7 +309,7 @@ mod tests {
         assert_eq!(msg["class"], "sheet");
         assert_eq!(msg["serial"], "xml");
         assert_eq!(msg["compressed"], true);
-        assert_eq!(msg["channel"], "SIP/1001-1700000000.7");
+        assert_eq!(msg["channel"], "SIP/1001-00000007");
         let xml = decode_payload(msg["payload"].as_str().unwrap()).unwrap();
         assert!(xml.starts_with(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?><profile><user><internal name=\"ipbxid\"><![CDATA[xivo]]></internal><internal name=\"where\"><![CDATA[dial]]></internal>"

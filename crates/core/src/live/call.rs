@@ -157,6 +157,8 @@ pub struct PhoneEvent {
     pub other_username: Option<String>,
     /// The line's channel.
     pub uniqueid: UniqueId,
+    /// The line's channel name (`SIP/1001-0000000a`).
+    pub channel: String,
     /// The call's linked id (shared by every channel of the call).
     pub linkedid: UniqueId,
     /// The queue the call came through, for ACD calls.

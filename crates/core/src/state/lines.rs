@@ -252,6 +252,7 @@ pub(crate) fn phone_event(kind: PhoneEventKind, line: &LineLive, ch: &Channel) -
         other_name: other.name.to_owned(),
         other_username: other.username.map(str::to_owned),
         uniqueid: ch.uniqueid.clone(),
+        channel: ch.name.clone(),
         linkedid: ch.linkedid.clone(),
         queue: ch.queue,
         direction: ch.direction,

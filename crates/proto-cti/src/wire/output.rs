@@ -329,7 +329,7 @@ pub struct AgentConfig<'a> {
 }
 
 /// An agent's status.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentStatusOut {
     /// The line number it is logged on.
     pub phonenumber: Option<String>,
