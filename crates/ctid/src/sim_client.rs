@@ -119,7 +119,7 @@ impl Client {
     }
 }
 
-/// Places `rate` calls per second to `to` for `duration`; each caller hangs up after `talk`;
+/// Places `rate × duration` calls to `to`, one every `1/rate` seconds; each caller hangs up after `talk`;
 /// with `answer_after`, phones rung by these calls are answered after that delay.
 async fn traffic(args: TrafficArgs) -> anyhow::Result<()> {
     if !(args.rate > 0.0 && args.rate <= 1000.0) {
@@ -127,7 +127,7 @@ async fn traffic(args: TrafficArgs) -> anyhow::Result<()> {
     }
     let client = std::sync::Arc::new(Client::new(&args.server));
     let gap = Duration::from_secs_f64(1.0 / args.rate);
-    let started = Instant::now();
+    let total = (args.rate * args.duration.as_secs_f64()).round().max(1.0) as u64;
     let mut ticker = tokio::time::interval(gap);
     let mut placed = 0u64;
     let mut failed = 0u64;
@@ -135,11 +135,11 @@ async fn traffic(args: TrafficArgs) -> anyhow::Result<()> {
     let answerer = args
         .answer_after
         .map(|delay| tokio::spawn(answer_loop(client.clone(), delay)));
-    while started.elapsed() < args.duration {
+    for n in 0..total {
         ticker.tick().await;
-        let from = format!("06{:08}", 10_000_000 + placed);
+        let from = format!("06{:08}", 10_000_000 + n);
         let body =
-            json!({ "from": from, "to": args.to, "caller_name": format!("Caller {}", placed + 1) });
+            json!({ "from": from, "to": args.to, "caller_name": format!("Caller {}", n + 1) });
         match client.post("/sim/calls", &body).await {
             Ok(reply) => {
                 placed += 1;

@@ -183,6 +183,23 @@ fn serve_drive_and_stop_gracefully() {
     server.sim(&["line", "1002", "hangup"]);
     hint(&mut bob, "0");
 
+    // Live traffic: 5 callers to the sales queue over a quarter second, each hanging up after
+    // 100 ms; once the command returns, every caller is gone.
+    let out = server.sim(&[
+        "traffic",
+        "--rate",
+        "20",
+        "--duration",
+        "250ms",
+        "--to",
+        "3001",
+        "--talk",
+        "100ms",
+    ]);
+    assert!(out.contains("placed 5 calls to 3001 (0 failed)"), "{out}");
+    let calls: Value = serde_json::from_str(&server.sim(&["calls"])).unwrap();
+    assert_eq!(calls["calls"], json!([]));
+
     // A client mistake is a clear error, not a crash.
     let out = Command::new(CTID)
         .args(["sim", "line", "1002", "answer", "--server", &server.http])
