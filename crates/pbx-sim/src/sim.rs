@@ -86,15 +86,7 @@ impl Sim {
         let boxes = ds
             .voicemails
             .iter()
-            .map(|v| {
-                (
-                    v.id,
-                    VoicemailCounts {
-                        new: v.new_messages,
-                        old: v.old_messages,
-                    },
-                )
-            })
+            .map(|v| (v.id, v.initial_counts()))
             .collect();
         Sim {
             rng: StdRng::seed_from_u64(cfg.seed),

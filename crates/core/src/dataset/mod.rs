@@ -360,6 +360,16 @@ pub struct Voicemail {
     pub old_messages: u32,
 }
 
+impl Voicemail {
+    /// The box's message counts when the PBX starts.
+    pub fn initial_counts(&self) -> crate::live::VoicemailCounts {
+        crate::live::VoicemailCounts {
+            new: self.new_messages,
+            old: self.old_messages,
+        }
+    }
+}
+
 /// A conference room.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -81,15 +81,7 @@ impl State {
         let voicemails = dataset
             .voicemails
             .iter()
-            .map(|v| {
-                (
-                    v.id,
-                    VoicemailCounts {
-                        new: v.new_messages,
-                        old: v.old_messages,
-                    },
-                )
-            })
+            .map(|v| (v.id, v.initial_counts()))
             .collect();
         State {
             channels: Channels::default(),
