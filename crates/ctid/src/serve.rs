@@ -24,10 +24,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// Runs the server until `shutdown` is cancelled.
 pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
-    let dataset = Arc::new(match &config.dataset.file {
-        Some(path) => Dataset::load(path)?,
-        None => Dataset::demo(),
-    });
+    // Reading the file and hashing any clear-text passwords is blocking work.
+    let file = config.dataset.file.clone();
+    let dataset = Arc::new(
+        tokio::task::spawn_blocking(move || match file {
+            Some(path) => Dataset::load(&path),
+            None => Ok(Dataset::demo()),
+        })
+        .await??,
+    );
     tracing::info!(
         users = dataset.users.len(),
         lines = dataset.lines.len(),
