@@ -7,7 +7,6 @@ mod commands;
 mod hints;
 mod junk;
 mod misc;
-mod perf;
 mod presence;
 mod queues;
 mod script;
