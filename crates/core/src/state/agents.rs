@@ -2,11 +2,11 @@
 //! state derived from them and from the calls on the agent's line (rules of §3.3 of the CTI
 //! server notes, in their priority order).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::channels::Channels;
 use super::lines::LineLive;
+use super::table::{Row, Table};
 use crate::dataset::Dataset;
 use crate::ids::{AgentId, QueueId, UniqueId};
 use crate::live::{AgentState, AgentStatus, Availability, CallDirection, ChannelState};
@@ -53,18 +53,23 @@ pub(crate) struct AgentLive {
     dirty: bool,
 }
 
-/// Every configured agent, with an index by id and the set of agents to refresh.
-#[derive(Debug, Default)]
-pub(crate) struct Agents {
-    list: Vec<AgentLive>,
-    index: HashMap<AgentId, usize>,
-    dirty: Vec<usize>,
+/// Every configured agent, by id, with the agents to refresh.
+pub(crate) type Agents = Table<AgentLive>;
+
+impl Row for AgentLive {
+    type Id = AgentId;
+    fn id(&self) -> AgentId {
+        self.status.agent
+    }
+    fn marked(&mut self) -> &mut bool {
+        &mut self.dirty
+    }
 }
 
 impl Agents {
     /// The agents of a dataset, all logged out, with their configured queues.
-    pub fn new(dataset: &Dataset, now: Timestamp) -> Agents {
-        let mut list: Vec<AgentLive> = dataset
+    pub fn from_dataset(dataset: &Dataset, now: Timestamp) -> Agents {
+        let list: Vec<AgentLive> = dataset
             .agents
             .iter()
             .map(|agent| {
@@ -102,63 +107,7 @@ impl Agents {
                 }
             })
             .collect();
-        list.sort_by_key(|a| a.status.agent);
-        let index = list
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.status.agent, i))
-            .collect();
-        Agents {
-            list,
-            index,
-            dirty: Vec::new(),
-        }
-    }
-
-    /// An agent.
-    pub fn get(&self, id: AgentId) -> Option<&AgentLive> {
-        self.index.get(&id).map(|&i| &self.list[i])
-    }
-
-    /// An agent, to change it.
-    pub fn get_mut(&mut self, id: AgentId) -> Option<&mut AgentLive> {
-        self.index.get(&id).map(|&i| &mut self.list[i])
-    }
-
-    /// Every agent, by id.
-    pub fn iter(&self) -> impl Iterator<Item = &AgentLive> {
-        self.list.iter()
-    }
-
-    /// Marks an agent for refresh.
-    pub fn mark(&mut self, id: AgentId) {
-        if let Some(&i) = self.index.get(&id) {
-            let agent = &mut self.list[i];
-            if !agent.dirty {
-                agent.dirty = true;
-                self.dirty.push(i);
-            }
-        }
-    }
-
-    /// Takes the list of agents to refresh.
-    pub fn take_dirty(&mut self) -> Vec<usize> {
-        std::mem::take(&mut self.dirty)
-    }
-
-    /// Gives back the (emptied) dirty list's storage.
-    pub fn restore_dirty(&mut self, mut spent: Vec<usize>) {
-        spent.clear();
-        if self.dirty.is_empty() {
-            self.dirty = spent;
-        }
-    }
-
-    /// An agent by position, clearing its refresh mark.
-    pub fn at_mut(&mut self, i: usize) -> &mut AgentLive {
-        let agent = &mut self.list[i];
-        agent.dirty = false;
-        agent
+        Table::from_rows(list)
     }
 }
 

@@ -2,10 +2,10 @@
 //! derived from them — the hint status (§3.2 of the CTI server notes), the list of current calls
 //! (switchboard view) and the phone events (XuC `PhoneEvent`).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::channels::{Channel, Channels};
+use super::table::{Row, Table};
 use crate::dataset::Dataset;
 use crate::ids::{AgentId, LineId, UserId};
 use crate::live::{
@@ -40,18 +40,23 @@ pub(crate) struct LineLive {
     dirty: bool,
 }
 
-/// Every configured line, with an index by id and the set of lines to refresh.
-#[derive(Debug, Default)]
-pub(crate) struct Lines {
-    list: Vec<LineLive>,
-    index: HashMap<LineId, usize>,
-    dirty: Vec<usize>,
+/// Every configured line, by id, with the lines to refresh.
+pub(crate) type Lines = Table<LineLive>;
+
+impl Row for LineLive {
+    type Id = LineId;
+    fn id(&self) -> LineId {
+        self.id
+    }
+    fn marked(&mut self) -> &mut bool {
+        &mut self.dirty
+    }
 }
 
 impl Lines {
     /// The lines of a dataset, idle or unavailable as configured.
-    pub fn new(dataset: &Dataset) -> Lines {
-        let mut list: Vec<LineLive> = dataset
+    pub fn from_dataset(dataset: &Dataset) -> Lines {
+        let list: Vec<LineLive> = dataset
             .lines
             .iter()
             .map(|line| {
@@ -74,69 +79,7 @@ impl Lines {
                 live
             })
             .collect();
-        list.sort_by_key(|l| l.id);
-        let index = list.iter().enumerate().map(|(i, l)| (l.id, i)).collect();
-        Lines {
-            list,
-            index,
-            dirty: Vec::new(),
-        }
-    }
-
-    /// A line.
-    pub fn get(&self, id: LineId) -> Option<&LineLive> {
-        self.index.get(&id).map(|&i| &self.list[i])
-    }
-
-    /// A line, to change it.
-    pub fn get_mut(&mut self, id: LineId) -> Option<&mut LineLive> {
-        self.index.get(&id).map(|&i| &mut self.list[i])
-    }
-
-    /// Every line, by id.
-    pub fn iter(&self) -> impl Iterator<Item = &LineLive> {
-        self.list.iter()
-    }
-
-    /// Marks a line for refresh.
-    pub fn mark(&mut self, id: LineId) {
-        if let Some(&i) = self.index.get(&id) {
-            let line = &mut self.list[i];
-            if !line.dirty {
-                line.dirty = true;
-                self.dirty.push(i);
-            }
-        }
-    }
-
-    /// Marks every line for refresh.
-    pub fn mark_all(&mut self) {
-        for i in 0..self.list.len() {
-            if !self.list[i].dirty {
-                self.list[i].dirty = true;
-                self.dirty.push(i);
-            }
-        }
-    }
-
-    /// Takes the list of lines to refresh (hand it back with [`Lines::restore_dirty`]).
-    pub fn take_dirty(&mut self) -> Vec<usize> {
-        std::mem::take(&mut self.dirty)
-    }
-
-    /// Gives back the (emptied) dirty list's storage.
-    pub fn restore_dirty(&mut self, mut spent: Vec<usize>) {
-        spent.clear();
-        if self.dirty.is_empty() {
-            self.dirty = spent;
-        }
-    }
-
-    /// A line by position, clearing its refresh mark.
-    pub fn at_mut(&mut self, i: usize) -> &mut LineLive {
-        let line = &mut self.list[i];
-        line.dirty = false;
-        line
+        Table::from_rows(list)
     }
 }
 

@@ -26,6 +26,7 @@ mod pending;
 mod queue_log;
 mod queues;
 mod refresh;
+mod table;
 mod users;
 
 #[cfg(test)]
@@ -85,9 +86,9 @@ impl State {
             .collect();
         State {
             channels: Channels::default(),
-            lines: Lines::new(&dataset),
-            agents: Agents::new(&dataset, now),
-            queues: Queues::new(&dataset),
+            lines: Lines::from_dataset(&dataset),
+            agents: Agents::from_dataset(&dataset, now),
+            queues: Queues::from_dataset(&dataset),
             users: Users::new(&dataset),
             rooms: Conferences::new(&dataset),
             voicemails,

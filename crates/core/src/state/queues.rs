@@ -4,10 +4,11 @@
 //! Counters are kept incrementally: each member remembers what it last contributed (logged,
 //! available, talking), so a change to one agent costs one update per queue it belongs to.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::queue_log::QueueLog;
+use super::table::{Row, Table};
 use crate::dataset::Dataset;
 use crate::ids::{AgentId, QueueId, UniqueId};
 use crate::live::{HintStatus, MemberDeviceStatus, QueueEntry, QueueLiveStats, QueueMemberStatus};
@@ -199,18 +200,23 @@ impl QueueLive {
     }
 }
 
-/// Every configured queue, with an index by id and the set of queues to refresh.
-#[derive(Debug, Default)]
-pub(crate) struct Queues {
-    list: Vec<QueueLive>,
-    index: HashMap<QueueId, usize>,
-    dirty: Vec<usize>,
+/// Every configured queue, by id, with the queues whose statistics to refresh.
+pub(crate) type Queues = Table<QueueLive>;
+
+impl Row for QueueLive {
+    type Id = QueueId;
+    fn id(&self) -> QueueId {
+        self.id
+    }
+    fn marked(&mut self) -> &mut bool {
+        &mut self.dirty
+    }
 }
 
 impl Queues {
     /// The queues of a dataset with their configured members, not logged.
-    pub fn new(dataset: &Dataset) -> Queues {
-        let mut list: Vec<QueueLive> = dataset
+    pub fn from_dataset(dataset: &Dataset) -> Queues {
+        let list: Vec<QueueLive> = dataset
             .queues
             .iter()
             .map(|q| {
@@ -239,64 +245,7 @@ impl Queues {
                 }
             })
             .collect();
-        list.sort_by_key(|q| q.id);
-        let index = list.iter().enumerate().map(|(i, q)| (q.id, i)).collect();
-        Queues {
-            list,
-            index,
-            dirty: Vec::new(),
-        }
-    }
-
-    /// A queue.
-    pub fn get(&self, id: QueueId) -> Option<&QueueLive> {
-        self.index.get(&id).map(|&i| &self.list[i])
-    }
-
-    /// A queue, to change it.
-    pub fn get_mut(&mut self, id: QueueId) -> Option<&mut QueueLive> {
-        self.index.get(&id).map(|&i| &mut self.list[i])
-    }
-
-    /// Every queue, by id.
-    pub fn iter(&self) -> impl Iterator<Item = &QueueLive> {
-        self.list.iter()
-    }
-
-    /// Every queue, by id, to change them.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut QueueLive> {
-        self.list.iter_mut()
-    }
-
-    /// Marks a queue for a statistics refresh.
-    pub fn mark(&mut self, id: QueueId) {
-        if let Some(&i) = self.index.get(&id) {
-            let queue = &mut self.list[i];
-            if !queue.dirty {
-                queue.dirty = true;
-                self.dirty.push(i);
-            }
-        }
-    }
-
-    /// Takes the list of queues to refresh.
-    pub fn take_dirty(&mut self) -> Vec<usize> {
-        std::mem::take(&mut self.dirty)
-    }
-
-    /// Gives back the (emptied) dirty list's storage.
-    pub fn restore_dirty(&mut self, mut spent: Vec<usize>) {
-        spent.clear();
-        if self.dirty.is_empty() {
-            self.dirty = spent;
-        }
-    }
-
-    /// A queue by position, clearing its refresh mark.
-    pub fn at_mut(&mut self, i: usize) -> &mut QueueLive {
-        let queue = &mut self.list[i];
-        queue.dirty = false;
-        queue
+        Table::from_rows(list)
     }
 }
 
