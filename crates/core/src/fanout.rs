@@ -89,19 +89,19 @@ impl<T: Hash + Eq + Clone, M: Clone> Fanout<T, M> {
 
     /// Subscribes a registered session to a topic (idempotent).
     pub fn subscribe(&mut self, id: SessionId, topic: T) {
-        if let Some(entry) = self.sessions.get_mut(&id) {
-            if entry.topics.insert(topic.clone()) {
-                self.topics.entry(topic).or_default().push(id);
-            }
+        if let Some(entry) = self.sessions.get_mut(&id)
+            && entry.topics.insert(topic.clone())
+        {
+            self.topics.entry(topic).or_default().push(id);
         }
     }
 
     /// Unsubscribes a session from a topic.
     pub fn unsubscribe(&mut self, id: SessionId, topic: &T) {
-        if let Some(entry) = self.sessions.get_mut(&id) {
-            if entry.topics.remove(topic) {
-                Self::unlink(&mut self.topics, id, topic);
-            }
+        if let Some(entry) = self.sessions.get_mut(&id)
+            && entry.topics.remove(topic)
+        {
+            Self::unlink(&mut self.topics, id, topic);
         }
     }
 

@@ -86,10 +86,10 @@ pub fn spawn_call_log_writer(
     tokio::spawn(async move {
         while let Some(batch) = events.recv().await {
             for event in batch.iter() {
-                if let Event::CallLogged(entry) = event {
-                    if let Err(e) = store.append((**entry).clone()).await {
-                        tracing::warn!(error = %e, "could not record a call in the call log");
-                    }
+                if let Event::CallLogged(entry) = event
+                    && let Err(e) = store.append((**entry).clone()).await
+                {
+                    tracing::warn!(error = %e, "could not record a call in the call log");
                 }
             }
         }

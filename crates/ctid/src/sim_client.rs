@@ -220,10 +220,11 @@ fn ringing_lines(calls: &Value) -> Vec<String> {
                 .get("state")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            if let Some(line) = channel.get("line").and_then(Value::as_str) {
-                if state.eq_ignore_ascii_case("ringing") && !lines.iter().any(|l| l == line) {
-                    lines.push(line.to_owned());
-                }
+            if let Some(line) = channel.get("line").and_then(Value::as_str)
+                && state.eq_ignore_ascii_case("ringing")
+                && !lines.iter().any(|l| l == line)
+            {
+                lines.push(line.to_owned());
             }
         }
     }

@@ -80,18 +80,19 @@ impl Sim {
                     DialStatus::Busy,
                     causes::REJECTED,
                 );
-                if let Some(caller) = ring.caller {
-                    if !self.detach_callee(&caller, callee) && self.world.exists(&caller) {
-                        self.on_busy(&caller, user, hops);
-                    }
+                if let Some(caller) = ring.caller
+                    && !self.detach_callee(&caller, callee)
+                    && self.world.exists(&caller)
+                {
+                    self.on_busy(&caller, user, hops);
                 }
             }
             RingPurpose::External => {
                 self.end_dial(ring.caller.as_ref(), callee, DialStatus::Busy, causes::BUSY);
-                if let Some(caller) = ring.caller {
-                    if !self.detach_callee(&caller, callee) {
-                        self.hangup(&caller, causes::BUSY);
-                    }
+                if let Some(caller) = ring.caller
+                    && !self.detach_callee(&caller, callee)
+                {
+                    self.hangup(&caller, causes::BUSY);
                 }
             }
             RingPurpose::Queue { queue, agent } => {
@@ -137,10 +138,11 @@ impl Sim {
                     DialStatus::NoAnswer,
                     causes::NO_ANSWER,
                 );
-                if let Some(caller) = ring.caller {
-                    if !self.detach_callee(&caller, callee) && self.world.exists(&caller) {
-                        self.on_unanswered(&caller, user, hops, causes::NO_ANSWER);
-                    }
+                if let Some(caller) = ring.caller
+                    && !self.detach_callee(&caller, callee)
+                    && self.world.exists(&caller)
+                {
+                    self.on_unanswered(&caller, user, hops, causes::NO_ANSWER);
                 }
             }
             RingPurpose::External => {
@@ -150,10 +152,10 @@ impl Sim {
                     DialStatus::NoAnswer,
                     causes::NO_ANSWER,
                 );
-                if let Some(caller) = ring.caller {
-                    if !self.detach_callee(&caller, callee) {
-                        self.hangup(&caller, causes::NO_ANSWER);
-                    }
+                if let Some(caller) = ring.caller
+                    && !self.detach_callee(&caller, callee)
+                {
+                    self.hangup(&caller, causes::NO_ANSWER);
                 }
             }
             RingPurpose::Originate(leg) => {

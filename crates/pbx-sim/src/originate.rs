@@ -44,11 +44,11 @@ impl Sim {
             self.originate_failed(o.id, None, "unreachable destination");
             return;
         };
-        if let Destination::External(n) = &dest {
-            if self.number_listed(&self.cfg.unreachable_numbers, n) {
-                self.originate_failed(o.id, None, "unreachable destination");
-                return;
-            }
+        if let Destination::External(n) = &dest
+            && self.number_listed(&self.cfg.unreachable_numbers, n)
+        {
+            self.originate_failed(o.id, None, "unreachable destination");
+            return;
         }
         let dest_party = match dest {
             Destination::Line(l) => self.line_party(l),

@@ -327,10 +327,10 @@ impl Sim {
         let Some(q) = self.queues.get_mut(&queue) else {
             return;
         };
-        if cfg.strategy == Strategy::Rrmemory {
-            if let Some((last, _)) = rung.last() {
-                q.rr_last = q.members.iter().position(|m| m.agent == *last);
-            }
+        if cfg.strategy == Strategy::Rrmemory
+            && let Some((last, _)) = rung.last()
+        {
+            q.rr_last = q.members.iter().position(|m| m.agent == *last);
         }
         if let Some(i) = q.entry_index(caller) {
             let entry = &mut q.entries[i];
@@ -419,13 +419,12 @@ impl Sim {
         });
         self.drop_channel(callee, cause);
         let mut none_left = false;
-        if let Some(q) = self.queues.get_mut(&queue) {
-            if let Some(i) = q.entry_index(&caller) {
-                if let EntryState::Ringing { members, .. } = &mut q.entries[i].state {
-                    members.retain(|(_, c)| c != callee);
-                    none_left = members.is_empty();
-                }
-            }
+        if let Some(q) = self.queues.get_mut(&queue)
+            && let Some(i) = q.entry_index(&caller)
+            && let EntryState::Ringing { members, .. } = &mut q.entries[i].state
+        {
+            members.retain(|(_, c)| c != callee);
+            none_left = members.is_empty();
         }
         if none_left {
             self.queue_pause_before_retry(queue, &caller);
@@ -636,14 +635,14 @@ impl Sim {
         }
         for (queue, _, caller, callee) in rings {
             self.cancel_ring(&caller, &callee, causes::NORMAL);
-            if let Some(q) = self.queues.get_mut(&queue) {
-                if let Some(i) = q.entry_index(&caller) {
-                    let entry = &mut q.entries[i];
-                    if let EntryState::Ringing { members, .. } = &mut entry.state {
-                        members.retain(|(_, c)| *c != callee);
-                        if members.is_empty() {
-                            entry.state = EntryState::Waiting;
-                        }
+            if let Some(q) = self.queues.get_mut(&queue)
+                && let Some(i) = q.entry_index(&caller)
+            {
+                let entry = &mut q.entries[i];
+                if let EntryState::Ringing { members, .. } = &mut entry.state {
+                    members.retain(|(_, c)| *c != callee);
+                    if members.is_empty() {
+                        entry.state = EntryState::Waiting;
                     }
                 }
             }

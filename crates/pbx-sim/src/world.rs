@@ -206,12 +206,12 @@ impl World {
     /// Removes a channel.
     pub fn remove(&mut self, id: &UniqueId) -> Option<Channel> {
         let channel = self.channels.remove(id)?;
-        if let Some(line) = channel.line() {
-            if let Some(ids) = self.by_line.get_mut(&line) {
-                ids.retain(|c| c != id);
-                if ids.is_empty() {
-                    self.by_line.remove(&line);
-                }
+        if let Some(line) = channel.line()
+            && let Some(ids) = self.by_line.get_mut(&line)
+        {
+            ids.retain(|c| c != id);
+            if ids.is_empty() {
+                self.by_line.remove(&line);
             }
         }
         Some(channel)

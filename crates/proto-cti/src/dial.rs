@@ -27,12 +27,12 @@ pub fn resolve_destination(
     destination: &str,
 ) -> Result<String, String> {
     let d = destination.trim();
-    if let (Some(start), Some(end)) = (d.rfind('<'), d.rfind('>')) {
-        if start < end {
-            let inner = d[start + 1..end].trim();
-            if !inner.is_empty() {
-                return Ok(inner.to_owned());
-            }
+    if let (Some(start), Some(end)) = (d.rfind('<'), d.rfind('>'))
+        && start < end
+    {
+        let inner = d[start + 1..end].trim();
+        if !inner.is_empty() {
+            return Ok(inner.to_owned());
         }
     }
     let Some((kind, id)) = split_xid(d) else {

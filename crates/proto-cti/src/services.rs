@@ -67,16 +67,16 @@ pub(crate) async fn featuresput(s: &mut Session, m: FeaturesPut) -> Result<(), S
         if let Err(e) = result {
             return s.error("featuresput", &command_error(&e, "")).await;
         }
-        if let Some(mut services) = before {
-            if !change.apply(&mut services) {
-                let tid = target.to_string();
-                s.reply(&ObjectReply::config(
-                    "users",
-                    &tid,
-                    user_services_patch(&services, &[change_key(&change)]),
-                ))
-                .await?;
-            }
+        if let Some(mut services) = before
+            && !change.apply(&mut services)
+        {
+            let tid = target.to_string();
+            s.reply(&ObjectReply::config(
+                "users",
+                &tid,
+                user_services_patch(&services, &[change_key(&change)]),
+            ))
+            .await?;
         }
     }
     Ok(())

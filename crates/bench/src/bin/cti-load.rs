@@ -398,10 +398,10 @@ async fn watch(conn: Conn, seen: mpsc::UnboundedSender<Seen>) {
         };
         pending.extend_from_slice(&buf[..n]);
         while let Some(end) = pending.iter().position(|b| *b == b'\n') {
-            if let Some((tid, hint)) = phone_status(&pending[..end]) {
-                if seen.send((tid, hint, at, kernel_at)).is_err() {
-                    return;
-                }
+            if let Some((tid, hint)) = phone_status(&pending[..end])
+                && seen.send((tid, hint, at, kernel_at)).is_err()
+            {
+                return;
             }
             pending.drain(..=end);
         }

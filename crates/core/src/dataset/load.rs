@@ -78,13 +78,13 @@ impl Dataset {
             if let Some(clear) = user.password.take() {
                 user.password_hash = Some(auth::hash_password(&clear));
             }
-            if let Some(hash) = &user.password_hash {
-                if !auth::is_valid_hash(hash) {
-                    return Err(DatasetError::Invalid(format!(
-                        "user {}: password_hash is not an argon2 PHC string",
-                        user.login
-                    )));
-                }
+            if let Some(hash) = &user.password_hash
+                && !auth::is_valid_hash(hash)
+            {
+                return Err(DatasetError::Invalid(format!(
+                    "user {}: password_hash is not an argon2 PHC string",
+                    user.login
+                )));
             }
         }
         for line in &mut self.lines {
@@ -186,27 +186,27 @@ impl Dataset {
     fn check_references(&self) -> Result<(), DatasetError> {
         let bad = |what: String| Err(DatasetError::Invalid(what));
         for u in &self.users {
-            if let Some(l) = u.line {
-                if self.line(l).is_none() {
-                    return bad(format!("user {} refers to unknown line {l}", u.login));
-                }
+            if let Some(l) = u.line
+                && self.line(l).is_none()
+            {
+                return bad(format!("user {} refers to unknown line {l}", u.login));
             }
-            if let Some(v) = u.voicemail {
-                if self.voicemail(v).is_none() {
-                    return bad(format!("user {} refers to unknown voicemail {v}", u.login));
-                }
+            if let Some(v) = u.voicemail
+                && self.voicemail(v).is_none()
+            {
+                return bad(format!("user {} refers to unknown voicemail {v}", u.login));
             }
-            if let Some(p) = u.profile {
-                if self.profile(p).is_none() {
-                    return bad(format!("user {} refers to unknown profile {p}", u.login));
-                }
+            if let Some(p) = u.profile
+                && self.profile(p).is_none()
+            {
+                return bad(format!("user {} refers to unknown profile {p}", u.login));
             }
         }
         for a in &self.agents {
-            if let Some(u) = a.user {
-                if self.user(u).is_none() {
-                    return bad(format!("agent {} refers to unknown user {u}", a.number));
-                }
+            if let Some(u) = a.user
+                && self.user(u).is_none()
+            {
+                return bad(format!("agent {} refers to unknown user {u}", a.number));
             }
         }
         for q in &self.queues {
