@@ -145,153 +145,90 @@ async fn errors_are_json() {
     let base = serve().await;
     let client = Client::new();
     let post = |path: &str| client.post(format!("{base}{path}"));
-
-    // unknown line, call, route
-    assert_error(
-        post("/sim/lines/9999/answer").send().await.unwrap(),
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    assert_error(
-        post("/sim/calls/1.2/hangup").send().await.unwrap(),
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    assert_error(
-        client.get(format!("{base}/nope")).send().await.unwrap(),
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    // illegal now
-    assert_error(
-        post("/sim/lines/1001/answer").send().await.unwrap(),
-        StatusCode::CONFLICT,
-        "conflict",
-    )
-    .await;
-    assert_error(
-        post("/sim/lines/1001/hold").send().await.unwrap(),
-        StatusCode::CONFLICT,
-        "conflict",
-    )
-    .await;
     post("/sim/lines/1005/unregister").send().await.unwrap();
-    assert_error(
-        post("/sim/lines/1005/dial")
-            .json(&json!({"to": "1001"}))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::CONFLICT,
-        "conflict",
-    )
-    .await;
-    // malformed
-    assert_error(
-        post("/sim/lines/1001/fly").send().await.unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        post("/sim/calls")
-            .header("content-type", "application/json")
-            .body("{\"from\": ")
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        post("/sim/calls")
-            .json(&json!({"from": "0612345678"}))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        post("/sim/calls")
-            .json(&json!({"from": "0612345678", "to": 1001}))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        post("/sim/lines/1001/dial").send().await.unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        post("/sim/lines/1001/dial")
-            .json(&json!({"destination": "1002"}))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        post("/sim/calls")
-            .json(&json!({"from": "0612345678", "to": "1".repeat(65)}))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        post("/sim/calls")
-            .json(&json!({"from": "0612345678", "to": "1001", "caller_name": "x".repeat(129)}))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    // too large
+
+    let (not_found, conflict, bad) = (
+        (StatusCode::NOT_FOUND, "not_found"),
+        (StatusCode::CONFLICT, "conflict"),
+        (StatusCode::BAD_REQUEST, "bad_request"),
+    );
+    let too_large = (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     let big = json!({"from": "0612345678", "to": "1001", "caller_name": "x".repeat(70 * 1024)});
-    assert_error(
-        post("/sim/calls").json(&big).send().await.unwrap(),
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-    )
-    .await;
-    assert_error(
-        post("/sim/lines/1001/dial")
-            .body(vec![b' '; 65 * 1024])
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-    )
-    .await;
-    // wrong method
-    assert_error(
-        client
-            .delete(format!("{base}/sim/calls"))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    )
-    .await;
+    let cases = vec![
+        ("unknown line", post("/sim/lines/9999/answer"), not_found),
+        ("unknown call", post("/sim/calls/1.2/hangup"), not_found),
+        (
+            "unknown route",
+            client.get(format!("{base}/nope")),
+            not_found,
+        ),
+        (
+            "answer, nothing rings",
+            post("/sim/lines/1001/answer"),
+            conflict,
+        ),
+        ("hold, no call", post("/sim/lines/1001/hold"), conflict),
+        (
+            "dial, unregistered",
+            post("/sim/lines/1005/dial").json(&json!({"to": "1001"})),
+            conflict,
+        ),
+        ("unknown action", post("/sim/lines/1001/fly"), bad),
+        (
+            "not JSON",
+            post("/sim/calls")
+                .header("content-type", "application/json")
+                .body("{\"from\": "),
+            bad,
+        ),
+        (
+            "missing field",
+            post("/sim/calls").json(&json!({"from": "0612345678"})),
+            bad,
+        ),
+        (
+            "ill-typed field",
+            post("/sim/calls").json(&json!({"from": "0612345678", "to": 1001})),
+            bad,
+        ),
+        ("dial without a body", post("/sim/lines/1001/dial"), bad),
+        (
+            "dial, wrong field",
+            post("/sim/lines/1001/dial").json(&json!({"destination": "1002"})),
+            bad,
+        ),
+        (
+            "number too long",
+            post("/sim/calls").json(&json!({"from": "0612345678", "to": "1".repeat(65)})),
+            bad,
+        ),
+        (
+            "name too long",
+            post("/sim/calls")
+                .json(&json!({"from": "0612345678", "to": "1001", "caller_name": "x".repeat(129)})),
+            bad,
+        ),
+        (
+            "JSON body too large",
+            post("/sim/calls").json(&big),
+            too_large,
+        ),
+        (
+            "raw body too large",
+            post("/sim/lines/1001/dial").body(vec![b' '; 65 * 1024]),
+            too_large,
+        ),
+        (
+            "wrong method",
+            client.delete(format!("{base}/sim/calls")),
+            (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        ),
+    ];
+    for (what, request, (status, code)) in cases {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), status, "{what}");
+        assert_error(response, status, code).await;
+    }
     // still serving
     let resp = client
         .get(format!("{base}/sim/calls"))
