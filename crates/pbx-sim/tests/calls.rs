@@ -726,42 +726,23 @@ async fn a_phone_refusing_a_call_is_busy() {
 #[tokio::test]
 async fn phone_buttons_report_errors() {
     let h = Harness::new();
-    let e = h
-        .sim
-        .line_action("1001", LineAction::Answer)
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind, SimErrorKind::Conflict);
-    let e = h
-        .sim
-        .line_action("1001", LineAction::Hold)
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind, SimErrorKind::Conflict);
-    let e = h
-        .sim
-        .line_action("1001", LineAction::Resume)
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind, SimErrorKind::Conflict);
-    let e = h
-        .sim
-        .line_action("1001", LineAction::Hangup)
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind, SimErrorKind::Conflict);
-    let e = h
-        .sim
-        .line_action("9999", LineAction::Answer)
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind, SimErrorKind::NotFound);
-    let e = h
-        .sim
-        .line_action("1001", LineAction::Dial { to: "1".repeat(65) })
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind, SimErrorKind::BadRequest);
+    let buttons = [
+        ("1001", LineAction::Answer, SimErrorKind::Conflict),
+        ("1001", LineAction::Hold, SimErrorKind::Conflict),
+        ("1001", LineAction::Resume, SimErrorKind::Conflict),
+        ("1001", LineAction::Hangup, SimErrorKind::Conflict),
+        ("9999", LineAction::Answer, SimErrorKind::NotFound),
+        (
+            "1001",
+            LineAction::Dial { to: "1".repeat(65) },
+            SimErrorKind::BadRequest,
+        ),
+    ];
+    for (line, action, kind) in buttons {
+        let what = format!("{line} {action:?}");
+        let e = h.sim.line_action(line, action).await.unwrap_err();
+        assert_eq!(e.kind, kind, "{what}");
+    }
     let e = h.sim.hangup_call("1.999").await.unwrap_err();
     assert_eq!(e.kind, SimErrorKind::NotFound);
     let e = h

@@ -27,6 +27,26 @@ fn agent(m: &Value, id: &str, availability: &str) -> bool {
     is_getlist(m, "updatestatus", "agents", id) && m["status"]["availability"] == availability
 }
 
+/// Alice (supervisor) watches the phones; an outside caller rings bob (1002), who answers.
+async fn bob_talks_to_an_outside_caller() -> (TestServer, Client, Client, ctid_core::ids::UniqueId)
+{
+    let srv = TestServer::start().await;
+    let mut sup = srv.login("alice").await;
+    watch(&mut sup, "phones").await;
+    let bob = srv.login("bob").await;
+    let call = srv
+        .sim
+        .outside_call("0612345678".into(), "1002".into(), None)
+        .await
+        .unwrap();
+    srv.sim
+        .line_action("1002", LineAction::Answer)
+        .await
+        .unwrap();
+    sup.expect("bob talks", |m| hint(m, "2", "1")).await;
+    (srv, sup, bob, call)
+}
+
 #[tokio::test]
 async fn a_call_shows_ringing_then_in_use_then_idle() {
     let srv = TestServer::start().await;
@@ -513,20 +533,7 @@ async fn switchboard_answers_one_of_three_waiting_calls() {
 
 #[tokio::test]
 async fn transfers_and_voicemail_transfers() {
-    let srv = TestServer::start().await;
-    let mut sup = srv.login("alice").await;
-    watch(&mut sup, "phones").await;
-    let mut bob = srv.login("bob").await;
-    let call = srv
-        .sim
-        .outside_call("0612345678".into(), "1002".into(), None)
-        .await
-        .unwrap();
-    srv.sim
-        .line_action("1002", LineAction::Answer)
-        .await
-        .unwrap();
-    sup.expect("bob talks", |m| hint(m, "2", "1")).await;
+    let (srv, mut sup, mut bob, call) = bob_talks_to_an_outside_caller().await;
     bob.send(json!({"class":"attended_transfer","number":"1003"}))
         .await;
     sup.expect("carol rings", |m| hint(m, "3", "8")).await;
@@ -745,20 +752,7 @@ async fn subscriptions_and_dial_need_a_line() {
 
 #[tokio::test]
 async fn attended_transfer_completes_and_voicemail_attended_transfer() {
-    let srv = TestServer::start().await;
-    let mut sup = srv.login("alice").await;
-    watch(&mut sup, "phones").await;
-    let mut bob = srv.login("bob").await;
-    let call = srv
-        .sim
-        .outside_call("0612345678".into(), "1002".into(), None)
-        .await
-        .unwrap();
-    srv.sim
-        .line_action("1002", LineAction::Answer)
-        .await
-        .unwrap();
-    sup.expect("bob talks", |m| hint(m, "2", "1")).await;
+    let (srv, mut sup, mut bob, call) = bob_talks_to_an_outside_caller().await;
     bob.send(json!({"class":"attended_transfer","number":"1003"}))
         .await;
     sup.expect("carol rings", |m| hint(m, "3", "8")).await;
