@@ -1,7 +1,8 @@
 //! A synthetic call-centre workload: a dataset of N agents spread over queues, and a
 //! time-ordered stream of PBX events for queue calls arriving at a fixed rate, shaped like the
-//! AMI streams of `shared/data/ami/` (trunk channel, queue join, member rung, answered, bridged,
-//! hung up, wrap-up).
+//! AMI streams of `shared/data/ami/` (trunk channel, queue join, member(s) rung, answered, the
+//! other rung members cancelled, bridged, hung up, wrap-up). A queue either rings one member per
+//! call (the free member that waited longest) or every free member at once (ringall).
 //!
 //! Deterministic: the same parameters give the same stream, so runs compare.
 
@@ -34,6 +35,29 @@ pub struct WorkloadSpec {
     pub talk: u64,
     /// Seconds of wrap-up.
     pub wrapup: u32,
+    /// How many members a call rings.
+    pub ring_mode: RingMode,
+}
+
+/// How many members of a queue a call rings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RingMode {
+    /// One member per call: the free member that waited longest (`leastrecent`).
+    #[default]
+    OneMember,
+    /// Every free member of the queue at once; the first rung answers and the others' rings are
+    /// cancelled (`ringall`).
+    Ringall,
+}
+
+impl RingMode {
+    /// The queue strategy this mode plays.
+    pub fn strategy(self) -> Strategy {
+        match self {
+            RingMode::OneMember => Strategy::Leastrecent,
+            RingMode::Ringall => Strategy::Ringall,
+        }
+    }
 }
 
 impl Default for WorkloadSpec {
@@ -46,6 +70,7 @@ impl Default for WorkloadSpec {
             ring: 1,
             talk: 5,
             wrapup: 2,
+            ring_mode: RingMode::OneMember,
         }
     }
 }
@@ -58,11 +83,18 @@ pub struct Workload {
     pub events: Vec<(Timestamp, PbxEvent)>,
     /// Calls generated.
     pub calls: u64,
-    /// Calls that found no free agent and were abandoned.
+    /// Calls that found no free agent within 30 tries (one a second) and were abandoned.
     pub abandoned: u64,
+    /// Member phones rung (one per answered call, more with ringall).
+    pub rings: u64,
 }
 
 const START: Timestamp = Timestamp(1_767_603_600_000);
+
+/// A waiting call looks for a free member again after this long...
+const RETRY: Duration = Duration::from_secs(1);
+/// ...this many times, then abandons.
+const RING_TRIES: u32 = 30;
 
 /// Builds the dataset: users `u<i>` with line `1<i>`, agent `2<i>`, queues `q<k>` numbered `3<k>`.
 pub fn dataset(spec: &WorkloadSpec) -> Dataset {
@@ -121,7 +153,7 @@ pub fn dataset(spec: &WorkloadSpec) -> Dataset {
             displayname: String::new(),
             number: format!("3{:05}", k + 1),
             context: "default".into(),
-            strategy: Strategy::Ringall,
+            strategy: spec.ring_mode.strategy(),
             members,
             member_timeout: 15,
             retry: 5,
@@ -194,7 +226,7 @@ pub fn rss_kib(pid: u32) -> std::io::Result<u64> {
 /// Generates the dataset and the event stream.
 pub fn generate(spec: &WorkloadSpec) -> Workload {
     let dataset = dataset(spec);
-    let mut generator = Generator::new(&dataset);
+    let mut generator = Generator::new(&dataset, spec.ring_mode);
     let mut events = Vec::new();
     for agent in &dataset.agents {
         events.push((
@@ -227,6 +259,7 @@ pub fn generate(spec: &WorkloadSpec) -> Workload {
         events,
         calls: total,
         abandoned,
+        rings: generator.rings,
     }
 }
 
@@ -239,16 +272,20 @@ enum Step {
     Ring {
         call: u64,
         queue: QueueId,
+        /// Tries so far to find a free member.
+        tries: u32,
     },
     Answer {
         call: u64,
         queue: QueueId,
-        agent: AgentId,
+        /// The members rung and their channels; the first answers.
+        rung: Vec<(AgentId, u64)>,
     },
     End {
         call: u64,
         queue: QueueId,
         agent: AgentId,
+        member: u64,
     },
     WrapupEnd {
         agent: AgentId,
@@ -256,6 +293,9 @@ enum Step {
 }
 
 struct Generator {
+    mode: RingMode,
+    /// Member channels created so far (their unique ids' sequence).
+    rings: u64,
     free: Vec<VecDeque<AgentId>>,
     busy: Vec<bool>,
     agent_queues: Vec<Vec<QueueId>>,
@@ -263,7 +303,7 @@ struct Generator {
 }
 
 impl Generator {
-    fn new(ds: &Dataset) -> Self {
+    fn new(ds: &Dataset, mode: RingMode) -> Self {
         let mut agent_queues = vec![Vec::new(); ds.agents.len() + 1];
         let mut free = vec![VecDeque::new(); ds.queues.len() + 1];
         for q in &ds.queues {
@@ -273,6 +313,8 @@ impl Generator {
             }
         }
         Generator {
+            mode,
+            rings: 0,
             free,
             busy: vec![false; ds.agents.len() + 1],
             agent_queues,
@@ -281,11 +323,11 @@ impl Generator {
     }
 
     fn caller(call: u64) -> UniqueId {
-        UniqueId::new(format!("1767603600.{}", call * 2))
+        UniqueId::new(format!("1767603600.{call}"))
     }
 
-    fn member(call: u64) -> UniqueId {
-        UniqueId::new(format!("1767603600.{}", call * 2 + 1))
+    fn member(ring: u64) -> UniqueId {
+        UniqueId::new(format!("1767603601.{ring}"))
     }
 
     fn step(
@@ -333,11 +375,33 @@ impl Generator {
                     position: count,
                     count,
                 });
-                vec![(Duration::from_millis(200), Step::Ring { call, queue })]
+                vec![(
+                    Duration::from_millis(200),
+                    Step::Ring {
+                        call,
+                        queue,
+                        tries: 0,
+                    },
+                )]
             }
-            Step::Ring { call, queue } => {
+            Step::Ring { call, queue, tries } => {
                 let caller = Self::caller(call);
-                let Some(agent) = self.pick(queue) else {
+                let agents = match self.mode {
+                    RingMode::OneMember => self.pick(queue).into_iter().collect(),
+                    RingMode::Ringall => self.pick_all(queue),
+                };
+                if agents.is_empty() && tries < RING_TRIES {
+                    // Every member is busy or ringing for another call: wait and try again.
+                    return vec![(
+                        RETRY,
+                        Step::Ring {
+                            call,
+                            queue,
+                            tries: tries + 1,
+                        },
+                    )];
+                }
+                if agents.is_empty() {
                     *abandoned += 1;
                     self.waiting[queue.0 as usize] -= 1;
                     let count = self.waiting[queue.0 as usize];
@@ -358,49 +422,57 @@ impl Generator {
                         cause: 16,
                     });
                     return vec![];
-                };
-                let member = Self::member(call);
-                emit(PbxEvent::ChannelCreated {
-                    uniqueid: member.clone(),
-                    linkedid: caller.clone(),
-                    name: format!("SIP/1{:05}-{call:08x}", agent.0),
-                    endpoint: Endpoint::Line(LineId(agent.0)),
-                    caller: Party::new(
-                        format!("1{:05}", agent.0),
-                        format!("User{} Bench", agent.0),
-                    ),
-                    exten: "s".into(),
-                    state: ChannelState::Down,
-                });
-                emit(PbxEvent::DialBegin {
-                    caller: Some(caller.clone()),
-                    callee: member.clone(),
-                    destination: format!("SIP/1{:05}", agent.0),
-                });
-                emit(PbxEvent::AgentCalled {
-                    queue,
-                    agent,
-                    caller: caller.clone(),
-                    destination: member.clone(),
-                });
-                emit(PbxEvent::ConnectedLineChanged {
-                    uniqueid: member.clone(),
-                    connected: Party::new(
-                        format!("06{:08}", call % 100_000_000),
-                        format!("Caller {call}"),
-                    ),
-                });
-                emit(PbxEvent::ChannelStateChanged {
-                    uniqueid: member,
-                    state: ChannelState::Ringing,
-                });
+                }
+                let mut rung = Vec::with_capacity(agents.len());
+                for agent in agents {
+                    self.rings += 1;
+                    let ring = self.rings;
+                    let member = Self::member(ring);
+                    rung.push((agent, ring));
+                    emit(PbxEvent::ChannelCreated {
+                        uniqueid: member.clone(),
+                        linkedid: caller.clone(),
+                        name: format!("SIP/1{:05}-{ring:08x}", agent.0),
+                        endpoint: Endpoint::Line(LineId(agent.0)),
+                        caller: Party::new(
+                            format!("1{:05}", agent.0),
+                            format!("User{} Bench", agent.0),
+                        ),
+                        exten: "s".into(),
+                        state: ChannelState::Down,
+                    });
+                    emit(PbxEvent::DialBegin {
+                        caller: Some(caller.clone()),
+                        callee: member.clone(),
+                        destination: format!("SIP/1{:05}", agent.0),
+                    });
+                    emit(PbxEvent::AgentCalled {
+                        queue,
+                        agent,
+                        caller: caller.clone(),
+                        destination: member.clone(),
+                    });
+                    emit(PbxEvent::ConnectedLineChanged {
+                        uniqueid: member.clone(),
+                        connected: Party::new(
+                            format!("06{:08}", call % 100_000_000),
+                            format!("Caller {call}"),
+                        ),
+                    });
+                    emit(PbxEvent::ChannelStateChanged {
+                        uniqueid: member,
+                        state: ChannelState::Ringing,
+                    });
+                }
                 vec![(
                     Duration::from_secs(spec.ring),
-                    Step::Answer { call, queue, agent },
+                    Step::Answer { call, queue, rung },
                 )]
             }
-            Step::Answer { call, queue, agent } => {
-                let (caller, member) = (Self::caller(call), Self::member(call));
+            Step::Answer { call, queue, rung } => {
+                let caller = Self::caller(call);
+                let (agent, ring) = rung[0];
+                let member = Self::member(ring);
                 let bridge = BridgeId::new(format!("bridge-{call}"));
                 emit(PbxEvent::ChannelStateChanged {
                     uniqueid: member.clone(),
@@ -411,6 +483,20 @@ impl Generator {
                     callee: member.clone(),
                     status: DialStatus::Answer,
                 });
+                // Ringall: the other members stop ringing (answered elsewhere) and are free.
+                for &(other, other_ring) in &rung[1..] {
+                    let other_member = Self::member(other_ring);
+                    emit(PbxEvent::DialEnd {
+                        caller: Some(caller.clone()),
+                        callee: other_member.clone(),
+                        status: DialStatus::Cancel,
+                    });
+                    emit(PbxEvent::Hangup {
+                        uniqueid: other_member,
+                        cause: 26,
+                    });
+                    self.release(other);
+                }
                 self.waiting[queue.0 as usize] -= 1;
                 let count = self.waiting[queue.0 as usize];
                 emit(PbxEvent::QueueCallerLeave {
@@ -436,11 +522,21 @@ impl Generator {
                 });
                 vec![(
                     Duration::from_secs(spec.talk),
-                    Step::End { call, queue, agent },
+                    Step::End {
+                        call,
+                        queue,
+                        agent,
+                        member: ring,
+                    },
                 )]
             }
-            Step::End { call, queue, agent } => {
-                let (caller, member) = (Self::caller(call), Self::member(call));
+            Step::End {
+                call,
+                queue,
+                agent,
+                member,
+            } => {
+                let (caller, member) = (Self::caller(call), Self::member(member));
                 let bridge = BridgeId::new(format!("bridge-{call}"));
                 emit(PbxEvent::BridgeLeave {
                     bridge: bridge.clone(),
@@ -500,6 +596,15 @@ impl Generator {
         None
     }
 
+    /// Every free member of a queue, the one that waited longest first (all now busy ringing).
+    fn pick_all(&mut self, queue: QueueId) -> Vec<AgentId> {
+        let mut picked = Vec::new();
+        while let Some(agent) = self.pick(queue) {
+            picked.push(agent);
+        }
+        picked
+    }
+
     fn release(&mut self, agent: AgentId) {
         self.busy[agent.0 as usize] = false;
         for q in &self.agent_queues[agent.0 as usize] {
@@ -540,5 +645,53 @@ mod tests {
             .filter(|(_, e)| matches!(e, PbxEvent::Hangup { .. }))
             .count();
         assert_eq!((created, hungup), (100, 100));
+        assert_eq!(w.rings, 50, "one member rung per call");
+    }
+
+    #[test]
+    fn ringall_rings_every_free_member_and_one_answers() {
+        let spec = WorkloadSpec {
+            agents: 100,
+            duration: Duration::from_secs(5),
+            calls_per_sec: 10,
+            ring_mode: RingMode::Ringall,
+            ..Default::default()
+        };
+        let w = generate(&spec);
+        assert!(
+            w.dataset
+                .queues
+                .iter()
+                .all(|q| q.strategy == Strategy::Ringall)
+        );
+        assert_eq!((w.calls, w.abandoned), (50, 0));
+        let count = |f: &dyn Fn(&PbxEvent) -> bool| w.events.iter().filter(|(_, e)| f(e)).count();
+        let connected = count(&|e| matches!(e, PbxEvent::AgentConnect { .. }));
+        let called = count(&|e| matches!(e, PbxEvent::AgentCalled { .. }));
+        let cancelled = count(&|e| {
+            matches!(
+                e,
+                PbxEvent::DialEnd {
+                    status: DialStatus::Cancel,
+                    ..
+                }
+            )
+        });
+        assert_eq!(connected, 50);
+        assert_eq!(called as u64, w.rings);
+        assert_eq!(cancelled, called - connected);
+        // The first call finds every member of its queue free and rings them all.
+        let first_queue = &w.dataset.queues[0];
+        let first_call_rings = w
+            .events
+            .iter()
+            .take_while(|(_, e)| !matches!(e, PbxEvent::AgentConnect { .. }))
+            .filter(|(_, e)| matches!(e, PbxEvent::AgentCalled { queue, .. } if *queue == first_queue.id))
+            .count();
+        assert_eq!(first_call_rings, first_queue.members.len());
+        let created = count(&|e| matches!(e, PbxEvent::ChannelCreated { .. }));
+        let hungup = count(&|e| matches!(e, PbxEvent::Hangup { .. }));
+        assert_eq!(created, hungup, "every channel ends");
+        assert_eq!(created as u64, 50 + w.rings);
     }
 }

@@ -155,6 +155,7 @@ mod tests {
             let config = Config::load(&args).map_err(|e| e.to_string())?;
             assert_eq!(config.http.listen.to_string(), "127.0.0.1:9100");
             assert_eq!(config.cti.listen.to_string(), "127.0.0.1:9003");
+            assert_eq!(config.cti.push_policy, ctid_proto_cti::PushPolicy::All);
             assert_eq!(
                 config.pbx.embedded.ring_timeout,
                 std::time::Duration::from_secs(30)
@@ -166,6 +167,18 @@ mod tests {
             };
             let config = Config::load(&args).map_err(|e| e.to_string())?;
             assert_eq!(config.cti.listen.to_string(), "127.0.0.1:9203");
+            // The push policy, from the file or the environment.
+            jail.create_file("ctid.toml", "[cti]\npush_policy = \"subscribed\"\n")?;
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.cti.push_policy,
+                ctid_proto_cti::PushPolicy::Subscribed
+            );
+            jail.set_env("CTID_CTI__PUSH_POLICY", "all");
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.cti.push_policy, ctid_proto_cti::PushPolicy::All);
+            jail.set_env("CTID_CTI__PUSH_POLICY", "some");
+            assert!(Config::load(&args).is_err());
             Ok(())
         });
     }

@@ -9,6 +9,7 @@ use ctid_core::live::{ChannelState, DialStatus};
 use ctid_core::pbx::PbxEvent;
 
 use crate::causes;
+use crate::routing::Fallback;
 use crate::sim::Sim;
 use crate::world::{Ring, RingPurpose, Role};
 
@@ -69,42 +70,8 @@ impl Sim {
     /// A ringing channel refuses the call: the phone declines it (`DialEnd BUSY`, cause 21),
     /// the far end hangs up. Direct calls then take the user's busy path.
     pub fn reject(&mut self, callee: &UniqueId) {
-        let Some(ring) = self.ringing(callee) else {
-            return;
-        };
-        match ring.purpose {
-            RingPurpose::Line { user, hops } => {
-                self.end_dial(
-                    ring.caller.as_ref(),
-                    callee,
-                    DialStatus::Busy,
-                    causes::REJECTED,
-                );
-                if let Some(caller) = ring.caller
-                    && !self.detach_callee(&caller, callee)
-                    && self.world.exists(&caller)
-                {
-                    self.on_busy(&caller, user, hops);
-                }
-            }
-            RingPurpose::External => {
-                self.end_dial(ring.caller.as_ref(), callee, DialStatus::Busy, causes::BUSY);
-                if let Some(caller) = ring.caller
-                    && !self.detach_callee(&caller, callee)
-                {
-                    self.hangup(&caller, causes::BUSY);
-                }
-            }
-            RingPurpose::Queue { queue, agent } => {
-                self.queue_member_failed(queue, agent, callee, DialStatus::Busy, causes::REJECTED);
-            }
-            RingPurpose::Originate(leg) => {
-                self.end_dial(None, callee, DialStatus::Busy, causes::REJECTED);
-                self.originate_failed(leg.action, Some(callee.clone()), "rejected");
-            }
-            RingPurpose::Listen { .. } => {
-                self.end_dial(None, callee, DialStatus::Busy, causes::REJECTED);
-            }
+        if let Some(ring) = self.ringing(callee) {
+            self.ring_failed(callee, ring, RingFailure::Refused);
         }
     }
 
@@ -127,42 +94,49 @@ impl Sim {
     /// Timer: a phone rang for its whole ring time (`DialEnd NOANSWER`, cause 19); a direct
     /// call then takes the user's no-answer path, an originate fails.
     pub fn ring_timeout(&mut self, callee: &UniqueId, token: u64) {
-        let Some(ring) = self.ringing(callee).filter(|r| r.token == token) else {
-            return;
-        };
+        if let Some(ring) = self.ringing(callee).filter(|r| r.token == token) {
+            self.ring_failed(callee, ring, RingFailure::Unanswered);
+        }
+    }
+
+    /// A ring ended unanswered: the dial ends, then what follows depends on why it rang.
+    fn ring_failed(&mut self, callee: &UniqueId, ring: Ring, failure: RingFailure) {
+        let status = failure.dial_status();
         match ring.purpose {
             RingPurpose::Line { user, hops } => {
-                self.end_dial(
-                    ring.caller.as_ref(),
-                    callee,
-                    DialStatus::NoAnswer,
-                    causes::NO_ANSWER,
-                );
+                self.end_dial(ring.caller.as_ref(), callee, status, failure.phone_cause());
                 if let Some(caller) = ring.caller
                     && !self.detach_callee(&caller, callee)
                     && self.world.exists(&caller)
                 {
-                    self.on_unanswered(&caller, user, hops, causes::NO_ANSWER);
+                    self.fall_back(&caller, user, hops, failure.fallback());
                 }
             }
             RingPurpose::External => {
-                self.end_dial(
-                    ring.caller.as_ref(),
-                    callee,
-                    DialStatus::NoAnswer,
-                    causes::NO_ANSWER,
-                );
+                let cause = failure.far_end_cause();
+                self.end_dial(ring.caller.as_ref(), callee, status, cause);
                 if let Some(caller) = ring.caller
                     && !self.detach_callee(&caller, callee)
                 {
-                    self.hangup(&caller, causes::NO_ANSWER);
+                    self.hangup(&caller, cause);
                 }
             }
             RingPurpose::Originate(leg) => {
-                self.end_dial(None, callee, DialStatus::NoAnswer, causes::NO_ANSWER);
-                self.originate_failed(leg.action, Some(callee.clone()), "no answer");
+                self.end_dial(None, callee, status, failure.phone_cause());
+                self.originate_failed(leg.action, Some(callee.clone()), failure.reason());
             }
-            RingPurpose::Queue { .. } | RingPurpose::Listen { .. } => {}
+            // A queue member's ring time is the queue's own timer (`queue.rs`).
+            RingPurpose::Queue { queue, agent } => {
+                if failure == RingFailure::Refused {
+                    self.queue_member_failed(queue, agent, callee, status, causes::REJECTED);
+                }
+            }
+            // A supervisor's listen rings until answered or refused.
+            RingPurpose::Listen { .. } => {
+                if failure == RingFailure::Refused {
+                    self.end_dial(None, callee, status, causes::REJECTED);
+                }
+            }
         }
     }
 
@@ -170,6 +144,56 @@ impl Sim {
     pub fn far_end_answer(&mut self, callee: &UniqueId, token: u64) {
         if self.ringing(callee).is_some_and(|r| r.token == token) {
             self.answer(callee);
+        }
+    }
+}
+
+/// How a ring ended without an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RingFailure {
+    /// The phone declined, or the far end hung up.
+    Refused,
+    /// It rang for its whole ring time.
+    Unanswered,
+}
+
+impl RingFailure {
+    fn dial_status(self) -> DialStatus {
+        match self {
+            RingFailure::Refused => DialStatus::Busy,
+            RingFailure::Unanswered => DialStatus::NoAnswer,
+        }
+    }
+
+    /// The hangup cause of a phone's (or an originate leg's) channel.
+    fn phone_cause(self) -> u16 {
+        match self {
+            RingFailure::Refused => causes::REJECTED,
+            RingFailure::Unanswered => causes::NO_ANSWER,
+        }
+    }
+
+    /// The hangup cause of an external call, on both sides.
+    fn far_end_cause(self) -> u16 {
+        match self {
+            RingFailure::Refused => causes::BUSY,
+            RingFailure::Unanswered => causes::NO_ANSWER,
+        }
+    }
+
+    /// The user's fallback a direct call takes.
+    fn fallback(self) -> Fallback {
+        match self {
+            RingFailure::Refused => Fallback::Busy,
+            RingFailure::Unanswered => Fallback::Unanswered(causes::NO_ANSWER),
+        }
+    }
+
+    /// Why an originate failed, as its failure event says.
+    fn reason(self) -> &'static str {
+        match self {
+            RingFailure::Refused => "rejected",
+            RingFailure::Unanswered => "no answer",
         }
     }
 }

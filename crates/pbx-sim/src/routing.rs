@@ -18,6 +18,17 @@ use crate::sim::{MAX_HOPS, Sim};
 use crate::timers::Timer;
 use crate::world::{Ring, RingPurpose, Role};
 
+/// Why a direct call to a user did not connect, which picks the user's fallback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// The user was busy (in a call without call waiting, do-not-disturb, call filtering, or
+    /// refused the call): busy forward, else voicemail, else the caller hears busy.
+    Busy,
+    /// The user did not answer (or the phone is unregistered): no-answer forward, else
+    /// voicemail, else the caller is hung up with this cause.
+    Unanswered(u16),
+}
+
 /// How to ring a line.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct DialOpts {
@@ -154,20 +165,25 @@ impl Sim {
                 return;
             }
             if svc.dnd || (svc.incallfilter && caller_inbound) {
-                self.on_busy(caller, Some(u), opts.hops);
+                self.fall_back(caller, Some(u), opts.hops, Fallback::Busy);
                 return;
             }
         }
         if caller_line == Some(line) {
-            self.on_busy(caller, user, opts.hops);
+            self.fall_back(caller, user, opts.hops, Fallback::Busy);
             return;
         }
         if !self.line_reachable(line) {
-            self.on_unanswered(caller, user, opts.hops, causes::UNREGISTERED);
+            self.fall_back(
+                caller,
+                user,
+                opts.hops,
+                Fallback::Unanswered(causes::UNREGISTERED),
+            );
             return;
         }
         if self.world.line_in_use(line) && !line_cfg.call_waiting {
-            self.on_busy(caller, user, opts.hops);
+            self.fall_back(caller, user, opts.hops, Fallback::Busy);
             return;
         }
         if !self.can_create(1) {
@@ -282,13 +298,16 @@ impl Sim {
         list.iter().any(|n| normalize(n) == number)
     }
 
-    /// The user was busy (in a call without call waiting, do-not-disturb, call filtering, or
-    /// refused the call): busy forward, else voicemail, else the caller hears busy.
-    pub fn on_busy(&mut self, caller: &UniqueId, user: Option<UserId>, hops: u8) {
+    /// A direct call to a user did not connect: the user's forward for that case, else the
+    /// user's voicemail, else the caller is hung up (see [`Fallback`]).
+    pub fn fall_back(&mut self, caller: &UniqueId, user: Option<UserId>, hops: u8, why: Fallback) {
         self.set_role(caller, Role::Idle);
         if let Some(u) = user {
             let svc = self.services_of(u);
-            let fwd = &svc.fwd_busy;
+            let fwd = match why {
+                Fallback::Busy => &svc.fwd_busy,
+                Fallback::Unanswered(_) => &svc.fwd_noanswer,
+            };
             if fwd.enabled && !fwd.destination.trim().is_empty() && hops < MAX_HOPS {
                 self.route(caller, &fwd.destination, hops + 1);
                 return;
@@ -298,25 +317,10 @@ impl Sim {
                 return;
             }
         }
-        self.hangup(caller, causes::BUSY);
-    }
-
-    /// The user did not answer (or the phone is unregistered): no-answer forward, else
-    /// voicemail, else the caller is hung up with `cause`.
-    pub fn on_unanswered(&mut self, caller: &UniqueId, user: Option<UserId>, hops: u8, cause: u16) {
-        self.set_role(caller, Role::Idle);
-        if let Some(u) = user {
-            let svc = self.services_of(u);
-            let fwd = &svc.fwd_noanswer;
-            if fwd.enabled && !fwd.destination.trim().is_empty() && hops < MAX_HOPS {
-                self.route(caller, &fwd.destination, hops + 1);
-                return;
-            }
-            if let Some(vm) = self.voicemail_of(u) {
-                self.voicemail_deposit(caller, vm);
-                return;
-            }
-        }
+        let cause = match why {
+            Fallback::Busy => causes::BUSY,
+            Fallback::Unanswered(cause) => cause,
+        };
         self.hangup(caller, cause);
     }
 }

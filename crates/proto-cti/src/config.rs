@@ -28,6 +28,24 @@ pub struct CtiConfig {
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for STARTTLS.
     pub tls_key: Option<PathBuf>,
+    /// Which list pushes a session receives (default [`PushPolicy::All`], as the protocol
+    /// document promises; see `docs/cti-protocol.md`).
+    pub push_policy: PushPolicy,
+}
+
+/// Which `getlist` pushes (users, phones, agents, queues, voicemails, queue members) reach a
+/// session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PushPolicy {
+    /// Every authenticated session receives every list's pushes from login on, unsolicited, as
+    /// the protocol document and xivo-ctid do.
+    #[default]
+    All,
+    /// A session receives a list's pushes only after its first `getlist` about that list (and
+    /// its own user's pushes before that): less traffic for large deployments whose clients
+    /// watch few lists. An opt-in that changes what clients receive.
+    Subscribed,
 }
 
 impl Default for CtiConfig {
@@ -40,6 +58,7 @@ impl Default for CtiConfig {
             max_connections: 50_000,
             tls_cert: None,
             tls_key: None,
+            push_policy: PushPolicy::All,
         }
     }
 }
@@ -72,5 +91,9 @@ mod tests {
         let back = serde_json::to_value(&c).unwrap();
         assert_eq!(back["login_timeout_secs"], 2.5);
         assert!(serde_json::from_str::<CtiConfig>(r#"{"login_timeout_secs": -1}"#).is_err());
+        assert_eq!(c.push_policy, PushPolicy::All);
+        let c: CtiConfig = serde_json::from_str(r#"{"push_policy": "subscribed"}"#).unwrap();
+        assert_eq!(c.push_policy, PushPolicy::Subscribed);
+        assert!(serde_json::from_str::<CtiConfig>(r#"{"push_policy": "some"}"#).is_err());
     }
 }

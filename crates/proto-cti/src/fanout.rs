@@ -26,11 +26,13 @@ pub enum Topic {
     /// Messages for one user's sessions only: sheets, chat, fax progress, `meetme_user`,
     /// transfer notices, asynchronous dial failures. Joined at login.
     User(UserId),
-    /// Pushes about one user's own configuration and presence, for its sessions that have not
-    /// asked for the users list (those get them through [`Topic::List`]). Joined at login, left
-    /// when the session joins the users list, so nothing arrives twice.
+    /// Pushes about one user's own configuration and presence, for its sessions that are not on
+    /// the users list (those get them through [`Topic::List`]). Joined at login under the
+    /// `subscribed` push policy only, left when the session joins the users list, so nothing
+    /// arrives twice.
     UserPush(UserId),
-    /// `getlist` pushes of one list. Joined on the session's first request about that list.
+    /// `getlist` pushes of one list. Joined at login under the default `all` push policy, else
+    /// on the session's first request about that list ([`crate::config::PushPolicy`]).
     List(ListName),
     /// `current_calls` of a line (`subscribe current_calls`).
     CurrentCalls(LineId),

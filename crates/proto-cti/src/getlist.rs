@@ -1,7 +1,8 @@
 //! `getlist`: the lists of configured objects (`listid`), one object's configuration
 //! (`updateconfig`) and status (`updatestatus`), with the field names of xivo-ctid (notes §3.1).
-//! An unknown id gets an empty `config`/`status` so the Qt client still finishes loading. The
-//! first request about a list joins the session to that list's push topic.
+//! An unknown id gets an empty `config`/`status` so the Qt client still finishes loading. Under
+//! the `subscribed` push policy the first request about a list joins the session to that list's
+//! push topic (under the default policy it is on every list from login).
 
 use bytes::Bytes;
 

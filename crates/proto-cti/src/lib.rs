@@ -39,7 +39,7 @@ mod status_updates;
 mod subscribe;
 pub mod wire;
 
-pub use config::CtiConfig;
+pub use config::{CtiConfig, PushPolicy};
 pub use server::CtiServer;
 
 /// Feeds arbitrary bytes to the line decoder and the message parser (the fuzz target's entry

@@ -23,7 +23,7 @@ use ctid_core::store::CallLogStore;
 use ctid_core::{Command, CoreHandle, Timestamp};
 
 use crate::codec::Frame;
-use crate::config::CtiConfig;
+use crate::config::{CtiConfig, PushPolicy};
 use crate::connection::{BoxIo, Connection, Reader, Writer};
 use crate::fanout::{Control, FanoutHandle, Topic};
 use crate::wire::encode;
@@ -145,8 +145,28 @@ impl Session {
         .await
     }
 
-    /// Joins a list's push topic on the first request about it. Joining the users list leaves
-    /// the own-user push topic (the list carries those pushes too).
+    /// Joins the push topics of a new session: every list under [`PushPolicy::All`]; under
+    /// [`PushPolicy::Subscribed`] only its own user's pushes, until it asks about a list.
+    async fn join_pushes(&mut self, policy: PushPolicy) {
+        match policy {
+            PushPolicy::All => {
+                for list in ListName::ALL {
+                    self.lists.insert(list);
+                    self.fanout.subscribe(self.id, Topic::List(list)).await;
+                }
+            }
+            PushPolicy::Subscribed => {
+                self.fanout
+                    .subscribe(self.id, Topic::UserPush(self.user))
+                    .await;
+            }
+        }
+    }
+
+    /// Joins a list's push topic on the first request about it (a no-op under
+    /// [`PushPolicy::All`]: the session is on every list from login). Joining the users list
+    /// leaves the own-user push topic (the list carries those pushes too), so nothing arrives
+    /// twice.
     pub async fn join_list(&mut self, list: ListName) {
         if self.lists.insert(list) {
             self.fanout.subscribe(self.id, Topic::List(list)).await;
@@ -204,7 +224,6 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo) {
         ))
         .await;
     shared.fanout.subscribe(id, Topic::User(user)).await;
-    shared.fanout.subscribe(id, Topic::UserPush(user)).await;
     let (reader, writer) = conn.split();
     let writer = tokio::spawn(write_loop(rx, writer, kick.clone()));
     let mut session = Session {
@@ -220,6 +239,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo) {
         lists: HashSet::new(),
         topics: HashSet::new(),
     };
+    session.join_pushes(shared.config.push_policy).await;
     let end = match session
         .send(login::capas_reply(session.ds(), user, session.now()))
         .await

@@ -522,3 +522,17 @@ async fn shutdown_closes_sessions() {
     pending.expect_closed().await;
     let _ = Client::connect; // keep the import used
 }
+
+#[tokio::test]
+async fn agent_and_supervisor_profiles_show_screen_pops() {
+    // The Qt client shows (and decodes) sheets only with the `customerinfo` xlet; the demo
+    // profiles that have a sheet list it.
+    let srv = TestServer::start().await;
+    for (login, profile_has_a_sheet) in [("alice", true), ("carol", true), ("bob", false)] {
+        let mut c = srv.connect().await;
+        let r = c.login(login, login).await;
+        let xlets = r["capaxlets"].as_array().expect("capaxlets");
+        let customerinfo = xlets.iter().any(|x| x[0] == "customerinfo");
+        assert_eq!(customerinfo, profile_has_a_sheet, "{login}: {r}");
+    }
+}

@@ -1,14 +1,127 @@
-//! Pushes driven by what the core owns (presence, services, chat): who gets them (the
-//! subscription policy), their exact shape, and the slow reader cut off when its outbox fills.
+//! Pushes driven by what the core owns (presence, services, chat): who gets them (the push
+//! policies), their exact shape, and the slow reader cut off when its outbox fills.
 
 mod support;
 
-use serde_json::json;
-use support::{TestServer, getlist, is_getlist};
+use serde_json::{Value, json};
+use support::{Client, Pred, TestServer, getlist, is_getlist};
+
+use ctid_proto_cti::PushPolicy;
+
+fn alice_away(m: &Value) -> bool {
+    is_getlist(m, "updatestatus", "users", "1") && m["status"]["availstate"] == "away"
+}
+
+fn bobs_phone_rings(m: &Value) -> bool {
+    is_getlist(m, "updatestatus", "phones", "2") && m["status"]["hintstatus"] == "8"
+}
+
+fn carols_agent_available(m: &Value) -> bool {
+    is_getlist(m, "updatestatus", "agents", "1")
+        && m["status"]["availability"] == "available"
+        && m["status"]["queues"] == json!(["1"])
+}
+
+fn support_queue_gains_agent_1(m: &Value) -> bool {
+    is_getlist(m, "updatestatus", "queues", "2")
+        && m["status"]["agentmembers"] == json!(["1", "3", "4"])
+}
+
+/// One change of each status list the protocol document says arrives unsolicited, in order:
+/// alice's presence (users), an outside call ringing bob's phone (phones), carol's agent login
+/// (agents), then alice adding agent 1 to the support queue (queues).
+const STATUS_CHANGES: [(&str, &Pred<'static>); 4] = [
+    ("alice's presence", &alice_away),
+    ("bob's phone ringing", &bobs_phone_rings),
+    ("carol's agent available", &carols_agent_available),
+    ("support queue members", &support_queue_gains_agent_1),
+];
+
+/// Makes the four changes of [`STATUS_CHANGES`]; `alice` (supervisor) watches the lists, so
+/// when this returns every change has been pushed.
+async fn change_every_status(srv: &TestServer, alice: &mut Client, carol: &mut Client) {
+    for list in ["users", "phones", "agents", "queues"] {
+        alice.send(getlist("listid", list, None)).await;
+        alice
+            .expect("listid", |m| {
+                m["function"] == "listid" && m["listname"] == list
+            })
+            .await;
+    }
+    alice
+        .send(json!({"class":"availstate","availstate":"away","ipbxid":"xivo","userid":"1"}))
+        .await;
+    alice.expect("away", alice_away).await;
+    srv.sim
+        .outside_call("0612345678".into(), "1002".into(), None)
+        .await
+        .unwrap();
+    alice.expect("ringing", bobs_phone_rings).await;
+    carol
+        .send(json!({"class":"ipbxcommand","command":"agentlogin","agentphonenumber":"1003"}))
+        .await;
+    alice.expect("available", carols_agent_available).await;
+    alice
+        .send(json!({"class":"ipbxcommand","command":"queueadd","member":"agent:xivo/1","queue":"queue:xivo/2"}))
+        .await;
+    alice
+        .expect("queue members", support_queue_gains_agent_1)
+        .await;
+}
+
+/// Every message a client received since its login (skipped while waiting, then drained).
+async fn everything_received(c: &mut Client) -> Vec<Value> {
+    let mut all = std::mem::take(&mut c.skipped);
+    all.extend(c.drain().await);
+    all
+}
 
 #[tokio::test]
-async fn presence_changes_reach_the_user_and_list_watchers_only() {
+async fn by_default_a_session_that_never_asked_gets_every_status_push_once() {
     let srv = TestServer::start().await;
+    let mut alice = srv.login("alice").await;
+    let mut carol = srv.login("carol").await;
+    // Dave logs in and asks for nothing, as a script written for xivo-ctid does.
+    let mut dave = srv.login("dave").await;
+    change_every_status(&srv, &mut alice, &mut carol).await;
+
+    let found = dave.expect_all(&STATUS_CHANGES).await;
+    let mut got = everything_received(&mut dave).await;
+    got.extend(found);
+    for (what, pred) in STATUS_CHANGES {
+        let n = got.iter().filter(|m| pred(m)).count();
+        assert_eq!(n, 1, "dave gets {what} once: {got:#?}");
+    }
+    // Alice, on the users list, gets her own presence once (not also as her own-user push).
+    let got = everything_received(&mut alice).await;
+    let own = got.iter().filter(|m| alice_away(m)).count();
+    assert_eq!(
+        own, 0,
+        "alice's own presence was read once already: {got:#?}"
+    );
+}
+
+#[tokio::test]
+async fn with_the_subscribed_policy_a_session_that_never_asked_gets_no_list_push() {
+    let srv = TestServer::start_with(|c| c.push_policy = PushPolicy::Subscribed).await;
+    let mut alice = srv.login("alice").await;
+    let mut carol = srv.login("carol").await;
+    let mut dave = srv.login("dave").await;
+    change_every_status(&srv, &mut alice, &mut carol).await;
+
+    // Every change reached alice, who asked, so it reached dave's outbox too if at all.
+    let got = everything_received(&mut dave).await;
+    for (what, pred) in STATUS_CHANGES {
+        assert!(
+            !got.iter().any(|m| pred(m)),
+            "dave did not ask for {what}: {got:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn presence_changes_reach_the_user_and_list_watchers_only_when_subscribed() {
+    let srv = TestServer::start_with(|c| c.push_policy = PushPolicy::Subscribed).await;
     let mut alice = srv.login("alice").await;
     // Bob watches the users list; Carol asked for nothing.
     let mut bob = srv.login("bob").await;

@@ -41,6 +41,10 @@ use ctid_core::time::Timestamp;
 use ctid_core::{Clock, CoreConfig, CoreHandle, EventReceiver, ManualClock, pbx_link};
 use ctid_pbx_sim::{LineAction, SimCall, SimConfig, SimHandle};
 
+#[path = "../support/event_wait.rs"]
+mod event_wait;
+use event_wait::EventLog;
+
 /// How long anything may take in real time before the test fails (only a guard).
 pub const GUARD: Duration = Duration::from_secs(5);
 
@@ -457,18 +461,18 @@ impl E2e {
         self.step = self.log.len();
     }
 
-    /// The events of the last step.
-    pub fn step_events(&self) -> &[Event] {
-        &self.log[self.step..]
-    }
-
-    /// The events of the last step, one per line (failure messages).
+    /// The events from `from` on, one per line (failure messages).
     pub fn dump(&self, from: usize) -> String {
         self.log[from.min(self.log.len())..]
             .iter()
             .map(|e| format!("  {e:?}"))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// The events of the last step.
+    pub fn step_events(&self) -> &[Event] {
+        &self.log[self.step..]
     }
 
     // -------------------------------------------------------------- driving
@@ -713,21 +717,7 @@ impl E2e {
     /// The next event (after the last one expected) matching `pred`; waits for more events up
     /// to the guard timeout. Successive expectations check order.
     pub async fn expect(&mut self, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
-        let deadline = tokio::time::Instant::now() + GUARD;
-        loop {
-            if let Some(i) = self.log[self.cursor..].iter().position(&pred) {
-                let i = self.cursor + i;
-                self.cursor = i + 1;
-                return self.log[i].clone();
-            }
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(batch)) => self.ingest(&batch),
-                _ => panic!(
-                    "expected {what}; events since the last match:\n{}",
-                    self.dump(self.cursor)
-                ),
-            }
-        }
+        event_wait::expect(self, GUARD, what, pred).await
     }
 
     /// Makes `expect` look from the start of the last step.
@@ -807,5 +797,31 @@ impl E2e {
         .await;
         let st = self.agent(agent).await;
         assert!(st.line.is_some(), "agent {agent} logged in: {st:?}");
+    }
+}
+
+impl EventLog for E2e {
+    type Event = Event;
+
+    fn events(&self) -> &[Event] {
+        &self.log
+    }
+
+    fn cursor(&mut self) -> &mut usize {
+        &mut self.cursor
+    }
+
+    async fn receive(&mut self) -> bool {
+        match self.rx.recv().await {
+            Some(batch) => {
+                self.ingest(&batch);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn dump(&self, from: usize) -> String {
+        E2e::dump(self, from)
     }
 }

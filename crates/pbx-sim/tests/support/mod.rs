@@ -15,6 +15,10 @@ use ctid_core::time::ManualClock;
 use ctid_pbx_sim::{LineAction, SimCall, SimConfig, SimHandle};
 use tokio::sync::mpsc;
 
+use event_wait::EventLog;
+
+pub mod event_wait;
+
 /// How long a test waits for an event before failing (real time; only a guard).
 const GUARD: Duration = Duration::from_secs(5);
 
@@ -113,30 +117,18 @@ impl Harness {
     /// The next event matching `pred` after the last one expected (events in between are
     /// skipped, so successive `expect`s check order). Fails after the guard timeout.
     pub async fn expect(&mut self, what: &str, pred: impl Fn(&PbxEvent) -> bool) -> PbxEvent {
-        let deadline = tokio::time::Instant::now() + GUARD;
-        loop {
-            if let Some(i) = self.log[self.cursor..].iter().position(&pred) {
-                let i = self.cursor + i;
-                self.cursor = i + 1;
-                return self.log[i].clone();
-            }
-            match tokio::time::timeout_at(deadline, self.events.recv()).await {
-                Ok(Some(batch)) => self.log.extend(batch),
-                _ => panic!(
-                    "expected {what}; events since the last match:\n{}",
-                    self.dump_from(self.cursor)
-                ),
-            }
-        }
+        event_wait::expect(self, GUARD, what, pred).await
     }
 
     /// The very next event must match `pred`.
     pub async fn expect_next(&mut self, what: &str, pred: impl Fn(&PbxEvent) -> bool) -> PbxEvent {
         let deadline = tokio::time::Instant::now() + GUARD;
         while self.cursor >= self.log.len() {
-            match tokio::time::timeout_at(deadline, self.events.recv()).await {
-                Ok(Some(batch)) => self.log.extend(batch),
-                _ => panic!("expected {what} next; nothing came"),
+            if !matches!(
+                tokio::time::timeout_at(deadline, self.receive()).await,
+                Ok(true)
+            ) {
+                panic!("expected {what} next; nothing came");
             }
         }
         let e = self.log[self.cursor].clone();
@@ -144,7 +136,7 @@ impl Harness {
             pred(&e),
             "expected {what} next, got {}\nfollowing:\n{}",
             summary(&e),
-            self.dump_from(self.cursor)
+            self.dump(self.cursor)
         );
         self.cursor += 1;
         e
@@ -157,7 +149,7 @@ impl Harness {
             panic!(
                 "unexpected {what}: {}\nevents:\n{}",
                 summary(e),
-                self.dump_from(self.cursor)
+                self.dump(self.cursor)
             );
         }
     }
@@ -173,14 +165,6 @@ impl Harness {
     /// Skips everything received so far.
     pub async fn skip_all(&mut self) {
         self.rest().await;
-    }
-
-    fn dump_from(&self, from: usize) -> String {
-        self.log[from..]
-            .iter()
-            .map(|e| format!("  {}", summary(e)))
-            .collect::<Vec<_>>()
-            .join("\n")
     }
 
     // ---------------------------------------------------------------- typed expectations
@@ -352,4 +336,34 @@ pub fn kinds(events: &[PbxEvent]) -> Vec<&'static str> {
 /// One line describing an event (failure messages).
 pub fn summary(e: &PbxEvent) -> String {
     format!("{e:?}")
+}
+
+impl EventLog for Harness {
+    type Event = PbxEvent;
+
+    fn events(&self) -> &[PbxEvent] {
+        &self.log
+    }
+
+    fn cursor(&mut self) -> &mut usize {
+        &mut self.cursor
+    }
+
+    async fn receive(&mut self) -> bool {
+        match self.events.recv().await {
+            Some(batch) => {
+                self.log.extend(batch);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn dump(&self, from: usize) -> String {
+        self.log[from..]
+            .iter()
+            .map(|e| format!("  {}", summary(e)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
