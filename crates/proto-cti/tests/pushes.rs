@@ -113,7 +113,7 @@ async fn with_the_subscribed_policy_a_session_that_never_asked_gets_no_list_push
     let got = everything_received(&mut dave).await;
     for (what, pred) in STATUS_CHANGES {
         assert!(
-            !got.iter().any(|m| pred(m)),
+            !got.iter().any(pred),
             "dave did not ask for {what}: {got:#?}"
         );
     }
