@@ -208,9 +208,8 @@ pub enum Command {
         to_xivo_uuid: String,
         /// The recipient's user uuid.
         to_user_uuid: String,
-        /// The sender's display name.
-        alias: String,
-        /// The message.
+        /// The message (at most 4 KiB). The recipient is told the sender's configured name; a
+        /// client's own `alias` is not passed on.
         text: String,
     },
     /// A user submitted a call form (handed to the bus).
@@ -290,6 +289,9 @@ pub enum CommandError {
         /// What is wrong.
         reason: String,
     },
+    /// The requester sends too much too fast; they may try again later.
+    #[error("rate limited: {0}")]
+    RateLimited(String),
     /// The PBX cannot take actions now.
     #[error("the telephony service is unavailable")]
     ServiceUnavailable,

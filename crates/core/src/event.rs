@@ -99,7 +99,7 @@ pub enum Event {
         from: UserId,
         /// Recipient.
         to: UserId,
-        /// Sender's display name.
+        /// Sender's configured full name (never a name the sender chose).
         alias: String,
         /// The message.
         text: String,

@@ -9,6 +9,7 @@
 //! - [`event`]: what changed ([`event::Event`]), fanned out to the protocol faces through the
 //!   [`hub`] and, per session, the [`fanout`] index;
 //! - [`live`]: the values derived once (hint codes, agent availability, queue statistics...);
+//! - [`rights`]: who may do what beyond their own line, calls and agent;
 //! - [`store`]: the call-log store port; [`time`]: the injected clock; [`auth`]: password hashes.
 //!
 //! Invariants: the core does no network IO and reads no clock but the injected one; the state
@@ -24,6 +25,7 @@ pub mod hub;
 pub mod ids;
 pub mod live;
 pub mod pbx;
+pub mod rights;
 pub mod state;
 pub mod store;
 pub mod time;

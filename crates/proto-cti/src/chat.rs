@@ -1,5 +1,8 @@
-//! `chitchat`: a message to a user (`to: [xivo_uuid, user_uuid]`). The core delivers it; the
-//! recipient's sessions get `{class:chitchat, from, to, alias, text}` on their own-user topic.
+//! `chitchat`: a message to a user (`to: [xivo_uuid, user_uuid]`). The core checks it (text at
+//! most 4 KiB: `invalid_field:text`; a per-sender rate: `rate_limited`) and delivers it; the
+//! recipient's sessions get `{class:chitchat, from, to, alias, text}` on their own-user topic,
+//! where `alias` is the sender's configured full name: the client's `alias` is not passed on,
+//! so nobody can sign a message with another user's name.
 
 use ctid_core::Command;
 
@@ -15,7 +18,6 @@ pub(crate) async fn chitchat(s: &mut Session, m: Chitchat) -> Result<(), Session
             from: s.user,
             to_xivo_uuid: m.to.0,
             to_user_uuid: m.to.1,
-            alias: m.alias,
             text: m.text,
         })
         .await;

@@ -27,6 +27,7 @@ pub fn command_error(e: &CommandError, forbidden: &str) -> String {
         CommandError::AgentAlreadyLogged(n) => format!("agent_already_logged:{n}"),
         CommandError::InvalidPresence(p) => format!("invalid_presence:{p}"),
         CommandError::InvalidArgument { field, .. } => format!("invalid_field:{field}"),
+        CommandError::RateLimited(_) => "rate_limited".to_owned(),
         CommandError::ServiceUnavailable => "service_unavailable".to_owned(),
     }
 }
@@ -71,6 +72,7 @@ mod tests {
                 },
                 "invalid_field:size",
             ),
+            (CommandError::RateLimited("x".into()), "rate_limited"),
             (CommandError::ServiceUnavailable, "service_unavailable"),
         ];
         for (e, s) in cases {

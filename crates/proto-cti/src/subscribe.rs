@@ -1,8 +1,11 @@
 //! `subscribe`: `current_calls` (the own line's answered and held calls), `meetme_update` (every
-//! conference room) and `queueentryupdate` (one queue's waiting callers). Each joins the matching
-//! topic, then gets the current state at once; changes follow as pushes.
+//! conference room) and `queueentryupdate` (one queue's waiting callers, with the unique ids a
+//! switchboard takes them with: only for profiles with the core's
+//! [`Right::ViewQueueEntries`], else `permission_denied`). Each joins the matching topic, then
+//! gets the current state at once; changes follow as pushes.
 
 use ctid_core::ids::QueueId;
+use ctid_core::rights::Right;
 
 use crate::fanout::Topic;
 use crate::render::{current_calls_out, meetme_update_out, queue_entries_out};
@@ -44,6 +47,9 @@ pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), Sessi
             s.reply(&meetme_update_out(s.ds(), &rooms)).await
         }
         Subscribe::QueueEntryUpdate(id) => {
+            if !s.ds().may(s.user, Right::ViewQueueEntries) {
+                return s.error("subscribe", "permission_denied").await;
+            }
             let Some(queue) = id
                 .as_u32()
                 .map(QueueId)

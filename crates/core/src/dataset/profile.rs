@@ -1,5 +1,7 @@
 //! CTI profiles: what a user sees and may do — presence statuses (with colours, allowed
-//! transitions and actions), phone hint styles, services, xlets, preferences, screen-pop sheets.
+//! transitions and actions), the rights it grants beyond the user's own line and agent
+//! (`supervisor`, `switchboard`, `agent_login_any_line`: see [`crate::rights`]), phone hint
+//! styles, services, xlets, preferences, screen-pop sheets.
 
 use std::collections::BTreeMap;
 
@@ -18,9 +20,17 @@ pub struct Profile {
     /// Application name shown by the desktop client.
     #[serde(default = "default_appliname")]
     pub appliname: String,
-    /// Supervisors may act on other agents (log in/out, pause, queue membership) and listen.
+    /// Supervisors may act on other agents (log in/out, pause, queue membership), log agents
+    /// in on any line, listen, change other users' services and watch queues' waiting callers.
     #[serde(default)]
     pub supervisor: bool,
+    /// Switchboard operators may take calls waiting elsewhere (queued, ringing another phone,
+    /// held by someone else) onto their own line, and watch queues' waiting callers.
+    #[serde(default)]
+    pub switchboard: bool,
+    /// Users may log their agent in on any free line (hot-desking), not only on their own.
+    #[serde(default)]
+    pub agent_login_any_line: bool,
     /// Name of the presence group whose statuses this profile uses.
     #[serde(default = "default_presence_group")]
     pub presence_group: String,

@@ -33,6 +33,7 @@ mod users;
 mod tests;
 
 pub use channels::Channel;
+pub use commands::{CHAT_BURST, CHAT_REFILL, MAX_CHAT_TEXT_BYTES};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -72,6 +73,7 @@ pub struct State {
     voicemails: HashMap<VoicemailId, VoicemailCounts>,
     transfers: HashMap<UserId, Transfer>,
     originates: PendingOriginates,
+    chat_budgets: HashMap<UserId, commands::ChatBudget>,
     next_action: u64,
 }
 
@@ -94,6 +96,7 @@ impl State {
             voicemails,
             transfers: HashMap::new(),
             originates: PendingOriginates::default(),
+            chat_budgets: HashMap::new(),
             next_action: 0,
             dataset,
             config,

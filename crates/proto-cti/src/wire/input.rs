@@ -534,7 +534,8 @@ struct EndpointIdsRaw {
 pub struct Chitchat {
     /// `[xivo_uuid, user_uuid]`.
     pub to: (String, String),
-    /// The sender's display name.
+    /// The display name the client proposes (not passed on: recipients see the sender's
+    /// configured full name).
     pub alias: String,
     /// The message.
     pub text: String,

@@ -1,10 +1,16 @@
 //! Agent commands: login on a line (checked against the line and other agents' logins), logout,
 //! pause / unpause in one queue or all, and queue membership changes.
+//!
+//! Rights: a user acts on their own agent; other agents need [`Right::SuperviseAgents`]. An
+//! agent is logged in on the requester's own line unless the requester's profile grants
+//! [`Right::AgentLoginOnAnyLine`] (hot-desking, supervisors): a plain user cannot take over a
+//! colleague's free phone.
 
 use super::{normalize, not_found};
 use crate::command::{CommandError, Outcome};
 use crate::ids::{AgentId, QueueId, UserId};
 use crate::pbx::PbxAction;
+use crate::rights::Right;
 use crate::state::State;
 
 impl State {
@@ -31,6 +37,12 @@ impl State {
             .line_by_number(&number)
             .map(|l| l.id)
             .ok_or(CommandError::AgentInvalidExten)?;
+        let own_line = self.dataset.user(requester).and_then(|u| u.line);
+        if own_line != Some(line) && !self.dataset.may(requester, Right::AgentLoginOnAnyLine) {
+            return Err(CommandError::Forbidden(
+                "an agent is logged in on the user's own line only".to_owned(),
+            ));
+        }
         if let Some(other) = self.lines.get(line).and_then(|l| l.agent)
             && other != agent
         {

@@ -1,6 +1,12 @@
 //! Call control on the user's own line: click-to-dial (from the line or the mobile), hang up,
 //! answer (or take a call waiting elsewhere: switchboard retrieve), hold / resume, and attaching
 //! data to the current calls.
+//!
+//! Rights: hang up and hold / resume act only on the channels of the user's own line; a
+//! channel of someone else's is refused (`Forbidden`), an unknown one is `NoCall`. Answer takes
+//! a call ringing the own line, or brings back the other party of one of the own line's calls;
+//! taking any other waiting call (a queued caller, a call ringing another phone — directed
+//! pick-up —, a call held by someone else) needs [`Right::TakeWaitingCalls`].
 
 use std::sync::Arc;
 
@@ -9,6 +15,7 @@ use crate::command::{CommandError, Outcome};
 use crate::ids::{LineId, UniqueId, UserId};
 use crate::live::{ChannelState, Party};
 use crate::pbx::{OriginateFrom, PbxAction};
+use crate::rights::Right;
 use crate::state::State;
 use crate::state::channels::Channel;
 use crate::state::pending::PendingOriginate;
@@ -100,8 +107,9 @@ impl State {
     ) -> Result<Outcome, CommandError> {
         let line = self.user_line(user)?;
         let action = match uniqueid {
-            Some(u) => match self.channels.get(u) {
-                Some(c) if c.line == Some(line) => {
+            Some(u) => {
+                let c = self.channels.get(u).ok_or(CommandError::NoCall)?;
+                if c.line == Some(line) {
                     if c.state != ChannelState::Ringing {
                         return Err(CommandError::InvalidState(
                             "the call is not ringing".to_owned(),
@@ -110,13 +118,21 @@ impl State {
                     PbxAction::Answer {
                         uniqueid: c.uniqueid.clone(),
                     }
+                } else if !self.is_other_party_of(line, c)
+                    && !self.dataset.may(user, Right::TakeWaitingCalls)
+                {
+                    return Err(CommandError::Forbidden(
+                        "only switchboard operators may take calls of other lines".to_owned(),
+                    ));
+                } else if self.is_waiting(c) {
+                    PbxAction::Pickup {
+                        waiting: c.uniqueid.clone(),
+                        line,
+                    }
+                } else {
+                    return Err(CommandError::NoCall);
                 }
-                Some(c) if self.is_waiting(c) => PbxAction::Pickup {
-                    waiting: c.uniqueid.clone(),
-                    line,
-                },
-                _ => return Err(CommandError::NoCall),
-            },
+            }
             None => {
                 let c = self
                     .first_on_line(line, |c| c.state == ChannelState::Ringing)
@@ -211,16 +227,29 @@ impl State {
         Ok(Outcome::Done)
     }
 
-    /// A channel of the line, or `NoCall`.
+    /// A channel of the line; `Forbidden` for another line's or the outside's, `NoCall` for
+    /// none.
     pub(super) fn channel_on_line(
         &self,
         line: LineId,
         uniqueid: &UniqueId,
     ) -> Result<&Channel, CommandError> {
-        self.channels
-            .get(uniqueid)
-            .filter(|c| c.line == Some(line))
-            .ok_or(CommandError::NoCall)
+        match self.channels.get(uniqueid) {
+            Some(c) if c.line == Some(line) => Ok(c),
+            Some(_) => Err(CommandError::Forbidden(
+                "the call is not on the user's line".to_owned(),
+            )),
+            None => Err(CommandError::NoCall),
+        }
+    }
+
+    /// Whether `c` is the other party of a call of the line (its peer is on the line): the
+    /// caller ringing the line, or the party the line put on hold.
+    fn is_other_party_of(&self, line: LineId, c: &Channel) -> bool {
+        c.peer
+            .as_ref()
+            .and_then(|p| self.channels.get(p))
+            .is_some_and(|p| p.line == Some(line))
     }
 
     /// The first channel of the line (in call-start order) matching `pred`.

@@ -1,13 +1,11 @@
-//! The other commands: listening to an agent (supervisors), muting conference members, sending
-//! a fax, and chat messages between users.
-
-use std::sync::Arc;
+//! The other commands: listening to an agent (supervisors), muting conference members and
+//! sending a fax.
 
 use super::not_found;
 use crate::command::{CommandError, Outcome};
-use crate::event::Event;
 use crate::ids::{AgentId, RoomId, UserId};
 use crate::pbx::PbxAction;
+use crate::rights::Right;
 use crate::state::State;
 
 impl State {
@@ -18,7 +16,7 @@ impl State {
         actions: &mut Vec<PbxAction>,
     ) -> Result<Outcome, CommandError> {
         self.user(requester)?;
-        if !self.dataset.is_supervisor(requester) {
+        if !self.dataset.may(requester, Right::Listen) {
             return Err(CommandError::Forbidden(
                 "only supervisors may listen to agents".to_owned(),
             ));
@@ -55,7 +53,7 @@ impl State {
             .find(|m| m.join_order == member)
             .ok_or_else(|| not_found("conference member", member))?;
         let present = state.members.iter().any(|m| m.user == Some(requester));
-        if !present && !self.dataset.is_supervisor(requester) {
+        if !present && !self.dataset.may(requester, Right::MuteOthersRooms) {
             return Err(CommandError::Forbidden(
                 "only members of the room and supervisors may mute".to_owned(),
             ));
@@ -85,31 +83,5 @@ impl State {
             size,
         });
         Ok(Outcome::FaxQueued { action: id })
-    }
-
-    pub(super) fn chat(
-        &mut self,
-        from: UserId,
-        to_xivo_uuid: &str,
-        to_user_uuid: &str,
-        alias: String,
-        text: String,
-        out: &mut Vec<Event>,
-    ) -> Result<Outcome, CommandError> {
-        self.user(from)?;
-        let dataset = Arc::clone(&self.dataset);
-        if to_xivo_uuid != dataset.xivo_uuid {
-            return Err(not_found("xivo", to_xivo_uuid));
-        }
-        let to = dataset
-            .user_by_uuid(to_user_uuid)
-            .ok_or_else(|| not_found("user", to_user_uuid))?;
-        out.push(Event::Chat {
-            from,
-            to: to.id,
-            alias,
-            text,
-        });
-        Ok(Outcome::Done)
     }
 }

@@ -2,16 +2,21 @@
 //! requester's rights first, then changes what the core owns (presence, services, sessions) or
 //! pushes PBX actions; call and agent changes are never pre-applied — the PBX's events make them.
 //!
-//! Rights: a user controls their own line, calls, services and agent; a supervisor profile may
-//! also act on other agents (login, logout, pause, queue membership), listen, and change other
-//! users' services.
+//! Rights ([`crate::rights`], table in `docs/security.md`): a user controls their own line's
+//! calls, services and agent; the profile's rights allow more: a supervisor acts on other agents
+//! (login, logout, pause, queue membership), listens and changes other users' services; a
+//! switchboard takes calls waiting elsewhere onto their line.
 
 mod agent;
 mod calls;
+mod chat;
 mod misc;
 mod presence;
 mod services;
 mod transfer;
+
+pub(super) use chat::ChatBudget;
+pub use chat::{CHAT_BURST, CHAT_REFILL, MAX_CHAT_TEXT_BYTES};
 
 use super::State;
 use crate::command::{Command, CommandError, Outcome};
@@ -19,13 +24,14 @@ use crate::dataset::{Destination, User};
 use crate::event::Event;
 use crate::ids::{ActionId, AgentId, LineId, UserId};
 use crate::pbx::PbxAction;
+use crate::rights::Right;
 use crate::time::Timestamp;
 
 impl State {
     /// Routes one command to its handler.
     pub(super) fn run_command(
         &mut self,
-        _now: Timestamp,
+        now: Timestamp,
         command: Command,
         actions: &mut Vec<PbxAction>,
         out: &mut Vec<Event>,
@@ -110,9 +116,8 @@ impl State {
                 from,
                 to_xivo_uuid,
                 to_user_uuid,
-                alias,
                 text,
-            } => self.chat(from, &to_xivo_uuid, &to_user_uuid, alias, text, out),
+            } => self.chat(now, from, &to_xivo_uuid, &to_user_uuid, text, out),
             C::CallFormResult { user, variables } => {
                 self.user(user)?;
                 out.push(Event::CallFormResult { user, variables });
@@ -163,7 +168,7 @@ impl State {
                 a
             }
         };
-        if Some(agent) != own && !self.dataset.is_supervisor(requester) {
+        if Some(agent) != own && !self.dataset.may(requester, Right::SuperviseAgents) {
             return Err(CommandError::Forbidden(
                 "only supervisors may act on other agents".to_owned(),
             ));

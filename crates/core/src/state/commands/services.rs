@@ -8,6 +8,7 @@ use crate::event::Event;
 use crate::ids::UserId;
 use crate::live::{ForwardKind, ServiceChange};
 use crate::pbx::PbxAction;
+use crate::rights::Right;
 use crate::state::State;
 use crate::state::users::changed_services;
 
@@ -22,7 +23,7 @@ impl State {
     ) -> Result<Outcome, CommandError> {
         self.user(requester)?;
         self.user(target)?;
-        if requester != target && !self.dataset.is_supervisor(requester) {
+        if requester != target && !self.dataset.may(requester, Right::ChangeOthersServices) {
             return Err(CommandError::Forbidden(
                 "only supervisors may change other users' services".to_owned(),
             ));

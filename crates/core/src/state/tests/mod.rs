@@ -9,4 +9,5 @@ mod junk;
 mod misc;
 mod presence;
 mod queues;
+mod rights;
 mod script;
