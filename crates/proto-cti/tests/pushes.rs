@@ -282,7 +282,7 @@ async fn chat_between_users_of_this_node() {
     let m = bob.expect_class("chitchat").await;
     assert_eq!(m["from"], json!([uuid, alice_uuid]));
     assert_eq!(m["to"], json!([uuid, bob_uuid]));
-    assert_eq!(m["alias"], "Alice");
+    assert_eq!(m["alias"], "Alice Arnaud", "the sender's configured name");
     assert_eq!(m["text"], "hello ]]> bob");
     assert!(carol.drain().await.iter().all(|m| m["class"] != "chitchat"));
     assert!(alice.drain().await.iter().all(|m| m["class"] != "chitchat"));
@@ -296,16 +296,23 @@ async fn a_client_that_stops_reading_is_cut_off() {
     // The slow one never reads after login.
     let mut slow = srv.login("bob").await;
     let mut alice = srv.login("alice").await;
-    // Each chat message is one 64 KiB push to the slow session. The sockets' buffers absorb a
-    // few MiB; keep pushing until the server has cut it off.
-    let text = "x".repeat(64 * 1024);
+    // Each chat message is one 4 KiB push (the longest text) to the slow session. The sockets'
+    // buffers absorb a few MiB; keep pushing until the server has cut it off, moving the clock
+    // on after each burst so that alice's chat budget refills.
+    let text = "x".repeat(ctid_core::state::MAX_CHAT_TEXT_BYTES);
+    let burst = ctid_core::state::CHAT_BURST;
     let mut cut = false;
-    for i in 0..2_000 {
+    for i in 0..20_000 {
         alice
             .send(json!({"class":"chitchat","alias":"Alice","to":[uuid, bob_uuid],"text":text,"commandid":i}))
             .await;
-        if i % 20 == 19 {
-            alice.drain().await;
+        if i % burst == burst - 1 {
+            let replies = alice.drain().await;
+            assert!(
+                replies.iter().all(|m| m.get("error_string").is_none()),
+                "{replies:?}"
+            );
+            srv.clock.advance(ctid_core::state::CHAT_REFILL * burst);
             let sessions = srv
                 .core
                 .read(|st| {

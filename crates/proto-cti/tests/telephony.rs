@@ -285,11 +285,18 @@ async fn agent_logged_out_then_acd_then_idle_then_non_acd() {
         m["class"] == "getqueuesstats" && m["stats"]["1"]["Xivo-LoggedAgents"] == 1
     })
     .await;
-    // Dave cannot log in on carol's extension.
+    // Dave may not use carol's extension (not his line), and even a supervisor may not log him
+    // in there while carol's agent is on it.
     dave.send(json!({"class":"ipbxcommand","command":"agentlogin","agentphonenumber":"1003"}))
         .await;
     assert_eq!(
         dave.expect_class("ipbxcommand").await["error_string"],
+        "permission_denied"
+    );
+    sup.send(json!({"class":"ipbxcommand","command":"agentlogin","agentids":"agent:xivo/2","agentphonenumber":"1003"}))
+        .await;
+    assert_eq!(
+        sup.expect_class("ipbxcommand").await["error_string"],
         "agent_login_exten_in_use"
     );
 
