@@ -58,12 +58,7 @@ async fn a_plain_user_cannot_take_a_call_between_colleagues() {
     let mut bob = srv.login("bob").await;
     // dave calls carol; carol's phone rings.
     srv.sim
-        .line_action(
-            "1004",
-            LineAction::Dial {
-                to: "1003".into(),
-            },
-        )
+        .line_action("1004", LineAction::Dial { to: "1003".into() })
         .await
         .unwrap();
     let carol_channel = channels_of(&srv, 3).await.pop().expect("carol rings");
@@ -192,7 +187,11 @@ async fn a_plain_user_can_neither_see_nor_take_queued_callers() {
             m["class"] == "queueentryupdate" && m["state"]["entries"] == json!([])
         })
         .await;
-    assert_eq!(channels_of(&srv, 1).await.len(), 1, "alice talks to the caller");
+    assert_eq!(
+        channels_of(&srv, 1).await.len(),
+        1,
+        "alice talks to the caller"
+    );
 }
 
 #[tokio::test]
@@ -244,9 +243,7 @@ async fn chitchat_is_capped_rate_limited_and_signed_with_the_real_name() {
     let carol_uuid = srv.dataset.user_by_login("carol").unwrap().uuid.clone();
     let mut bob = srv.login("bob").await;
     let mut carol = srv.login("carol").await;
-    let chat = |alias: &str, text: &str| {
-        json!({"class":"chitchat","alias":alias,"to":[uuid, carol_uuid],"text":text})
-    };
+    let chat = |alias: &str, text: &str| json!({"class":"chitchat","alias":alias,"to":[uuid, carol_uuid],"text":text});
 
     // bob signs as alice: carol sees bob's name.
     bob.send(chat("Alice Arnaud", "it's alice, call me on 0611223344"))
