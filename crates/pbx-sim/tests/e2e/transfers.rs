@@ -3,6 +3,7 @@
 //! attached `USR_` data following the call to the target.
 
 use ctid_core::command::{Command, CommandError};
+use ctid_core::dataset::Dataset;
 use ctid_core::event::Event;
 use ctid_core::live::{CallDirection, PhoneEventKind as K};
 use ctid_core::pbx::AttendedTransferState as T;
@@ -303,6 +304,33 @@ async fn an_agent_transfers_its_acd_call() {
     h.hangup_call(&call).await;
     h.assert_idle().await;
 
+    // A caller waits in support (nobody logged there); dave, a sales agent without the
+    // switchboard right, may not take it.
+    h.login(DAVE, A_DAVE).await;
+    let call = h.outside("0612345678", "3002").await;
+    assert!(matches!(
+        h.exec(Command::Answer {
+            user: DAVE,
+            uniqueid: Some(call.clone()),
+        })
+        .await,
+        Err(CommandError::Forbidden(_))
+    ));
+    assert_eq!(h.stats(SUPPORT).await.waiting_calls, 1);
+    h.hangup_call(&call).await;
+    h.assert_idle().await;
+}
+
+#[tokio::test]
+async fn a_switchboard_agent_takes_a_queued_caller_and_transfers_it() {
+    // Agents here have the switchboard right.
+    let toml = Dataset::demo_toml().replace(
+        "name = \"agent\"\n",
+        "name = \"agent\"\nswitchboard = true\n",
+    );
+    let ds = Dataset::from_toml_str(&toml).expect("dataset");
+    let mut h = E2e::with(ds, sim_config()).await;
+    h.login(CAROL, A_CAROL).await;
     // A caller waits in support (nobody logged there); dave, a sales agent, takes it and
     // blind-transfers it to sales: it rings every available sales member — dave included.
     h.login(DAVE, A_DAVE).await;
