@@ -221,6 +221,132 @@ pub enum Command {
     },
 }
 
+/// What kind of command a request was, without its arguments: enough for a face to answer a
+/// late failure (an action the switch refused after the command was answered) in the form of
+/// the request that caused it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CommandKind {
+    /// A session opened or closed (its presence actions).
+    Session,
+    /// A presence change (its presence actions).
+    Presence,
+    /// A service change.
+    Service,
+    /// Click-to-dial.
+    Dial,
+    /// Hang up.
+    Hangup,
+    /// Answer or take a waiting call.
+    Answer,
+    /// Hold or resume.
+    Hold,
+    /// Blind transfer.
+    BlindTransfer,
+    /// Attended transfer start.
+    AttendedTransfer,
+    /// Attended transfer completion.
+    CompleteTransfer,
+    /// Attended transfer cancel.
+    CancelTransfer,
+    /// Attended transfer merged into a conference.
+    Conference,
+    /// Blind transfer to a voicemail box.
+    BlindTransferToVoicemail,
+    /// Attended transfer to a voicemail box.
+    AttendedTransferToVoicemail,
+    /// Attach data to calls.
+    SetCallData,
+    /// Agent login.
+    AgentLogin,
+    /// Agent logout.
+    AgentLogout,
+    /// Pause or unpause.
+    QueuePause,
+    /// Queue membership added.
+    QueueAdd,
+    /// Queue membership removed.
+    QueueRemove,
+    /// Supervisor listen.
+    Listen,
+    /// Conference member mute.
+    ConferenceMute,
+    /// Fax.
+    SendFax,
+    /// Chat message.
+    Chat,
+    /// Call form.
+    CallFormResult,
+}
+
+impl Command {
+    /// The user a command acts for (its session's user).
+    pub fn requester(&self) -> UserId {
+        use Command as C;
+        match self {
+            C::SessionOpened { user, .. }
+            | C::SessionClosed { user, .. }
+            | C::SetPresence { user, .. }
+            | C::Dial { user, .. }
+            | C::Hangup { user, .. }
+            | C::Answer { user, .. }
+            | C::Hold { user, .. }
+            | C::BlindTransfer { user, .. }
+            | C::AttendedTransfer { user, .. }
+            | C::CompleteTransfer { user }
+            | C::CancelTransfer { user }
+            | C::Conference { user }
+            | C::TransferToVoicemail { user, .. }
+            | C::SetCallData { user, .. }
+            | C::SendFax { user, .. }
+            | C::CallFormResult { user, .. } => *user,
+            C::SetService { requester, .. }
+            | C::AgentLogin { requester, .. }
+            | C::AgentLogout { requester, .. }
+            | C::QueuePause { requester, .. }
+            | C::QueueAdd { requester, .. }
+            | C::QueueRemove { requester, .. }
+            | C::Listen { requester, .. }
+            | C::ConferenceMute { requester, .. } => *requester,
+            C::Chat { from, .. } => *from,
+        }
+    }
+
+    /// What kind of command it is.
+    pub fn kind(&self) -> CommandKind {
+        use Command as C;
+        use CommandKind as K;
+        match self {
+            C::SessionOpened { .. } | C::SessionClosed { .. } => K::Session,
+            C::SetPresence { .. } => K::Presence,
+            C::SetService { .. } => K::Service,
+            C::Dial { .. } => K::Dial,
+            C::Hangup { .. } => K::Hangup,
+            C::Answer { .. } => K::Answer,
+            C::Hold { .. } => K::Hold,
+            C::BlindTransfer { .. } => K::BlindTransfer,
+            C::AttendedTransfer { .. } => K::AttendedTransfer,
+            C::CompleteTransfer { .. } => K::CompleteTransfer,
+            C::CancelTransfer { .. } => K::CancelTransfer,
+            C::Conference { .. } => K::Conference,
+            C::TransferToVoicemail {
+                attended: false, ..
+            } => K::BlindTransferToVoicemail,
+            C::TransferToVoicemail { attended: true, .. } => K::AttendedTransferToVoicemail,
+            C::SetCallData { .. } => K::SetCallData,
+            C::AgentLogin { .. } => K::AgentLogin,
+            C::AgentLogout { .. } => K::AgentLogout,
+            C::QueuePause { .. } => K::QueuePause,
+            C::QueueAdd { .. } => K::QueueAdd,
+            C::QueueRemove { .. } => K::QueueRemove,
+            C::Listen { .. } => K::Listen,
+            C::ConferenceMute { .. } => K::ConferenceMute,
+            C::SendFax { .. } => K::SendFax,
+            C::Chat { .. } => K::Chat,
+            C::CallFormResult { .. } => K::CallFormResult,
+        }
+    }
+}
+
 /// What a successful command produced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {

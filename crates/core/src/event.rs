@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::command::CommandKind;
 use crate::dataset::UserServices;
 use crate::ids::{ActionId, AgentId, LineId, QueueId, UserId, VoicemailId};
 use crate::live::{
@@ -129,6 +130,18 @@ pub enum Event {
         /// What was dialled.
         destination: String,
         /// Why.
+        reason: String,
+    },
+    /// The switch refused an action a user's command asked for, after the command was answered
+    /// (a refused dial is [`Event::DialFailed`], a refused fax a failed [`Event::FaxProgress`]).
+    ActionFailed {
+        /// The user whose command it was.
+        user: UserId,
+        /// What kind of command.
+        command: CommandKind,
+        /// The refused action.
+        action: ActionId,
+        /// Why, as the switch said it.
         reason: String,
     },
     /// Progress of a user's fax.

@@ -9,6 +9,14 @@
 //!
 //! The port itself is a pair of bounded channels ([`pbx_link`]): the core sends actions without
 //! ever waiting (a full queue is an error reply, not a stall), the adapter sends batches of events.
+//!
+//! The contract an engine keeps (ARCHITECTURE.md, "The Pbx port"):
+//! - every action comes as a [`PbxRequest`] with an [`ActionId`]; an action the switch refuses
+//!   is answered [`PbxEvent::ActionFailed`] with that id (AMI `Response: Error`); success needs no
+//!   answer, its effects are the events that follow;
+//! - after every (re)connect, and before anything else, the engine sends one
+//!   [`PbxEvent::Snapshot`] of its whole live state ([`PbxSnapshot`]); the core replaces its live
+//!   state with it and emits only what differs.
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
@@ -18,6 +26,11 @@ use crate::ids::{
     ActionId, AgentId, BridgeId, LineId, QueueId, RoomId, UniqueId, UserId, VoicemailId,
 };
 use crate::live::{ChannelState, DialStatus, Endpoint, Party};
+
+pub use crate::pbx_snapshot::{
+    AcdCallSnapshot, AgentSnapshot, ChannelSnapshot, MemberSnapshot, PbxSnapshot,
+    QueueCallerSnapshot, RoomSnapshot,
+};
 
 /// Something that happened in the switch.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -366,9 +379,16 @@ pub enum PbxEvent {
         /// Why not, when it failed.
         reason: String,
     },
-    /// The PBX lost its state (restart, adapter reconnect): forget every channel, bridge,
-    /// queue caller and conference member. What still exists is reported again after it.
-    Reset,
+    /// The switch refused an action (AMI `Response: Error`): nothing of it happened.
+    ActionFailed {
+        /// The action's id ([`PbxRequest::id`]).
+        action: ActionId,
+        /// Why, for people (AMI `Message`).
+        reason: String,
+    },
+    /// The switch's whole live state, sent first after every (re)connect: the core replaces
+    /// its live state with it and emits only the differences.
+    Snapshot(Box<PbxSnapshot>),
 }
 
 /// Progress of an attended transfer.
@@ -430,10 +450,8 @@ pub enum OriginateFrom {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum PbxAction {
     /// Place a call: ring `from` first, then, once answered, dial `destination` (AMI
-    /// `Originate`). An [`PbxEvent::OriginateResult`] follows.
+    /// `Originate`). An [`PbxEvent::OriginateResult`] with the request's id follows.
     Originate {
-        /// Correlation id.
-        id: ActionId,
         /// Where the call starts.
         from: OriginateFrom,
         /// The number to call.
@@ -576,10 +594,9 @@ pub enum PbxAction {
         /// The full new set.
         services: UserServices,
     },
-    /// Send a fax to a number on behalf of a user.
+    /// Send a fax to a number on behalf of a user ([`PbxEvent::FaxProgress`] events with the
+    /// request's id follow).
     SendFax {
-        /// Correlation id (in the [`PbxEvent::FaxProgress`] events).
-        id: ActionId,
         /// The sender.
         user: UserId,
         /// The number to fax.
@@ -589,10 +606,20 @@ pub enum PbxAction {
     },
 }
 
+/// An action with its id: what travels from the core to the engine. The id answers the action
+/// in [`PbxEvent::ActionFailed`], [`PbxEvent::OriginateResult`] and [`PbxEvent::FaxProgress`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PbxRequest {
+    /// The action's id, unique for the core's lifetime.
+    pub id: ActionId,
+    /// What to do.
+    pub action: PbxAction,
+}
+
 /// The core's end of the PBX port.
 #[derive(Debug)]
 pub struct PbxPort {
-    actions: mpsc::Sender<PbxAction>,
+    actions: mpsc::Sender<PbxRequest>,
     /// Batches of events from the PBX, in order.
     pub events: mpsc::Receiver<Vec<PbxEvent>>,
 }
@@ -601,7 +628,7 @@ pub struct PbxPort {
 #[derive(Debug)]
 pub struct PbxAdapterEnd {
     /// Actions from the core, in order.
-    pub actions: mpsc::Receiver<PbxAction>,
+    pub actions: mpsc::Receiver<PbxRequest>,
     /// Where to send batches of events.
     pub events: mpsc::Sender<Vec<PbxEvent>>,
 }
@@ -613,8 +640,8 @@ pub struct PbxUnavailable;
 
 impl PbxPort {
     /// Hands an action to the PBX without waiting.
-    pub fn submit(&self, action: PbxAction) -> Result<(), PbxUnavailable> {
-        self.actions.try_send(action).map_err(|_| PbxUnavailable)
+    pub fn submit(&self, request: PbxRequest) -> Result<(), PbxUnavailable> {
+        self.actions.try_send(request).map_err(|_| PbxUnavailable)
     }
 }
 

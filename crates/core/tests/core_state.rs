@@ -7,7 +7,9 @@ use ctid_core::command::{Command, Outcome};
 use ctid_core::ids::{AgentId, LineId, UniqueId, UserId};
 use ctid_core::live::{Availability, ChannelState, Endpoint, HintStatus, Party};
 use ctid_core::pbx::OriginateFrom;
-use ctid_core::{CoreConfig, Dataset, Event, ManualClock, PbxAction, PbxEvent, pbx_link, spawn};
+use ctid_core::{
+    CoreConfig, Dataset, Event, ManualClock, PbxAction, PbxEvent, PbxRequest, pbx_link, spawn,
+};
 
 #[tokio::test]
 async fn events_commands_and_actions_flow_through_the_core() {
@@ -33,7 +35,10 @@ async fn events_commands_and_actions_flow_through_the_core() {
         .expect("dial accepted");
     assert!(matches!(outcome, Outcome::Dialing { ref destination, .. } if destination == "1001"));
     match adapter.actions.recv().await {
-        Some(PbxAction::Originate { from, .. }) => assert_eq!(from, OriginateFrom::Line(LineId(2))),
+        Some(PbxRequest {
+            action: PbxAction::Originate { from, .. },
+            ..
+        }) => assert_eq!(from, OriginateFrom::Line(LineId(2))),
         other => panic!("unexpected {other:?}"),
     }
 
@@ -42,6 +47,10 @@ async fn events_commands_and_actions_flow_through_the_core() {
     adapter
         .events
         .send(vec![
+            PbxEvent::LineRegistration {
+                line: LineId(3),
+                registered: true,
+            },
             PbxEvent::AgentLogin {
                 agent: AgentId(1),
                 line: LineId(3),
@@ -90,7 +99,7 @@ async fn events_commands_and_actions_flow_through_the_core() {
     .await
     .expect("answer accepted");
     assert_eq!(
-        adapter.actions.recv().await,
+        adapter.actions.recv().await.map(|r| r.action),
         Some(PbxAction::Answer { uniqueid: ch })
     );
 }

@@ -204,9 +204,6 @@ pub struct Line {
     /// Whether a second call rings while the line is busy (otherwise it is refused as busy).
     #[serde(default)]
     pub call_waiting: bool,
-    /// Whether the phone is registered when the PBX starts.
-    #[serde(default = "yes")]
-    pub registered: bool,
 }
 
 fn default_protocol() -> String {

@@ -374,10 +374,4 @@ impl Channels {
     pub fn bridge_count(&self) -> usize {
         self.bridges.len()
     }
-
-    /// Forgets every channel and bridge, returning the channels.
-    pub fn clear(&mut self) -> Vec<Channel> {
-        self.bridges.clear();
-        self.map.drain().map(|(_, c)| c).collect()
-    }
 }

@@ -140,21 +140,4 @@ impl Conferences {
         Arc::make_mut(&mut live.state).members[at].muted = muted;
         Some(live.state.clone())
     }
-
-    /// Empties every room; returns the states of the rooms that had members.
-    pub fn clear(&mut self) -> Vec<Arc<ConferenceState>> {
-        let mut changed = Vec::new();
-        for live in self.map.values_mut() {
-            if live.state.members.is_empty() {
-                continue;
-            }
-            let state = Arc::make_mut(&mut live.state);
-            state.members.clear();
-            state.start = None;
-            live.next_order = 1;
-            changed.push(live.state.clone());
-        }
-        changed.sort_by_key(|s| s.room);
-        changed
-    }
 }

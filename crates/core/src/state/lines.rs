@@ -54,7 +54,8 @@ impl Row for LineLive {
 }
 
 impl Lines {
-    /// The lines of a dataset, idle or unavailable as configured.
+    /// The lines of a dataset, unregistered (unavailable, or deactivated when disabled) until
+    /// the engine reports them.
     pub fn from_dataset(dataset: &Dataset) -> Lines {
         let list: Vec<LineLive> = dataset
             .lines
@@ -65,7 +66,7 @@ impl Lines {
                     id: line.id,
                     number: line.number.clone(),
                     enabled: line.enabled,
-                    registered: line.registered,
+                    registered: false,
                     owner: owner.map(|u| u.id),
                     owner_name: owner.map(|u| u.fullname()).unwrap_or_default(),
                     owner_login: owner.map(|u| u.login.clone()).unwrap_or_default(),

@@ -11,9 +11,9 @@
 //! - `channels`: channels and bridges; `lines`: hints, current calls, phone events;
 //!   `agents`: availability and XuC state; `queues` and `queue_log`: members, waiting callers,
 //!   live and windowed statistics; `users`: presence and services; `conferences`; `calllog`;
-//!   `pending`: originates and attended transfers in flight;
-//! - `events/`: one handler file per family of PBX events; `commands/`: one file per family of
-//!   commands; `refresh`: the derivation pass.
+//!   `pending`: actions awaiting a possible failure, attended transfers in flight;
+//! - `events/`: one handler file per family of PBX events (`resync` applies an engine's
+//!   snapshot); `commands/`: one file per family of commands; `refresh`: the derivation pass.
 
 mod agents;
 mod calllog;
@@ -48,14 +48,14 @@ use crate::live::{
     AgentStatus, ConferenceState, CurrentCall, HintStatus, PhoneEvent, QueueEntry, QueueLiveStats,
     QueueMemberStatus, QueueWindowStats, UserPresence, VoicemailCounts,
 };
-use crate::pbx::{PbxAction, PbxEvent};
+use crate::pbx::{PbxAction, PbxEvent, PbxRequest};
 use crate::time::Timestamp;
 
 use agents::Agents;
 use channels::Channels;
 use conferences::Conferences;
 use lines::Lines;
-use pending::{PendingOriginates, Transfer};
+use pending::{Awaiting, PendingAction, PendingActions, Transfer};
 use queues::Queues;
 use users::Users;
 
@@ -72,19 +72,20 @@ pub struct State {
     rooms: Conferences,
     voicemails: HashMap<VoicemailId, VoicemailCounts>,
     transfers: HashMap<UserId, Transfer>,
-    originates: PendingOriginates,
+    pending: PendingActions,
     chat_budgets: HashMap<UserId, commands::ChatBudget>,
     next_action: u64,
 }
 
 impl State {
-    /// The state of a freshly started world: every line unregistered-or-idle as configured,
-    /// agents logged out, presence `disconnected`, services as configured.
+    /// The state before the engine's first snapshot: no call, every phone unregistered, agents
+    /// logged out, queues with their configured members, no message waiting, presence
+    /// `disconnected`, services as configured. The engine's snapshot brings the switch's truth.
     pub fn new(dataset: Arc<Dataset>, now: Timestamp, config: CoreConfig) -> State {
         let voicemails = dataset
             .voicemails
             .iter()
-            .map(|v| (v.id, v.initial_counts()))
+            .map(|v| (v.id, VoicemailCounts::default()))
             .collect();
         State {
             channels: Channels::default(),
@@ -95,7 +96,7 @@ impl State {
             rooms: Conferences::new(&dataset),
             voicemails,
             transfers: HashMap::new(),
-            originates: PendingOriginates::default(),
+            pending: PendingActions::default(),
             chat_budgets: HashMap::new(),
             next_action: 0,
             dataset,
@@ -110,18 +111,35 @@ impl State {
     }
 
     /// Runs a command: checks it, changes what the core owns, appends the PBX actions to submit
-    /// and the domain events it causes. A refused command adds no action.
+    /// (each with a fresh id, remembered with the requester so that a refusal by the switch
+    /// reaches them) and the domain events it causes. A refused command adds no action.
     pub fn execute(
         &mut self,
         now: Timestamp,
         command: Command,
-        actions: &mut Vec<PbxAction>,
+        actions: &mut Vec<PbxRequest>,
         out: &mut Vec<Event>,
     ) -> Result<Outcome, CommandError> {
-        let before = actions.len();
-        let result = self.run_command(now, command, actions, out);
-        if result.is_err() {
-            actions.truncate(before);
+        let (user, kind) = (command.requester(), command.kind());
+        let mut asked = Vec::new();
+        let result = self.run_command(now, command, &mut asked, out);
+        if result.is_ok() {
+            for action in asked {
+                self.next_action += 1;
+                let id = crate::ids::ActionId(self.next_action);
+                let awaiting = match &action {
+                    PbxAction::Originate { destination, .. } => Awaiting::Dial(destination.clone()),
+                    PbxAction::SendFax { .. } => Awaiting::Fax,
+                    _ => Awaiting::Other,
+                };
+                let pending = PendingAction {
+                    user,
+                    command: kind,
+                    awaiting,
+                };
+                self.pending.insert(now, id, pending);
+                actions.push(PbxRequest { id, action });
+            }
         }
         self.refresh(now, out);
         result

@@ -168,14 +168,6 @@ impl QueueLive {
         true
     }
 
-    /// Forgets every waiting caller; returns whether there were any.
-    pub fn clear_entries(&mut self) -> bool {
-        self.oldest = None;
-        let had = !self.entries.is_empty();
-        self.entries.clear();
-        had
-    }
-
     /// Removes a waiting caller; returns whether it was there.
     pub fn remove_entry(&mut self, uniqueid: &UniqueId) -> bool {
         let before = self.entries.len();

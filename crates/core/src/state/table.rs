@@ -60,21 +60,9 @@ impl<T: Row> Table<T> {
         self.list.iter()
     }
 
-    /// Every entity, by id, to change them.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        self.list.iter_mut()
-    }
-
     /// Marks an entity for refresh.
     pub fn mark(&mut self, id: T::Id) {
         if let Some(&i) = self.index.get(&id) {
-            self.mark_at(i);
-        }
-    }
-
-    /// Marks every entity for refresh.
-    pub fn mark_all(&mut self) {
-        for i in 0..self.list.len() {
             self.mark_at(i);
         }
     }

@@ -18,7 +18,6 @@ use crate::pbx::{OriginateFrom, PbxAction};
 use crate::rights::Right;
 use crate::state::State;
 use crate::state::channels::Channel;
-use crate::state::pending::PendingOriginate;
 
 impl State {
     pub(super) fn dial(
@@ -49,16 +48,8 @@ impl State {
             .map(|l| l.number.clone())
             .unwrap_or_default();
         let caller = Party::new(own_number, u.fullname());
-        let id = self.fresh_action();
-        self.originates.insert(
-            id,
-            PendingOriginate {
-                user,
-                destination: destination.clone(),
-            },
-        );
+        let id = self.next_action_id(actions);
         actions.push(PbxAction::Originate {
-            id,
             from,
             destination: destination.clone(),
             caller,

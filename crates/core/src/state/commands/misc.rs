@@ -75,9 +75,8 @@ impl State {
     ) -> Result<Outcome, CommandError> {
         self.user(user)?;
         let (destination, _) = self.reachable(destination)?;
-        let id = self.fresh_action();
+        let id = self.next_action_id(actions);
         actions.push(PbxAction::SendFax {
-            id,
             user,
             destination,
             size,

@@ -138,10 +138,10 @@ impl State {
         self.user(user)?.line.ok_or(CommandError::NoLine)
     }
 
-    /// A fresh correlation id.
-    fn fresh_action(&mut self) -> ActionId {
-        self.next_action += 1;
-        ActionId(self.next_action)
+    /// The id the action pushed next on `actions` will get (ids are given in push order when
+    /// the command succeeds: see [`State::execute`]).
+    fn next_action_id(&self, actions: &[PbxAction]) -> ActionId {
+        ActionId(self.next_action + actions.len() as u64 + 1)
     }
 
     /// A number that reaches something, normalised, or `UnreachableExtension`.

@@ -1,13 +1,13 @@
 //! The other PBX events: phone registration, voicemail counts, conference rooms, listening
-//! (spy), attended transfer progress and originate results.
+//! (spy), attended transfer progress, originate results and refused actions.
 
 use crate::event::Event;
 use crate::ids::{ActionId, LineId, RoomId, UniqueId, VoicemailId};
 use crate::live::VoicemailCounts;
-use crate::pbx::AttendedTransferState;
+use crate::pbx::{AttendedTransferState, FaxStatus};
 use crate::state::State;
 use crate::state::conferences::Joining;
-use crate::state::pending::Transfer;
+use crate::state::pending::{Awaiting, Transfer};
 use crate::time::Timestamp;
 
 impl State {
@@ -235,21 +235,51 @@ impl State {
 
     pub(super) fn on_originate_result(
         &mut self,
+        now: Timestamp,
         action: ActionId,
         success: bool,
         reason: &str,
         out: &mut Vec<Event>,
     ) {
-        let Some(pending) = self.originates.take(action) else {
-            tracing::debug!(?action, "result of an unknown originate");
+        if success {
+            self.pending.take(now, action);
+        } else {
+            self.on_action_failed(now, action, reason, out);
+        }
+    }
+
+    /// The switch refused an action, or an originate failed: the user who asked hears of it
+    /// in the form of their command (a failed dial, a failed fax, the command's error).
+    pub(super) fn on_action_failed(
+        &mut self,
+        now: Timestamp,
+        action: ActionId,
+        reason: &str,
+        out: &mut Vec<Event>,
+    ) {
+        let Some(pending) = self.pending.take(now, action) else {
+            tracing::debug!(?action, reason, "failure of an unknown or forgotten action");
             return;
         };
-        if !success {
-            out.push(Event::DialFailed {
-                user: pending.user,
-                destination: pending.destination,
+        let user = pending.user;
+        out.push(match pending.awaiting {
+            Awaiting::Dial(destination) => Event::DialFailed {
+                user,
+                destination,
                 reason: reason.to_owned(),
-            });
-        }
+            },
+            Awaiting::Fax => Event::FaxProgress {
+                user,
+                action,
+                status: FaxStatus::Failed,
+                pages: None,
+            },
+            Awaiting::Other => Event::ActionFailed {
+                user,
+                command: pending.command,
+                action,
+                reason: reason.to_owned(),
+            },
+        });
     }
 }

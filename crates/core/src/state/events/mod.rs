@@ -9,7 +9,7 @@ mod acd;
 mod calls;
 mod membership;
 mod misc;
-mod reset;
+mod resync;
 
 use super::State;
 use crate::event::Event;
@@ -159,8 +159,9 @@ impl State {
                 success,
                 reason,
                 ..
-            } => self.on_originate_result(*action, *success, reason, out),
-            E::Reset => self.on_reset(out),
+            } => self.on_originate_result(now, *action, *success, reason, out),
+            E::ActionFailed { action, reason } => self.on_action_failed(now, *action, reason, out),
+            E::Snapshot(snapshot) => self.on_snapshot(now, snapshot, out),
         }
     }
 }

@@ -41,7 +41,6 @@ fn dial_from_the_line() {
     assert_eq!(
         ran.actions,
         vec![PbxAction::Originate {
-            id: action,
             from: OriginateFrom::Line(LineId(2)),
             destination: "1003".into(),
             caller: Party::new("1002", "Bob Bernard"),
@@ -661,7 +660,6 @@ fn fax_chat_and_call_forms() {
     assert_eq!(
         ran.actions,
         vec![PbxAction::SendFax {
-            id: action,
             user: user(2),
             destination: "0612345678".into(),
             size: 1000

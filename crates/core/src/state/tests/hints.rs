@@ -1,14 +1,18 @@
 //! Hint status codes through calls, hold, call waiting, registration and disabled lines.
 
 use super::script::*;
+use std::sync::Arc;
+
 use crate::dataset::Dataset;
+use crate::engine::CoreConfig;
 use crate::event::Event;
 use crate::ids::LineId;
 use crate::live::{ChannelState, HintStatus};
 use crate::pbx::PbxEvent;
+use crate::state::State;
 
 #[test]
-fn initial_hints_follow_the_dataset() {
+fn initial_hints_follow_the_engine_snapshot() {
     let w = World::demo();
     for line in 1..=6 {
         assert_eq!(w.hint(line), 0, "line {line}");
@@ -135,25 +139,30 @@ fn unregistered_line_is_unavailable_whatever_its_calls() {
 }
 
 #[test]
-fn unregistered_at_start_and_disabled_lines() {
-    let toml = Dataset::demo_toml()
-        .replace(
-            "id = 5\nnumber = \"1005\"",
-            "id = 5\nnumber = \"1005\"\nregistered = false",
-        )
-        .replace(
-            "id = 6\nnumber = \"1006\"",
-            "id = 6\nnumber = \"1006\"\nenabled = false",
-        );
+fn unavailable_until_the_engine_reports_and_disabled_lines() {
+    let toml = Dataset::demo_toml().replace(
+        "id = 6\nnumber = \"1006\"",
+        "id = 6\nnumber = \"1006\"\nenabled = false",
+    );
+    let dataset = Arc::new(Dataset::from_toml_str(&toml).expect("valid dataset"));
+    // Before the engine's first snapshot no phone is known to be registered.
+    let state = State::new(dataset.clone(), w_start(), CoreConfig::default());
+    assert_eq!(state.line_hint(LineId(1)), HintStatus::Unavailable);
+    assert_eq!(state.line_hint(LineId(6)), HintStatus::Deactivated);
+    // The engine says which are (all but 1005 here).
     let mut w = World::with(Dataset::from_toml_str(&toml).expect("valid dataset"));
-    assert_eq!(w.hint(5), 4);
-    assert_eq!(w.hint(6), -1);
+    let events = w.one(PbxEvent::LineRegistration {
+        line: LineId(5),
+        registered: false,
+    });
+    assert_eq!(hints(&events), vec![(5, 4)]);
+    assert_eq!((w.hint(1), w.hint(5), w.hint(6)), (0, 4, -1));
     let leg = Leg::new("c1");
     w.feed(internal_dial(&leg, 1, 6));
     assert_eq!(w.hint(6), -1, "a disabled line stays deactivated");
     let events = w.one(PbxEvent::LineRegistration {
         line: LineId(6),
-        registered: true,
+        registered: false,
     });
     assert!(
         !events.iter().any(|e| matches!(e, Event::LineHint { .. })),
@@ -164,6 +173,10 @@ fn unregistered_at_start_and_disabled_lines() {
         registered: true,
     });
     assert_eq!(w.hint(5), 0);
+}
+
+fn w_start() -> crate::time::Timestamp {
+    crate::time::ManualClock::DEFAULT_START
 }
 
 #[test]

@@ -1,9 +1,9 @@
-//! Voicemail counts, conference rooms, listening, attended transfer events and reset.
+//! Voicemail counts, conference rooms, listening and attended transfer events.
 
 use super::script::*;
 use crate::event::Event;
-use crate::ids::{AgentId, LineId, QueueId, RoomId, VoicemailId};
-use crate::live::{Availability, PhoneEventKind, VoicemailCounts};
+use crate::ids::{AgentId, LineId, RoomId, VoicemailId};
+use crate::live::{PhoneEventKind, VoicemailCounts};
 use crate::pbx::{AttendedTransferState, PbxEvent};
 
 #[test]
@@ -197,62 +197,6 @@ fn attended_transfer_completion_after_the_transferer_hung_up() {
         })
         .is_empty()
     );
-}
-
-#[test]
-fn reset_forgets_calls_callers_and_rooms() {
-    let mut w = World::demo();
-    w.login(1, 3);
-    let leg = Leg::new("c1");
-    w.feed(internal_dial(&leg, 1, 2));
-    w.feed(answer(&leg));
-    let (caller, member) = (uid("q.1"), uid("q.2"));
-    w.feed(queue_join(&caller, "0612345678", 1, 1));
-    w.feed(agent_rung(1, 1, 3, &caller, &member));
-    w.feed(agent_answers(1, 1, &caller, &member, 2));
-    let waiting = uid("q2.1");
-    w.feed(queue_join(&waiting, "0600000000", 2, 1));
-    let conf = Leg::new("f1");
-    w.feed(incoming_dial(&conf, "0611111111", 5));
-    w.one(PbxEvent::ConferenceJoin {
-        room: RoomId(1),
-        uniqueid: conf.a.clone(),
-        muted: false,
-    });
-    assert_eq!(w.hint(3), 1);
-    assert_eq!(w.availability(1), Availability::Unavailable);
-
-    let events = w.one(PbxEvent::Reset);
-    assert_eq!(w.state.channel_count(), 0);
-    for line in 1..=6 {
-        assert_eq!(w.hint(line), 0, "line {line}");
-        assert!(w.state.line_calls(LineId(line)).is_empty());
-    }
-    assert!(w.state.queue_entries(QueueId(2)).is_empty());
-    assert!(
-        w.state
-            .conference(RoomId(1))
-            .expect("room")
-            .members
-            .is_empty()
-    );
-    assert_eq!(
-        w.availability(1),
-        Availability::Available,
-        "still logged in, no call"
-    );
-    assert_eq!(w.agent(1).line, Some(LineId(3)));
-    assert_eq!(w.state.queue_stats(QueueId(1), w.now).talking_agents, 0);
-    assert!(
-        phone_kinds(&events)
-            .iter()
-            .all(|(_, k)| *k == PhoneEventKind::Released)
-    );
-    // One per line channel: alice, bob, carol (the ACD call), eve.
-    assert_eq!(phone_kinds(&events).len(), 4);
-    assert!(events.iter().any(|e| matches!(e, Event::QueueEntries { queue, entries } if queue.0 == 2 && entries.is_empty())));
-    // A second reset emits nothing.
-    assert!(w.one(PbxEvent::Reset).is_empty());
 }
 
 #[test]

@@ -9,5 +9,6 @@ mod junk;
 mod misc;
 mod presence;
 mod queues;
+mod resync;
 mod rights;
 mod script;

@@ -15,7 +15,7 @@ use crate::live::{
     AgentStatus, Availability, ChannelState, DialStatus, Endpoint, Party, PhoneEvent,
     PhoneEventKind,
 };
-use crate::pbx::{CompleteReason, PbxAction, PbxEvent};
+use crate::pbx::{CompleteReason, MemberSnapshot, PbxAction, PbxEvent, PbxRequest, PbxSnapshot};
 use crate::state::State;
 use crate::time::{ManualClock, Timestamp};
 
@@ -38,13 +38,32 @@ impl World {
         World::with(Dataset::demo())
     }
 
-    /// Any dataset.
+    /// Any dataset, after the engine's first snapshot: every phone registered, nothing else
+    /// going on (the configured members as the only memberships).
     pub fn with(dataset: Dataset) -> World {
         let now = ManualClock::DEFAULT_START;
-        World {
+        let snapshot = PbxSnapshot {
+            registered: dataset.lines.iter().map(|l| l.id).collect(),
+            members: dataset
+                .queues
+                .iter()
+                .flat_map(|q| {
+                    q.members.iter().map(|m| MemberSnapshot {
+                        queue: q.id,
+                        agent: m.agent,
+                        penalty: m.penalty,
+                        paused: false,
+                    })
+                })
+                .collect(),
+            ..PbxSnapshot::default()
+        };
+        let mut world = World {
             state: State::new(Arc::new(dataset), now, CoreConfig::default()),
             now,
-        }
+        };
+        world.one(PbxEvent::Snapshot(Box::new(snapshot)));
+        world
     }
 
     /// Moves virtual time forward.
@@ -68,16 +87,25 @@ impl World {
 
     /// Runs a command.
     pub fn run(&mut self, command: Command) -> Ran {
+        let (result, requests, events) = self.run_with_ids(command);
+        Ran {
+            result,
+            actions: requests.into_iter().map(|r| r.action).collect(),
+            events,
+        }
+    }
+
+    /// Runs a command, keeping the ids of the actions it asks for.
+    pub fn run_with_ids(
+        &mut self,
+        command: Command,
+    ) -> (Result<Outcome, CommandError>, Vec<PbxRequest>, Vec<Event>) {
         let mut actions = Vec::new();
         let mut events = Vec::new();
         let result = self
             .state
             .execute(self.now, command, &mut actions, &mut events);
-        Ran {
-            result,
-            actions,
-            events,
-        }
+        (result, actions, events)
     }
 
     /// A line's hint code.
