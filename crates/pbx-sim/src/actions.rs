@@ -1,9 +1,12 @@
-//! What the core asks ([`PbxAction`]) and what timers trigger, dispatched to the behaviour
+//! What the core asks ([`PbxRequest`]) and what timers trigger, dispatched to the behaviour
 //! modules. An action that cannot apply (unknown or finished channel, illegal in the current
-//! state) is logged at debug level and ignored: the core validated it already, and nothing the
-//! core sends may stop the switch.
+//! state: the core checked it against a state the switch has left since) changes nothing and is
+//! answered `ActionFailed` with the request's id, as Asterisk answers `Response: Error`; nothing
+//! the core sends may stop the switch.
 
-use ctid_core::pbx::PbxAction;
+use ctid_core::pbx::{PbxAction, PbxEvent, PbxRequest};
+
+use ctid_core::ids::ActionId;
 
 use crate::originate::Originate;
 use crate::sim::Sim;
@@ -11,12 +14,20 @@ use crate::timers::Timer;
 use crate::world::Role;
 
 impl Sim {
-    /// Executes an action from the core.
-    pub fn apply_action(&mut self, action: PbxAction) {
-        tracing::trace!(?action, "pbx action");
+    /// Executes an action from the core, answering a refusal with `ActionFailed`.
+    pub fn apply_request(&mut self, request: PbxRequest) {
+        let PbxRequest { id, action } = request;
+        tracing::trace!(?id, ?action, "pbx action");
+        self.take_refusal();
+        self.apply_action(id, action);
+        if let Some(reason) = self.take_refusal() {
+            self.emit(PbxEvent::ActionFailed { action: id, reason });
+        }
+    }
+
+    fn apply_action(&mut self, id: ActionId, action: PbxAction) {
         match action {
             PbxAction::Originate {
-                id,
                 from,
                 destination,
                 caller,
@@ -41,18 +52,18 @@ impl Sim {
                     self.hold_current_calls(line);
                 }
                 if !self.answer(&uniqueid) {
-                    tracing::debug!(%uniqueid, "answer of a channel that is not ringing ignored");
+                    self.refuse("the channel is not ringing");
                 }
             }
             PbxAction::Pickup { waiting, line } => self.pickup(&waiting, line),
             PbxAction::Hold { uniqueid } => {
                 if !self.hold(&uniqueid) {
-                    tracing::debug!(%uniqueid, "hold impossible, ignored");
+                    self.refuse("the channel cannot be held");
                 }
             }
             PbxAction::Unhold { uniqueid } => {
                 if !self.unhold(&uniqueid) {
-                    tracing::debug!(%uniqueid, "unhold of a channel not on hold ignored");
+                    self.refuse("the channel is not on hold");
                 }
             }
             PbxAction::BlindTransfer {
@@ -74,7 +85,7 @@ impl Sim {
                 if self.world.exists(&uniqueid) && !name.is_empty() {
                     self.set_var(&uniqueid, &name, &value);
                 } else {
-                    tracing::debug!(%uniqueid, name, "variable on an unknown channel ignored");
+                    self.refuse("no such channel");
                 }
             }
             PbxAction::AgentLogin { agent, line } => self.agent_login(agent, line),
@@ -101,11 +112,10 @@ impl Sim {
                 if self.ds.user(user).is_some() {
                     self.services.insert(user, services);
                 } else {
-                    tracing::debug!(%user, "services of an unknown user ignored");
+                    self.refuse("unknown user");
                 }
             }
             PbxAction::SendFax {
-                id,
                 user,
                 destination,
                 size,

@@ -27,6 +27,7 @@ impl Sim {
     pub fn agent_login(&mut self, agent: AgentId, line: LineId) {
         if self.ds.agent(agent).is_none() || self.ds.line(line).is_none() {
             tracing::debug!(%agent, %line, "login of an unknown agent or on an unknown line ignored");
+            self.refuse("login of an unknown agent or on an unknown line");
             return;
         }
         let others: Vec<AgentId> = self
@@ -53,6 +54,7 @@ impl Sim {
             .is_some();
         if !was_in {
             tracing::debug!(%agent, "logoff of an agent that is not logged in ignored");
+            self.refuse("logoff of an agent that is not logged in");
             return;
         }
         self.emit(PbxEvent::AgentLogoff { agent });
@@ -79,10 +81,12 @@ impl Sim {
     pub fn queue_add(&mut self, queue: QueueId, agent: AgentId, penalty: u32) {
         if self.ds.agent(agent).is_none() {
             tracing::debug!(%agent, "queue add of an unknown agent ignored");
+            self.refuse("queue add of an unknown agent");
             return;
         }
         let Some(q) = self.queues.get_mut(&queue) else {
             tracing::debug!(%queue, "queue add to an unknown queue ignored");
+            self.refuse("queue add to an unknown queue");
             return;
         };
         match q.members.iter_mut().find(|m| m.agent == agent) {
@@ -121,6 +125,7 @@ impl Sim {
         q.members.retain(|m| m.agent != agent);
         if q.members.len() == before {
             tracing::debug!(%queue, %agent, "removal of a non-member ignored");
+            self.refuse("removal of a non-member");
             return;
         }
         q.rr_last = None;
@@ -149,6 +154,7 @@ impl Sim {
                 .and_then(|q| q.members.iter_mut().find(|m| m.agent == agent))
             else {
                 tracing::debug!(%queue, %agent, "pause of a non-member ignored");
+                self.refuse("pause of a non-member");
                 continue;
             };
             m.paused = paused;

@@ -68,6 +68,7 @@ impl Sim {
             .and_then(|r| r.members.iter_mut().find(|(m, _)| m == id))
         else {
             tracing::debug!(%room, %id, "mute of a non-member ignored");
+            self.refuse("mute of a non-member");
             return;
         };
         member.1 = muted;

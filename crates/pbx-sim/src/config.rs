@@ -1,6 +1,6 @@
 //! The embedded PBX's settings ([`SimConfig`]): ring timeout, how the simulated outside world
-//! behaves (answer delay, busy / unreachable / never-answering numbers), fax speed, the RNG seed
-//! and the channel bound.
+//! behaves (answer delay, busy / unreachable / never-answering numbers), which phones start
+//! unregistered, fax speed, the RNG seed and the channel bound.
 //!
 //! In configuration files every duration is a number of **seconds** (integer or decimal:
 //! `ring_timeout = 20`, `fax_delay = 0.5`); every field is optional.
@@ -36,6 +36,9 @@ pub struct SimConfig {
     pub fax_delay: Duration,
     /// Bound on live channels; a call that would need more fails with congestion.
     pub max_channels: usize,
+    /// Numbers of the lines whose phone is not registered when the switch starts (every other
+    /// line's is; `/sim` phone actions register and unregister them later).
+    pub unregistered: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -50,6 +53,7 @@ impl Default for SimConfig {
             fax_page_bytes: 50_000,
             fax_delay: Duration::from_secs(5),
             max_channels: 10_000,
+            unregistered: Vec::new(),
         }
     }
 }

@@ -30,6 +30,8 @@ pub(crate) enum Request {
         call_id: String,
         reply: oneshot::Sender<Result<(), SimError>>,
     },
+    /// Send the whole state to the core again.
+    Resync { reply: oneshot::Sender<()> },
     /// A phone button.
     LineAction {
         number: String,
@@ -100,6 +102,12 @@ impl SimHandle {
         let call_id = call_id.to_owned();
         self.ask(|reply| Request::HangupCall { call_id, reply })
             .await?
+    }
+
+    /// Sends the switch's whole state to the core again, as an adapter does after reconnecting
+    /// (the core emits only what differs from what it knew). Returns once it is sent.
+    pub async fn resync(&self) -> Result<(), SimError> {
+        self.ask(|reply| Request::Resync { reply }).await
     }
 
     /// Presses a button on the phone of line `number`.

@@ -21,6 +21,7 @@ impl Sim {
     pub fn hangup_request(&mut self, id: &UniqueId) {
         let Some(ch) = self.world.get(id) else {
             tracing::debug!(%id, "hangup of an unknown channel ignored");
+            self.refuse("hangup of an unknown channel");
             return;
         };
         if matches!(ch.role, Role::Ringing(_)) {

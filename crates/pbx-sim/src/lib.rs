@@ -32,8 +32,9 @@
 //! `channel` and `hangup` (primitives and teardown), `routing` (the dialplan), `dial` (ringing
 //! channels answered, refused, timed out), `queue` + `strategy` (ACD), `agents`, `transfer`,
 //! `conference`, `voicemail`, `originate`, `listen`, `pickup`, `fax`, `phone` (buttons, hold),
-//! `outside` (outside callers), `actions` (the core's actions and timers dispatched),
-//! `snapshot` (live calls), `world` (channels and bridges), `timers`, `ids`.
+//! `outside` (outside callers), `actions` (the core's actions and timers dispatched, refusals
+//! answered), `resync` (the whole state for the core), `snapshot` (live calls for `/sim`),
+//! `world` (channels and bridges), `timers`, `ids`.
 //!
 //! [`PbxEvent`]: ctid_core::pbx::PbxEvent
 //! [`PbxAction`]: ctid_core::pbx::PbxAction
@@ -57,6 +58,7 @@ mod outside;
 mod phone;
 mod pickup;
 mod queue;
+mod resync;
 mod routing;
 mod sim;
 mod snapshot;
@@ -71,7 +73,7 @@ mod world;
 use std::sync::Arc;
 
 use ctid_core::dataset::Dataset;
-use ctid_core::pbx::PbxAdapterEnd;
+use ctid_core::pbx::{PbxAdapterEnd, PbxEvent};
 use ctid_core::time::SharedClock;
 use tokio::sync::mpsc;
 
@@ -86,9 +88,11 @@ const REQUEST_QUEUE: usize = 1024;
 
 /// Starts the embedded PBX on the current tokio runtime, on the adapter end of a PBX port.
 ///
-/// Lines start registered as configured, agents logged out, queues with their configured
-/// members; nothing is reported for this initial state (the core seeds it from the dataset).
-/// The switch runs until the core drops its end of the port and every handle is dropped.
+/// Phones start registered (but those `config.unregistered` names), agents logged out, queues
+/// with their configured members. The switch reports this starting state as the port's first
+/// batch, a [`PbxEvent::Snapshot`], before `start` returns: a request made to the core after
+/// `start` sees it. The switch runs until the core drops its end of the port and every handle
+/// is dropped.
 pub fn start(
     dataset: Arc<Dataset>,
     clock: SharedClock,
@@ -97,6 +101,10 @@ pub fn start(
 ) -> SimHandle {
     let (tx, rx) = mpsc::channel(REQUEST_QUEUE);
     let sim = sim::Sim::new(dataset, config, clock.now());
+    let first = vec![PbxEvent::Snapshot(Box::new(sim.pbx_snapshot()))];
+    if port.events.try_send(first).is_err() {
+        tracing::warn!("the core's end of the PBX port is full or closed: no starting snapshot");
+    }
     tokio::spawn(task::run(sim, clock, port, rx));
     SimHandle::new(tx)
 }

@@ -15,6 +15,7 @@ impl Sim {
     pub fn listen(&mut self, listener: LineId, target: LineId) {
         let Some(cfg) = self.ds.line(listener).cloned() else {
             tracing::debug!(%listener, "listen from an unknown line ignored");
+            self.refuse("listen from an unknown line");
             return;
         };
         if self.ds.line(target).is_none()
@@ -23,6 +24,7 @@ impl Sim {
             || !self.can_create(1)
         {
             tracing::debug!(%listener, %target, "listen impossible, ignored");
+            self.refuse("listen impossible");
             return;
         }
         let target_party = self.line_party(target);

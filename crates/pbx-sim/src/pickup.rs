@@ -15,6 +15,7 @@ impl Sim {
     pub fn pickup(&mut self, waiting: &UniqueId, line: LineId) {
         let Some(cfg) = self.ds.line(line).cloned() else {
             tracing::debug!(%line, "pickup to an unknown line ignored");
+            self.refuse("pickup to an unknown line");
             return;
         };
         // The channel ringing a phone stands for its caller.
@@ -24,6 +25,7 @@ impl Sim {
         };
         let Some(ch) = self.world.get(&waiting) else {
             tracing::debug!(%waiting, "pickup of an unknown channel ignored");
+            self.refuse("pickup of an unknown channel");
             return;
         };
         if ch.line() == Some(line)
@@ -32,6 +34,7 @@ impl Sim {
             || !self.can_create(1)
         {
             tracing::debug!(%waiting, %line, "pickup impossible, ignored");
+            self.refuse("pickup impossible");
             return;
         }
         match ch.role.clone() {
@@ -49,6 +52,7 @@ impl Sim {
                     .filter(|p| self.world.get(p).is_some_and(|c| c.held))
                 else {
                     tracing::debug!(%waiting, "pickup of a call that is not waiting ignored");
+                    self.refuse("pickup of a call that is not waiting");
                     return;
                 };
                 let completed = self.end_queue_call(&holder, None);
@@ -63,6 +67,7 @@ impl Sim {
             }
             _ => {
                 tracing::debug!(%waiting, "pickup of a call that is not waiting ignored");
+                self.refuse("pickup of a call that is not waiting");
                 return;
             }
         }

@@ -64,13 +64,20 @@ pub(crate) struct Sim {
     pub next_seq: u64,
     /// Events of the step being run.
     out: Vec<PbxEvent>,
+    /// Why the core's action being run could not be done (see [`Sim::refuse`]).
+    refusal: Option<String>,
 }
 
 impl Sim {
-    /// A switch in the configured initial state at `now`: lines registered as configured,
-    /// agents logged out, static queue members as configured, voicemail counts as configured.
+    /// A switch in the configured initial state at `now`: every phone registered but those
+    /// the settings name, agents logged out, static queue members as configured, voicemail
+    /// counts as configured.
     pub fn new(ds: Arc<Dataset>, cfg: SimConfig, now: Timestamp) -> Sim {
-        let registered = ds.lines.iter().map(|l| (l.id, l.registered)).collect();
+        let registered = ds
+            .lines
+            .iter()
+            .map(|l| (l.id, !cfg.unregistered.contains(&l.number)))
+            .collect();
         let services = ds
             .users
             .iter()
@@ -107,7 +114,23 @@ impl Sim {
             transfers: Vec::new(),
             next_seq: 0,
             out: Vec::new(),
+            refusal: None,
         }
+    }
+
+    /// Records that the core's action being run cannot be done (unknown or finished channel,
+    /// illegal in the current state): the switch answers it `ActionFailed` (see `actions.rs`).
+    /// Called from a behaviour that phones or timers also run, it is harmless: only an action
+    /// takes the refusal.
+    pub fn refuse(&mut self, reason: impl Into<String>) {
+        let reason = reason.into();
+        tracing::debug!(reason, "action refused");
+        self.refusal.get_or_insert(reason);
+    }
+
+    /// Takes the refusal recorded since the last call.
+    pub fn take_refusal(&mut self) -> Option<String> {
+        self.refusal.take()
     }
 
     /// Records an event of the current step.

@@ -49,7 +49,7 @@ pub(crate) async fn run(
             action = task.port.actions.recv(), if actions_open => match action {
                 Some(action) => {
                     task.begin_step().await;
-                    task.sim.apply_action(action);
+                    task.sim.apply_request(action);
                     task.end_step().await;
                 }
                 None => {
@@ -116,6 +116,13 @@ impl Task {
             }
             Request::Calls { reply } => {
                 let _ = reply.send(self.sim.snapshot());
+            }
+            Request::Resync { reply } => {
+                self.end_step().await;
+                let snapshot = self.sim.pbx_snapshot();
+                self.ship(vec![PbxEvent::Snapshot(Box::new(snapshot))])
+                    .await;
+                let _ = reply.send(());
             }
             Request::HangupCall { call_id, reply } => {
                 let result = self.sim.hangup_call(&call_id);

@@ -58,10 +58,12 @@ impl Sim {
     pub fn blind_transfer(&mut self, transferer: &UniqueId, destination: &str) {
         let Some(transferee) = self.talking_peer(transferer) else {
             tracing::debug!(%transferer, "blind transfer of a channel not in a two-party call ignored");
+            self.refuse("blind transfer of a channel not in a two-party call");
             return;
         };
         if self.transfer_index_by_transferer(transferer).is_some() {
             tracing::debug!(%transferer, "blind transfer during an attended transfer ignored");
+            self.refuse("blind transfer during an attended transfer");
             return;
         }
         self.unhold(transferer);
@@ -87,12 +89,14 @@ impl Sim {
     pub fn attended_transfer(&mut self, transferer: &UniqueId, destination: &str) {
         let Some(transferee) = self.talking_peer(transferer) else {
             tracing::debug!(%transferer, "attended transfer of a channel not in a two-party call ignored");
+            self.refuse("attended transfer of a channel not in a two-party call");
             return;
         };
         if self.transfer_index_by_transferer(transferer).is_some()
             || self.transfers.iter().any(|t| &t.transferee == transferer)
         {
             tracing::debug!(%transferer, "second attended transfer ignored");
+            self.refuse("second attended transfer");
             return;
         }
         let Some(ch) = self.world.get(transferer) else {
@@ -100,10 +104,12 @@ impl Sim {
         };
         let (Some(line), linkedid) = (ch.line(), ch.linkedid.clone()) else {
             tracing::debug!(%transferer, "attended transfer from a channel without a line ignored");
+            self.refuse("attended transfer from a channel without a line");
             return;
         };
         if !self.can_create(2) {
             tracing::debug!(%transferer, "attended transfer refused: channel bound reached");
+            self.refuse("attended transfer impossible: channel bound reached");
             return;
         }
         self.hold(transferer);
@@ -148,6 +154,7 @@ impl Sim {
     pub fn complete_transfer(&mut self, transferer: &UniqueId) {
         let Some(i) = self.transfer_index_by_transferer(transferer) else {
             tracing::debug!(%transferer, "completion of an unknown transfer ignored");
+            self.refuse("completion of an unknown transfer");
             return;
         };
         let tr = self.transfers.remove(i);
@@ -240,6 +247,7 @@ impl Sim {
     pub fn cancel_transfer(&mut self, transferer: &UniqueId) {
         let Some(i) = self.transfer_index_by_transferer(transferer) else {
             tracing::debug!(%transferer, "cancel of an unknown transfer ignored");
+            self.refuse("cancel of an unknown transfer");
             return;
         };
         let consult = self.transfers[i].consult.clone();
@@ -260,6 +268,7 @@ impl Sim {
     pub fn merge_conference(&mut self, transferer: &UniqueId) {
         let Some(i) = self.transfer_index_by_transferer(transferer) else {
             tracing::debug!(%transferer, "merge of an unknown transfer ignored");
+            self.refuse("merge of an unknown transfer");
             return;
         };
         let tr = self.transfers[i].clone();
@@ -271,6 +280,7 @@ impl Sim {
         let first_bridge = self.world.get(transferer).and_then(|c| c.bridge.clone());
         let (Some(target), Some(first_bridge)) = (target, first_bridge) else {
             tracing::debug!(%transferer, "merge before the target answered ignored");
+            self.refuse("merge before the target answered");
             return;
         };
         self.transfers.remove(i);

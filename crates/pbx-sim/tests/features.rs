@@ -6,7 +6,7 @@ mod support;
 use ctid_core::dataset::Dataset;
 use ctid_core::ids::{ActionId, AgentId, LineId, QueueId, RoomId, UniqueId, UserId};
 use ctid_core::live::{ChannelState, DialStatus, Endpoint, Party};
-use ctid_core::pbx::{FaxStatus, OriginateFrom, PbxAction, PbxEvent};
+use ctid_core::pbx::{FaxStatus, OriginateFrom, PbxAction, PbxEvent, PbxRequest};
 use ctid_pbx_sim::{LineAction, SimConfig};
 use support::{Harness, config, kinds, originate};
 
@@ -101,13 +101,15 @@ async fn originate_with_auto_answer_then_dials_the_destination() {
 #[tokio::test]
 async fn originate_rings_the_phone_until_answered_or_timeout() {
     let mut h = Harness::new();
-    h.act(PbxAction::Originate {
+    h.act(PbxRequest {
         id: ActionId(1),
-        from: OriginateFrom::Line(LineId(1)),
-        destination: "0612345678".into(),
-        caller: Party::new("1001", "Alice Arnaud"),
-        variables: vec![],
-        auto_answer: false,
+        action: PbxAction::Originate {
+            from: OriginateFrom::Line(LineId(1)),
+            destination: "0612345678".into(),
+            caller: Party::new("1001", "Alice Arnaud"),
+            variables: vec![],
+            auto_answer: false,
+        },
     });
     let o = h.created_on(1).await;
     h.state(&o, ChannelState::Ringing).await;
@@ -200,13 +202,15 @@ async fn originate_failures() {
     })
     .await;
     // a configured unreachable number: the phone does not even ring
-    h.act(PbxAction::Originate {
+    h.act(PbxRequest {
         id: ActionId(5),
-        from: OriginateFrom::Line(LineId(6)),
-        destination: "0799999999".into(),
-        caller: Party::default(),
-        variables: vec![],
-        auto_answer: true,
+        action: PbxAction::Originate {
+            from: OriginateFrom::Line(LineId(6)),
+            destination: "0799999999".into(),
+            caller: Party::default(),
+            variables: vec![],
+            auto_answer: true,
+        },
     });
     h.expect("failure", |e| {
         matches!(
@@ -254,13 +258,15 @@ async fn dial_from_mobile_calls_the_mobile_first() {
         ..config()
     };
     let mut h = Harness::with(Dataset::demo(), cfg);
-    h.act(PbxAction::Originate {
+    h.act(PbxRequest {
         id: ActionId(9),
-        from: OriginateFrom::Number("0611000001".into()),
-        destination: "1002".into(),
-        caller: Party::new("1001", "Alice Arnaud"),
-        variables: vec![("USR_SRC".into(), "mobile".into())],
-        auto_answer: false,
+        action: PbxAction::Originate {
+            from: OriginateFrom::Number("0611000001".into()),
+            destination: "1002".into(),
+            caller: Party::new("1001", "Alice Arnaud"),
+            variables: vec![("USR_SRC".into(), "mobile".into())],
+            auto_answer: false,
+        },
     });
     let m = h.created_trunk().await;
     h.expect("caller-id", |e| {
@@ -298,13 +304,15 @@ async fn dial_from_mobile_calls_the_mobile_first() {
     })
     .await;
     // a busy mobile fails the originate
-    h.act(PbxAction::Originate {
+    h.act(PbxRequest {
         id: ActionId(10),
-        from: OriginateFrom::Number("0611000009".into()),
-        destination: "1002".into(),
-        caller: Party::default(),
-        variables: vec![],
-        auto_answer: false,
+        action: PbxAction::Originate {
+            from: OriginateFrom::Number("0611000009".into()),
+            destination: "1002".into(),
+            caller: Party::default(),
+            variables: vec![],
+            auto_answer: false,
+        },
     });
     h.expect("failure", |e| {
         matches!(
@@ -410,11 +418,13 @@ async fn fax_succeeds_after_the_delay_or_fails() {
         ..config()
     };
     let mut h = Harness::with(Dataset::demo(), cfg);
-    h.act(PbxAction::SendFax {
+    h.act(PbxRequest {
         id: ActionId(3),
-        user: UserId(1),
-        destination: "0512345678".into(),
-        size: 120_000,
+        action: PbxAction::SendFax {
+            user: UserId(1),
+            destination: "0512345678".into(),
+            size: 120_000,
+        },
     });
     h.expect("PreSend", |e| {
         *e == PbxEvent::FaxProgress {
@@ -447,11 +457,13 @@ async fn fax_succeeds_after_the_delay_or_fails() {
     })
     .await;
     for (id, dest) in [(4, "0500000001"), (5, "12")] {
-        h.act(PbxAction::SendFax {
+        h.act(PbxRequest {
             id: ActionId(id),
-            user: UserId(1),
-            destination: dest.into(),
-            size: 10,
+            action: PbxAction::SendFax {
+                user: UserId(1),
+                destination: dest.into(),
+                size: 10,
+            },
         });
         h.expect("Failed", |e| {
             *e == PbxEvent::FaxProgress {
@@ -599,7 +611,7 @@ async fn pickup_takes_a_queued_caller_and_a_held_one() {
 }
 
 #[tokio::test]
-async fn nonsense_actions_are_ignored() {
+async fn nonsense_actions_change_nothing_and_are_answered_action_failed() {
     let mut h = Harness::new();
     let ghost = UniqueId::from("123.456");
     for action in [
@@ -643,17 +655,27 @@ async fn nonsense_actions_are_ignored() {
             queue: QueueId(1),
             agent: AgentId(4),
         },
-        PbxAction::Originate {
-            id: ActionId(1),
+    ] {
+        h.act(action);
+        let id = h.last_id();
+        h.sync().await;
+        let rest = h.rest().await;
+        assert!(
+            matches!(rest.as_slice(), [PbxEvent::ActionFailed { action, reason }] if *action == id && !reason.is_empty()),
+            "{id:?}: {rest:?}"
+        );
+    }
+    // An originate that cannot start answers as an originate does.
+    h.act(PbxRequest {
+        id: ActionId(1),
+        action: PbxAction::Originate {
             from: OriginateFrom::Line(LineId(99)),
             destination: "1001".into(),
             caller: Party::default(),
             variables: vec![],
             auto_answer: true,
         },
-    ] {
-        h.act(action);
-    }
+    });
     let rest = h.rest().await;
     assert_eq!(kinds(&rest), vec!["OriginateResult"]);
     // the PBX still works

@@ -5,7 +5,7 @@
 mod support;
 
 use ctid_core::dataset::{Dataset, Queue, Strategy};
-use ctid_core::ids::{AgentId, LineId, QueueId, UniqueId};
+use ctid_core::ids::{ActionId, AgentId, LineId, QueueId, UniqueId};
 use ctid_core::live::{ChannelState, DialStatus};
 use ctid_core::pbx::{CompleteReason, PbxAction, PbxEvent};
 use ctid_pbx_sim::LineAction;
@@ -701,15 +701,23 @@ async fn agent_and_membership_events() {
                 queue: QueueId(2),
                 agent: AgentId(1)
             },
+            PbxEvent::ActionFailed {
+                action: ActionId(1007),
+                reason: "removal of a non-member".into(),
+            },
             PbxEvent::AgentLogoff { agent: AgentId(1) },
             PbxEvent::AgentLogin {
                 agent: AgentId(2),
                 line: LineId(3)
             },
             PbxEvent::AgentLogoff { agent: AgentId(2) },
+            PbxEvent::ActionFailed {
+                action: ActionId(1010),
+                reason: "logoff of an agent that is not logged in".into(),
+            },
         ]
     );
-    // unknown agents and queues are ignored
+    // unknown agents and queues: refused
     h.act(PbxAction::AgentLogin {
         agent: AgentId(99),
         line: LineId(3),
@@ -725,7 +733,10 @@ async fn agent_and_membership_events() {
         paused: true,
         reason: None,
     });
-    h.expect_none("anything", |_| true).await;
+    assert_eq!(
+        kinds(&h.rest().await),
+        vec!["ActionFailed", "ActionFailed", "ActionFailed"]
+    );
 }
 
 #[tokio::test]

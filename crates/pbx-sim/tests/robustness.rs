@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use ctid_core::ids::{ActionId, AgentId, LineId, QueueId, RoomId, UniqueId, UserId};
 use ctid_core::live::Party;
-use ctid_core::pbx::{OriginateFrom, PbxAction, PbxEvent};
+use ctid_core::pbx::{OriginateFrom, PbxAction, PbxEvent, PbxRequest};
 use ctid_pbx_sim::{LineAction, SimConfig};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -234,17 +234,19 @@ async fn random_run(seed: u64, steps: usize) {
                 .cloned()
                 .unwrap(),
             ),
-            16 => h.act(PbxAction::Originate {
+            16 => h.act(PbxRequest {
                 id: ActionId(step as u64),
-                from: if rng.random_bool(0.7) {
-                    OriginateFrom::Line(line_id)
-                } else {
-                    OriginateFrom::Number(number.into())
+                action: PbxAction::Originate {
+                    from: if rng.random_bool(0.7) {
+                        OriginateFrom::Line(line_id)
+                    } else {
+                        OriginateFrom::Number(number.into())
+                    },
+                    destination: number.into(),
+                    caller: Party::default(),
+                    variables: vec![("USR_STEP".into(), step.to_string())],
+                    auto_answer: rng.random_bool(0.5),
                 },
-                destination: number.into(),
-                caller: Party::default(),
-                variables: vec![("USR_STEP".into(), step.to_string())],
-                auto_answer: rng.random_bool(0.5),
             }),
             17 => h.act(PbxAction::Pickup {
                 waiting: id,
@@ -283,11 +285,13 @@ async fn random_run(seed: u64, steps: usize) {
                 .cloned()
                 .unwrap(),
             ),
-            20 => h.act(PbxAction::SendFax {
+            20 => h.act(PbxRequest {
                 id: ActionId(step as u64),
-                user: UserId(rng.random_range(1..=7)),
-                destination: number.into(),
-                size: rng.random_range(0..200_000),
+                action: PbxAction::SendFax {
+                    user: UserId(rng.random_range(1..=7)),
+                    destination: number.into(),
+                    size: rng.random_range(0..200_000),
+                },
             }),
             _ => h.advance(rng.random_range(0.0..8.0)),
         }

@@ -90,11 +90,14 @@ async fn hold_and_resume_keep_the_held_party_in_the_bridge() {
         }
     })
     .await;
-    // an unknown channel is ignored
+    // an unknown channel: refused, nothing else happens
     h.act(PbxAction::Hold {
         uniqueid: "nope".into(),
     });
-    h.expect_none("anything", |_| true).await;
+    let id = h.last_id();
+    assert!(
+        matches!(h.rest().await.as_slice(), [PbxEvent::ActionFailed { action, .. }] if *action == id)
+    );
 }
 
 #[tokio::test]
@@ -512,7 +515,7 @@ async fn hanging_up_the_transferer_completes_the_transfer() {
 }
 
 #[tokio::test]
-async fn transfer_actions_on_unknown_channels_are_ignored() {
+async fn transfer_actions_on_unknown_channels_are_refused() {
     let mut h = Harness::new();
     for action in [
         PbxAction::BlindTransfer {
@@ -534,6 +537,9 @@ async fn transfer_actions_on_unknown_channels_are_ignored() {
         },
     ] {
         h.act(action);
+        let id = h.last_id();
+        assert!(
+            matches!(h.rest().await.as_slice(), [PbxEvent::ActionFailed { action, .. }] if *action == id)
+        );
     }
-    h.expect_none("anything", |_| true).await;
 }

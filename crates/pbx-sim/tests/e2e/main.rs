@@ -16,6 +16,7 @@
 //! - `switchboard`: several callers waiting, answering a chosen one;
 //! - `originate`: click-to-dial with auto-answer and its failures;
 //! - `conference`: room join, leave, mute, and supervisor listen;
+//! - `resync`: the sim's snapshot (the resync contract) against what the core learned live;
 //! - `soak`: a seeded random mix of everything, ending idle.
 
 mod agents;
@@ -24,6 +25,7 @@ mod conference;
 mod originate;
 mod presence;
 mod queues;
+mod resync;
 mod soak;
 mod support;
 mod switchboard;

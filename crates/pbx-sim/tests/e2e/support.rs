@@ -787,6 +787,15 @@ impl E2e {
         assert!(report.is_empty(), "not idle:\n  {}", report.join("\n  "));
     }
 
+    /// The sim sends its whole state again, as an adapter does after reconnecting.
+    pub async fn resync(&mut self) {
+        self.begin();
+        guard("resync", self.sim.resync())
+            .await
+            .expect("the sim answers");
+        self.settle().await;
+    }
+
     /// Logs an agent in on its user's line through the core, and checks the login.
     pub async fn login(&mut self, user: UserId, agent: AgentId) {
         self.exec_ok(Command::AgentLogin {

@@ -10,7 +10,9 @@ use std::time::Duration;
 use ctid_core::dataset::Dataset;
 use ctid_core::ids::{ActionId, AgentId, LineId, QueueId, UniqueId};
 use ctid_core::live::{ChannelState, Endpoint, Party};
-use ctid_core::pbx::{OriginateFrom, PbxAction, PbxEvent, PbxPort, pbx_link};
+use ctid_core::pbx::{
+    OriginateFrom, PbxAction, PbxEvent, PbxPort, PbxRequest, PbxSnapshot, pbx_link,
+};
 use ctid_core::time::ManualClock;
 use ctid_pbx_sim::{LineAction, SimCall, SimConfig, SimHandle};
 use tokio::sync::mpsc;
@@ -22,6 +24,26 @@ pub mod event_wait;
 /// How long a test waits for an event before failing (real time; only a guard).
 const GUARD: Duration = Duration::from_secs(5);
 
+/// What [`Harness::act`] sends: an action (given a fresh id) or a request with its id.
+pub enum Submitted {
+    /// An action.
+    Action(PbxAction),
+    /// An action with its id.
+    Request(PbxRequest),
+}
+
+impl From<PbxAction> for Submitted {
+    fn from(action: PbxAction) -> Self {
+        Submitted::Action(action)
+    }
+}
+
+impl From<PbxRequest> for Submitted {
+    fn from(request: PbxRequest) -> Self {
+        Submitted::Request(request)
+    }
+}
+
 /// A running PBX and what it said so far.
 pub struct Harness {
     /// Virtual time.
@@ -32,6 +54,9 @@ pub struct Harness {
     pub ds: Arc<Dataset>,
     port: PbxPort,
     events: mpsc::Receiver<Vec<PbxEvent>>,
+    /// The snapshot the PBX sent when it started (not in `log`).
+    pub start: PbxSnapshot,
+    next_id: std::cell::Cell<u64>,
     /// Every event received, in order.
     pub log: Vec<PbxEvent>,
     cursor: usize,
@@ -58,20 +83,43 @@ impl Harness {
         let (mut port, adapter) = pbx_link(4096);
         let events = std::mem::replace(&mut port.events, mpsc::channel(1).1);
         let sim = ctid_pbx_sim::start(ds.clone(), clock.shared(), cfg, adapter);
+        let mut events = events;
+        let start = match events.try_recv().as_deref() {
+            Ok([PbxEvent::Snapshot(snapshot)]) => (**snapshot).clone(),
+            other => panic!("the PBX starts with a snapshot, not {other:?}"),
+        };
         Harness {
             clock,
             sim,
             ds,
             port,
             events,
+            start,
+            next_id: std::cell::Cell::new(1000),
             log: Vec::new(),
             cursor: 0,
         }
     }
 
-    /// Sends an action as the core does.
-    pub fn act(&self, action: PbxAction) {
-        self.port.submit(action).expect("the PBX takes the action");
+    /// Sends an action as the core does: a bare action gets a fresh id (from 1001, see
+    /// [`Harness::last_id`]), a [`PbxRequest`] keeps its own.
+    pub fn act(&self, action: impl Into<Submitted>) {
+        let request = match action.into() {
+            Submitted::Action(action) => {
+                self.next_id.set(self.next_id.get() + 1);
+                PbxRequest {
+                    id: ActionId(self.next_id.get()),
+                    action,
+                }
+            }
+            Submitted::Request(request) => request,
+        };
+        self.port.submit(request).expect("the PBX takes the action");
+    }
+
+    /// The id given to the last bare action sent.
+    pub fn last_id(&self) -> ActionId {
+        ActionId(self.next_id.get())
     }
 
     /// Moves virtual time forward.
@@ -268,14 +316,16 @@ impl Harness {
 }
 
 /// An originate from a line.
-pub fn originate(id: u64, line: u32, destination: &str, auto_answer: bool) -> PbxAction {
-    PbxAction::Originate {
+pub fn originate(id: u64, line: u32, destination: &str, auto_answer: bool) -> PbxRequest {
+    PbxRequest {
         id: ActionId(id),
-        from: OriginateFrom::Line(LineId(line)),
-        destination: destination.into(),
-        caller: Party::default(),
-        variables: vec![("USR_ORIGIN".into(), "crm".into())],
-        auto_answer,
+        action: PbxAction::Originate {
+            from: OriginateFrom::Line(LineId(line)),
+            destination: destination.into(),
+            caller: Party::default(),
+            variables: vec![("USR_ORIGIN".into(), "crm".into())],
+            auto_answer,
+        },
     }
 }
 
@@ -320,7 +370,8 @@ pub fn kind(e: &PbxEvent) -> &'static str {
         PbxEvent::SpyStop { .. } => "SpyStop",
         PbxEvent::FaxProgress { .. } => "FaxProgress",
         PbxEvent::OriginateResult { .. } => "OriginateResult",
-        PbxEvent::Reset => "Reset",
+        PbxEvent::ActionFailed { .. } => "ActionFailed",
+        PbxEvent::Snapshot(_) => "Snapshot",
     }
 }
 

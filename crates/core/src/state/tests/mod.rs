@@ -4,6 +4,7 @@
 mod agents;
 mod calls;
 mod commands;
+mod failures;
 mod hints;
 mod junk;
 mod misc;
