@@ -7,7 +7,41 @@
 //! `unknown_function:<f>`, `unknown_message:<m>`, `unknown_list:<l>`, `line_too_long`,
 //! `not_authenticated`, `not_implemented`, `login_id_required`, `login_pass_required`.
 
-use ctid_core::CommandError;
+use ctid_core::{CommandError, CommandKind};
+
+/// The class a failure of a command of this kind is answered in, when the failure comes after
+/// the command's reply (the switch refused the action it asked for): the class of the request
+/// that makes such a command.
+pub fn command_class(kind: CommandKind) -> &'static str {
+    use CommandKind as K;
+    match kind {
+        K::Session => "login_capas",
+        K::Presence => "availstate",
+        K::Service => "featuresput",
+        K::Hangup => "hangup",
+        K::Answer => "answer",
+        K::Hold => "hold_switchboard",
+        K::BlindTransfer => "direct_transfer",
+        K::AttendedTransfer => "attended_transfer",
+        K::CompleteTransfer => "complete_transfer",
+        K::CancelTransfer => "cancel_transfer",
+        K::BlindTransferToVoicemail => "blind_transfer_voicemail",
+        K::AttendedTransferToVoicemail => "attended_transfer_voicemail",
+        K::SendFax => "faxsend",
+        K::Chat => "chitchat",
+        K::CallFormResult => "call_form_result",
+        K::Dial
+        | K::Conference
+        | K::SetCallData
+        | K::AgentLogin
+        | K::AgentLogout
+        | K::QueuePause
+        | K::QueueAdd
+        | K::QueueRemove
+        | K::Listen
+        | K::ConferenceMute => "ipbxcommand",
+    }
+}
 
 /// The `error_string` for a refusal of the core. `forbidden` names a refusal of rights for the
 /// command family (`call_unauthorized`, `hangup_unauthorized`, `transfer_unauthorized`...);

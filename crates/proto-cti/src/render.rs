@@ -597,6 +597,22 @@ impl Renderer {
                 );
                 out.push((Topic::User(*user), b));
             }
+            Event::ActionFailed {
+                user,
+                command,
+                reason,
+                ..
+            } => {
+                let b = encode(
+                    &DialFailed {
+                        class: crate::errors::command_class(*command),
+                        error_string: "service_unavailable",
+                        reason,
+                    },
+                    now,
+                );
+                out.push((Topic::User(*user), b));
+            }
             Event::FaxProgress {
                 user,
                 status,
@@ -618,7 +634,8 @@ impl Renderer {
     }
 }
 
-/// An asynchronous dial failure.
+/// An asynchronous failure: a dial that could not be placed, or an action the switch refused
+/// after the command was answered (`service_unavailable`, in the command's class).
 #[derive(Debug, serde::Serialize)]
 struct DialFailed<'a> {
     class: &'static str,

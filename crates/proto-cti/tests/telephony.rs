@@ -876,3 +876,22 @@ async fn members_learn_their_place_in_a_room() {
     let m = bob.expect_class("meetme_user").await;
     assert_eq!(m["list"], json!([]));
 }
+
+#[tokio::test]
+async fn a_hold_the_switch_refuses_is_answered_service_unavailable() {
+    let srv = TestServer::start().await;
+    let mut carol = srv.login("carol").await;
+    // Carol is in the conference room: her call is up, but a room cannot be held.
+    srv.sim
+        .line_action("1003", LineAction::Dial { to: "4000".into() })
+        .await
+        .unwrap();
+    carol
+        .send(json!({"class":"hold_switchboard","queue_name":"__switchboard_hold"}))
+        .await;
+    let error = carol
+        .expect("the refusal", |m| m["class"] == "hold_switchboard")
+        .await;
+    assert_eq!(error["error_string"], "service_unavailable");
+    assert!(error["reason"].as_str().is_some_and(|r| !r.is_empty()));
+}
