@@ -1,13 +1,50 @@
-//! The HTTP listener's routes: `/health`, and the embedded PBX's sim API under `/sim` (whose
-//! fallback answers unknown routes with a JSON 404).
+//! The HTTP listener's routes: `/health`, and, when the embedded PBX is the engine, its sim API
+//! under `/sim` (whose fallback answers unknown routes with a JSON 404). Without the embedded
+//! PBX there is no `/sim`: those paths get the router's plain 404.
 
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
-/// The router served on the HTTP listener.
-pub fn router(sim: ctid_pbx_sim::SimHandle) -> Router {
-    Router::new()
-        .route("/health", get(|| async { Json(json!({ "status": "ok" })) }))
-        .merge(ctid_pbx_sim::http::router(sim))
+/// The router served on the HTTP listener; `sim` is the embedded PBX when it runs.
+pub fn router(sim: Option<ctid_pbx_sim::SimHandle>) -> Router {
+    let health = Router::new().route("/health", get(|| async { Json(json!({ "status": "ok" })) }));
+    match sim {
+        Some(sim) => health.merge(ctid_pbx_sim::http::router(sim)),
+        None => health,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get_status(router: Router, path: &str) -> u16 {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        stream
+            .write_all(
+                format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+            )
+            .await
+            .unwrap();
+        let mut reply = String::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_string(&mut reply),
+        )
+        .await
+        .expect("a reply in time")
+        .unwrap();
+        reply[9..12].parse().expect("a status code")
+    }
+
+    #[tokio::test]
+    async fn the_sim_routes_mount_only_with_the_sim() {
+        assert_eq!(get_status(router(None), "/health").await, 200);
+        assert_eq!(get_status(router(None), "/sim/calls").await, 404);
+    }
 }

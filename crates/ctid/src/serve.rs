@@ -1,15 +1,16 @@
-//! `ctid serve`: wires the dataset, the embedded PBX, the core, the call log, the CTI server and
-//! the HTTP listener together, and shuts them down gracefully on SIGINT/SIGTERM.
+//! `ctid serve`: wires the dataset, the telephony engine chosen by `[pbx] engine`, the core, the
+//! call log, the CTI server and the HTTP listener together, and shuts them down gracefully on
+//! SIGINT/SIGTERM.
 
 use std::sync::Arc;
 
 use anyhow::Context;
 use ctid_core::store::{CallLogStore, MemoryCallLog, spawn_call_log_writer};
-use ctid_core::{CoreConfig, Dataset, SystemClock, pbx_link};
+use ctid_core::{CoreConfig, Dataset, PbxAdapterEnd, SharedClock, SystemClock, pbx_link};
 use ctid_proto_cti::CtiServer;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, Engine};
 use crate::http;
 
 /// Bound of the PBX port queues (actions and event batches).
@@ -43,12 +44,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     );
     let clock = SystemClock::shared();
     let (port, adapter) = pbx_link(PBX_QUEUE);
-    let sim = ctid_pbx_sim::start(
-        dataset.clone(),
-        clock.clone(),
-        config.pbx.embedded.clone(),
-        adapter,
-    );
+    let sim = start_engine(&config, &dataset, &clock, adapter);
     let core_config = CoreConfig {
         inbox_capacity: config.core.inbox_capacity,
         originate_auto_answer: config.core.originate_auto_answer,
@@ -82,6 +78,27 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     tokio::try_join!(http, cti)?;
     tracing::info!("ctid stopped");
     Ok(())
+}
+
+/// Starts the engine on the adapter end of the PBX port; returns the embedded PBX's handle when
+/// it is the engine (for the `/sim` routes).
+fn start_engine(
+    config: &Config,
+    dataset: &Arc<Dataset>,
+    clock: &SharedClock,
+    adapter: PbxAdapterEnd,
+) -> Option<ctid_pbx_sim::SimHandle> {
+    match config.pbx.engine {
+        Engine::Embedded => {
+            tracing::info!("engine: embedded PBX");
+            Some(ctid_pbx_sim::start(
+                dataset.clone(),
+                clock.clone(),
+                config.pbx.embedded.clone(),
+                adapter,
+            ))
+        }
+    }
 }
 
 async fn forward_signals(shutdown: CancellationToken) {
