@@ -1,6 +1,7 @@
 //! The embedded PBX's settings ([`SimConfig`]): ring timeout, how the simulated outside world
 //! behaves (answer delay, busy / unreachable / never-answering numbers), which phones start
-//! unregistered, fax speed, the RNG seed and the channel bound.
+//! unregistered and which boxes start with messages, fax speed, the RNG seed and the channel
+//! bound.
 //!
 //! In configuration files every duration is a number of **seconds** (integer or decimal:
 //! `ring_timeout = 20`, `fax_delay = 0.5`); every field is optional.
@@ -39,6 +40,22 @@ pub struct SimConfig {
     /// Numbers of the lines whose phone is not registered when the switch starts (every other
     /// line's is; `/sim` phone actions register and unregister them later).
     pub unregistered: Vec<String>,
+    /// Messages waiting in voicemail boxes when the switch starts (every other box is empty).
+    pub messages: Vec<MessagesWaiting>,
+}
+
+/// Messages in a voicemail box when the switch starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagesWaiting {
+    /// The box's mailbox number.
+    pub mailbox: String,
+    /// New messages.
+    #[serde(default)]
+    pub new: u32,
+    /// Old (read) messages.
+    #[serde(default)]
+    pub old: u32,
 }
 
 impl Default for SimConfig {
@@ -54,6 +71,7 @@ impl Default for SimConfig {
             fax_delay: Duration::from_secs(5),
             max_channels: 10_000,
             unregistered: Vec::new(),
+            messages: Vec::new(),
         }
     }
 }
@@ -92,5 +110,18 @@ mod tests {
         assert_eq!(c.max_channels, 10_000);
         assert!(serde_json::from_str::<SimConfig>(r#"{"ring_timeout": -1}"#).is_err());
         assert!(serde_json::from_str::<SimConfig>(r#"{"bogus": 1}"#).is_err());
+        let c: SimConfig = serde_json::from_str(
+            r#"{"unregistered": ["1005"], "messages": [{"mailbox": "1002", "new": 2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(c.unregistered, ["1005"]);
+        assert_eq!(
+            c.messages,
+            [MessagesWaiting {
+                mailbox: "1002".into(),
+                new: 2,
+                old: 0
+            }]
+        );
     }
 }

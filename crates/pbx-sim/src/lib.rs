@@ -77,7 +77,7 @@ use ctid_core::pbx::{PbxAdapterEnd, PbxEvent};
 use ctid_core::time::SharedClock;
 use tokio::sync::mpsc;
 
-pub use config::SimConfig;
+pub use config::{MessagesWaiting, SimConfig};
 pub use error::{SimError, SimErrorKind};
 pub use handle::SimHandle;
 pub use phone::LineAction;

@@ -71,7 +71,7 @@ pub(crate) struct Sim {
 impl Sim {
     /// A switch in the configured initial state at `now`: every phone registered but those
     /// the settings name, agents logged out, static queue members as configured, voicemail
-    /// counts as configured.
+    /// boxes empty but those the settings give messages.
     pub fn new(ds: Arc<Dataset>, cfg: SimConfig, now: Timestamp) -> Sim {
         let registered = ds
             .lines
@@ -93,7 +93,17 @@ impl Sim {
         let boxes = ds
             .voicemails
             .iter()
-            .map(|v| (v.id, v.initial_counts()))
+            .map(|v| {
+                let counts = cfg
+                    .messages
+                    .iter()
+                    .find(|m| m.mailbox == v.mailbox)
+                    .map_or_else(VoicemailCounts::default, |m| VoicemailCounts {
+                        new: m.new,
+                        old: m.old,
+                    });
+                (v.id, counts)
+            })
             .collect();
         Sim {
             rng: StdRng::seed_from_u64(cfg.seed),

@@ -349,22 +349,6 @@ pub struct Voicemail {
     /// Owner's full name.
     #[serde(default)]
     pub fullname: String,
-    /// Messages waiting when the PBX starts.
-    #[serde(default)]
-    pub new_messages: u32,
-    /// Old (read) messages when the PBX starts.
-    #[serde(default)]
-    pub old_messages: u32,
-}
-
-impl Voicemail {
-    /// The box's message counts when the PBX starts.
-    pub fn initial_counts(&self) -> crate::live::VoicemailCounts {
-        crate::live::VoicemailCounts {
-            new: self.new_messages,
-            old: self.old_messages,
-        }
-    }
 }
 
 /// A conference room.
