@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::command::{Command, CommandError, Outcome};
 use crate::dataset::Dataset;
-use crate::hub::{EventHub, EventReceiver};
+use crate::hub::{BufferPolicy, EventHub, EventReceiver};
 use crate::pbx::PbxPort;
 use crate::state::State;
 use crate::time::SharedClock;
@@ -48,7 +48,7 @@ type ReadFn = Box<dyn FnOnce(&State) + Send>;
 enum Request {
     Command(Command, oneshot::Sender<Result<Outcome, CommandError>>),
     Read(ReadFn),
-    Subscribe(usize, oneshot::Sender<EventReceiver>),
+    Subscribe(usize, BufferPolicy, oneshot::Sender<EventReceiver>),
 }
 
 /// A cheap, cloneable handle to the core task.
@@ -92,12 +92,17 @@ impl CoreHandle {
         rx.await.map_err(|_| CoreStopped)
     }
 
-    /// Subscribes to the core's domain events from now on, with a queue of `capacity` batches.
-    /// The core waits when the queue is full: consumers must keep reading.
-    pub async fn subscribe(&self, capacity: usize) -> Result<EventReceiver, CoreStopped> {
+    /// Subscribes to the core's domain events from now on, with a queue of `capacity` batches
+    /// and what to do when it is full ([`BufferPolicy`]: with `Block` the core waits, so such a
+    /// consumer must keep reading; with `DropNewest` it loses batches instead).
+    pub async fn subscribe(
+        &self,
+        capacity: usize,
+        policy: BufferPolicy,
+    ) -> Result<EventReceiver, CoreStopped> {
         let (tx, rx) = oneshot::channel();
         self.tx
-            .send(Request::Subscribe(capacity, tx))
+            .send(Request::Subscribe(capacity, policy, tx))
             .await
             .map_err(|_| CoreStopped)?;
         rx.await.map_err(|_| CoreStopped)
@@ -184,9 +189,7 @@ impl CoreTask {
     async fn apply_pbx(&mut self, batch: Vec<crate::pbx::PbxEvent>) {
         let now = self.clock.now();
         let mut out = Vec::new();
-        for event in &batch {
-            self.state.apply(now, event, &mut out);
-        }
+        self.state.apply_batch(now, &batch, &mut out);
         if !out.is_empty() {
             self.hub.publish(Arc::new(out)).await;
         }
@@ -211,8 +214,8 @@ impl CoreTask {
                 }
             }
             Request::Read(job) => job(&self.state),
-            Request::Subscribe(capacity, reply) => {
-                let _ = reply.send(self.hub.subscribe(capacity));
+            Request::Subscribe(capacity, policy, reply) => {
+                let _ = reply.send(self.hub.subscribe(capacity, policy));
             }
         }
     }

@@ -21,7 +21,10 @@ async fn events_commands_and_actions_flow_through_the_core() {
         port,
         CoreConfig::default(),
     );
-    let mut events = core.subscribe(64).await.expect("core running");
+    let mut events = core
+        .subscribe(64, ctid_core::BufferPolicy::Block)
+        .await
+        .expect("core running");
 
     // A click-to-dial becomes an originate for the adapter.
     let outcome = core

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use ctid_core::store::{CallLogStore, MemoryCallLog, spawn_call_log_writer};
+use ctid_core::store::{CallLogStore, CallLogWriterConfig, MemoryCallLog, spawn_call_log_writer};
 use ctid_core::{CoreConfig, Dataset, PbxAdapterEnd, SharedClock, SystemClock, pbx_link};
 use ctid_proto_cti::CtiServer;
 use tokio_util::sync::CancellationToken;
@@ -52,7 +52,8 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let core = ctid_core::spawn(dataset, clock, port, core_config);
     let call_log: Arc<dyn CallLogStore> =
         Arc::new(MemoryCallLog::new(config.core.call_log_per_user));
-    spawn_call_log_writer(core.subscribe(1024).await?, call_log.clone());
+    let call_log_writer =
+        spawn_call_log_writer(&core, call_log.clone(), CallLogWriterConfig::default()).await?;
 
     let cti = CtiServer::bind(config.cti.clone(), core.clone(), call_log)
         .await
@@ -76,7 +77,13 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
             .context("CTI server failed")
     };
     tokio::try_join!(http, cti)?;
-    tracing::info!("ctid stopped");
+    let written = &call_log_writer.stats;
+    tracing::info!(
+        call_log_written = written.written(),
+        call_log_dropped = written.dropped() + call_log_writer.hub.dropped(),
+        call_log_failed = written.failed(),
+        "ctid stopped"
+    );
     Ok(())
 }
 

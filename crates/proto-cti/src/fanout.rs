@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use ctid_core::fanout::{Fanout, Outbox};
 use ctid_core::ids::{AgentId, LineId, QueueId, SessionId, UserId};
-use ctid_core::{CoreHandle, EventReceiver};
+use ctid_core::{BufferPolicy, CoreHandle, EventReceiver};
 
 use crate::render::Renderer;
 use crate::wire::input::{ListName, StatusKind};
@@ -97,19 +97,36 @@ pub async fn spawn(
     event_capacity: usize,
     control_capacity: usize,
 ) -> Result<(FanoutHandle, tokio::task::JoinHandle<()>), ctid_core::CoreStopped> {
-    let events = core.subscribe(event_capacity).await?;
+    // Blocking: this task does no IO (it cuts off sessions that do not read), so it drains as
+    // fast as the core produces, and no push a client relies on is ever lost.
+    let events = core.subscribe(event_capacity, BufferPolicy::Block).await?;
     let room_ids: Vec<_> = core.dataset().rooms.iter().map(|r| r.id).collect();
-    let (members, rooms) = core
+    let line_ids: Vec<_> = core.dataset().lines.iter().map(|l| l.id).collect();
+    let queue_ids: Vec<_> = core.dataset().queues.iter().map(|q| q.id).collect();
+    let now = core.clock().now();
+    let (members, rooms, calls, queues) = core
         .read(move |s| {
             let members: HashSet<_> = s.queue_members().map(|m| (m.queue, m.agent)).collect();
             let rooms: HashMap<_, _> = room_ids
                 .iter()
                 .filter_map(|id| s.conference(*id).map(|c| (*id, c)))
                 .collect();
-            (members, rooms)
+            let calls: Vec<_> = line_ids.iter().map(|l| (*l, s.line_calls(*l))).collect();
+            let queues: Vec<_> = queue_ids
+                .iter()
+                .map(|q| (*q, s.queue_entries(*q), s.queue_stats(*q, now)))
+                .collect();
+            (members, rooms, calls, queues)
         })
         .await?;
-    let renderer = Renderer::new(core.dataset().clone(), core.clock().clone(), members, rooms);
+    let mut renderer = Renderer::new(core.dataset().clone(), core.clock().clone(), members, rooms);
+    // What a session subscribing from now on is told first: a push saying the same is not sent.
+    for (line, calls) in calls {
+        renderer.seen_calls(line, &calls);
+    }
+    for (queue, entries, stats) in queues {
+        renderer.seen_queue(queue, &entries, &stats);
+    }
     let (tx, rx) = mpsc::channel(control_capacity.max(1));
     let task = tokio::spawn(run(events, rx, renderer));
     Ok((FanoutHandle { tx }, task))

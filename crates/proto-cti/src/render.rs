@@ -4,6 +4,7 @@
 //! handed to the topics that want it. The value converters here are shared with the request
 //! handlers (a `getlist updatestatus agents` reply and an agent push have the same shape).
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use bytes::Bytes;
 
 use ctid_core::dataset::{Dataset, UserServices};
 use ctid_core::event::Event;
-use ctid_core::ids::{AgentId, QueueId, RoomId, UserId};
+use ctid_core::ids::{AgentId, LineId, QueueId, RoomId, UserId};
 use ctid_core::live::{
     AgentStatus, CallDirection, ConferenceState, CurrentCall, CurrentCallStatus, QueueEntry,
     QueueLiveStats, QueueMemberStatus,
@@ -22,6 +23,7 @@ use ctid_core::{SharedClock, Timestamp};
 use crate::fanout::Topic;
 use crate::sheet;
 use crate::wire::encode;
+use crate::wire::encode::{encode_prefix, with_timenow};
 use crate::wire::input::{ListName, StatusKind};
 use crate::wire::output::*;
 
@@ -240,8 +242,56 @@ pub fn live_stats_out(s: &QueueLiveStats) -> LiveQueueStats {
     }
 }
 
+/// An object whose pushes carry its whole state: a push whose wire form (without `timenow`) is
+/// the one last sent for the same object says nothing new and is not sent again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Snapshot {
+    /// A line's `current_calls` (ringing calls are not listed, so many core changes look alike).
+    CurrentCalls(LineId),
+    /// A queue's `getqueuesstats` push.
+    QueueStats(QueueId),
+    /// A queue's `queueentryupdate`.
+    QueueEntries(QueueId),
+    /// `meetme_update`.
+    Meetme,
+    /// A membership's `queuemembers` config and status (the core's status has more fields).
+    QueueMember(QueueId, AgentId),
+}
+
+/// Encodes `msg` once, unless its wire form is the one last sent for `key`.
+fn encode_if_changed<T: serde::Serialize>(
+    last: &mut HashMap<Snapshot, Bytes>,
+    key: Snapshot,
+    msg: &T,
+    now: Timestamp,
+) -> Option<Bytes> {
+    let prefix = encode_prefix(msg);
+    match last.entry(key) {
+        Entry::Occupied(e) if *e.get() == prefix => return None,
+        Entry::Occupied(mut e) => {
+            e.insert(prefix.clone());
+        }
+        Entry::Vacant(e) => {
+            e.insert(prefix.clone());
+        }
+    }
+    Some(with_timenow(&prefix, now))
+}
+
+/// A queue's `getqueuesstats` push.
+fn queue_stats_push(queue: QueueId, stats: &QueueLiveStats) -> QueuesStats<LiveQueueStats<'_>> {
+    let mut map = BTreeMap::new();
+    map.insert(queue.to_string(), live_stats_out(stats));
+    QueuesStats {
+        class: "getqueuesstats",
+        replyid: None,
+        stats: map,
+    }
+}
+
 /// Renders events, keeping what some renderings need to remember (which memberships exist, the
-/// conference rooms' state, the last agent statuses sent).
+/// conference rooms' state, the last agent statuses sent, the last wire form of each object's
+/// whole-state push).
 #[derive(Debug)]
 pub struct Renderer {
     dataset: Arc<Dataset>,
@@ -251,6 +301,8 @@ pub struct Renderer {
     /// The CTI form of each agent's status as last rendered: the core also reports changes
     /// the CTI status does not show (the XuC agent state), which are not pushed again.
     agents: HashMap<AgentId, AgentStatusOut>,
+    /// The wire form (without `timenow`) last sent for each whole-state push.
+    last: HashMap<Snapshot, Bytes>,
 }
 
 impl Renderer {
@@ -267,7 +319,24 @@ impl Renderer {
             members,
             rooms,
             agents: HashMap::new(),
+            last: HashMap::new(),
         }
+    }
+
+    /// Records what a client subscribing now is told about a line's calls (seeds the
+    /// comparison that keeps an unchanged `current_calls` from being pushed again).
+    pub fn seen_calls(&mut self, line: LineId, calls: &[CurrentCall]) {
+        let prefix = encode_prefix(&current_calls_out(calls));
+        self.last.insert(Snapshot::CurrentCalls(line), prefix);
+    }
+
+    /// Records what a client subscribing now is told about a queue's callers and counters.
+    pub fn seen_queue(&mut self, queue: QueueId, entries: &[QueueEntry], stats: &QueueLiveStats) {
+        let ds = &*self.dataset;
+        let prefix = encode_prefix(&queue_entries_out(ds, queue, entries));
+        self.last.insert(Snapshot::QueueEntries(queue), prefix);
+        let prefix = encode_prefix(&queue_stats_push(queue, stats));
+        self.last.insert(Snapshot::QueueStats(queue), prefix);
     }
 
     /// The `meetme_user` message of a user: the rooms it is in and its position there.
@@ -362,10 +431,12 @@ impl Renderer {
                 out.push((Topic::EndpointStatus(*line), b));
             }
             Event::LineCalls { line, calls } => {
-                out.push((
-                    Topic::CurrentCalls(*line),
-                    encode(&current_calls_out(calls), now),
-                ));
+                let key = Snapshot::CurrentCalls(*line);
+                if let Some(b) =
+                    encode_if_changed(&mut self.last, key, &current_calls_out(calls), now)
+                {
+                    out.push((Topic::CurrentCalls(*line), b));
+                }
             }
             Event::Phone(ev) => {
                 let Some(user) = ev.user.filter(|u| wanted(&Topic::User(*u))) else {
@@ -408,7 +479,9 @@ impl Renderer {
                     return;
                 };
                 let topic = Topic::List(ListName::QueueMembers);
+                let key = Snapshot::QueueMember(m.queue, m.agent);
                 if self.members.insert((m.queue, m.agent)) {
+                    self.last.remove(&key);
                     let b = encode(
                         &ListChange {
                             class: "getlist",
@@ -423,16 +496,18 @@ impl Renderer {
                     out.push(self.queue_status(m.queue, now));
                 }
                 let fields = queue_member_fields(ds, m);
-                out.push((
-                    topic.clone(),
-                    encode(&ObjectReply::config("queuemembers", &tid, &fields), now),
-                ));
+                let config = ObjectReply::config("queuemembers", &tid, &fields);
+                let Some(config) = encode_if_changed(&mut self.last, key, &config, now) else {
+                    return;
+                };
+                out.push((topic.clone(), config));
                 out.push((
                     topic,
                     encode(&ObjectReply::status("queuemembers", &tid, &fields), now),
                 ));
             }
             Event::QueueMemberRemoved { queue, agent } => {
+                self.last.remove(&Snapshot::QueueMember(*queue, *agent));
                 if self.members.remove(&(*queue, *agent)) {
                     out.push(self.queue_status(*queue, now));
                 }
@@ -452,23 +527,18 @@ impl Renderer {
                 out.push((Topic::List(ListName::QueueMembers), b));
             }
             Event::QueueStats { queue, stats } => {
-                let mut map = BTreeMap::new();
-                map.insert(queue.to_string(), live_stats_out(stats));
-                let b = encode(
-                    &QueuesStats {
-                        class: "getqueuesstats",
-                        replyid: None,
-                        stats: map,
-                    },
-                    now,
-                );
-                out.push((Topic::QueueStats, b));
+                let msg = queue_stats_push(*queue, stats);
+                let key = Snapshot::QueueStats(*queue);
+                if let Some(b) = encode_if_changed(&mut self.last, key, &msg, now) {
+                    out.push((Topic::QueueStats, b));
+                }
             }
             Event::QueueEntries { queue, entries } => {
-                out.push((
-                    Topic::QueueEntries(*queue),
-                    encode(&queue_entries_out(ds, *queue, entries), now),
-                ));
+                let msg = queue_entries_out(ds, *queue, entries);
+                let key = Snapshot::QueueEntries(*queue);
+                if let Some(b) = encode_if_changed(&mut self.last, key, &msg, now) {
+                    out.push((Topic::QueueEntries(*queue), b));
+                }
             }
             Event::UserPresence { user, status } => {
                 let tid = user.to_string();
@@ -538,12 +608,15 @@ impl Renderer {
                     }
                 }
                 if !wanted(&Topic::Meetme) {
+                    // Not rendered: the next subscriber starts from the core's state, so the
+                    // next rendering must not be compared with an older one.
+                    self.last.remove(&Snapshot::Meetme);
                     return;
                 }
-                out.push((
-                    Topic::Meetme,
-                    encode(&meetme_update_out(ds, &self.rooms), now),
-                ));
+                let msg = meetme_update_out(ds, &self.rooms);
+                if let Some(b) = encode_if_changed(&mut self.last, Snapshot::Meetme, &msg, now) {
+                    out.push((Topic::Meetme, b));
+                }
             }
             Event::Chat {
                 from,

@@ -3,6 +3,8 @@
 
 mod support;
 
+use ctid_core::BufferPolicy;
+use ctid_pbx_sim::LineAction;
 use serde_json::{Value, json};
 use support::{Client, Pred, TestServer, getlist, is_getlist};
 
@@ -375,4 +377,122 @@ async fn fifty_sessions_each_get_the_push_once() {
         );
     }
     srv.sim.hangup_call(call.as_str()).await.unwrap();
+}
+
+/// Alice's presence change, pushed to her after everything the fan-out sent before: a barrier.
+async fn presence_barrier(c: &mut support::Client, state: &str) {
+    c.send(json!({"class":"availstate","availstate":state,"ipbxid":"xivo","userid":"1"}))
+        .await;
+    c.expect("own presence", |m| {
+        is_getlist(m, "updatestatus", "users", "1") && m["status"]["availstate"] == state
+    })
+    .await;
+}
+
+/// The `current_calls` pushes among the messages a client skipped since `from`.
+fn skipped_current_calls(c: &support::Client, from: usize) -> Vec<Value> {
+    c.skipped[from..]
+        .iter()
+        .filter(|m| m["class"] == "current_calls")
+        .cloned()
+        .collect()
+}
+
+/// A click-to-dial rings alice's phone, which answers, then rings bob; bob answers; alice hangs
+/// up. The core changes alice's calls at every step, but only two steps change what
+/// `current_calls` shows (calls not answered at both ends are not listed): she gets exactly
+/// those two pushes, never a repeat and never an "up" call while bob's phone rings.
+#[tokio::test]
+async fn current_calls_is_pushed_once_per_change_of_what_it_shows() {
+    let srv = TestServer::start().await;
+    let mut alice = srv.login("alice").await;
+    alice.send(getlist("listid", "phones", None)).await;
+    alice.expect("listid", |m| m["function"] == "listid").await;
+    alice
+        .send(json!({"class":"subscribe","message":"current_calls"}))
+        .await;
+    assert_eq!(
+        alice.expect_class("current_calls").await["current_calls"],
+        json!([])
+    );
+    let from = alice.skipped.len();
+
+    alice
+        .send(json!({"class":"ipbxcommand","command":"dial","destination":"1002"}))
+        .await;
+    alice.expect_class("dial_success").await;
+    alice
+        .expect("bob's phone rings", |m| {
+            is_getlist(m, "updatestatus", "phones", "2") && m["status"]["hintstatus"] == "8"
+        })
+        .await;
+    presence_barrier(&mut alice, "away").await;
+    assert_eq!(
+        skipped_current_calls(&alice, from),
+        Vec::<Value>::new(),
+        "nothing answered yet: nothing new to show"
+    );
+
+    srv.sim
+        .line_action("1002", LineAction::Answer)
+        .await
+        .unwrap();
+    let up = alice.expect_class("current_calls").await;
+    assert_eq!(up["current_calls"][0]["call_status"], "up", "{up}");
+    assert_eq!(up["current_calls"][0]["cid_number"], "1002");
+    alice.send(json!({"class":"hangup"})).await;
+    let down = alice.expect_class("current_calls").await;
+    assert_eq!(down["current_calls"], json!([]));
+    presence_barrier(&mut alice, "available").await;
+    assert_eq!(
+        skipped_current_calls(&alice, from),
+        Vec::<Value>::new(),
+        "exactly one push per change"
+    );
+}
+
+/// A hub consumer that never reads (a stuck database or broker writer) with the drop-newest
+/// policy: the core keeps applying the PBX's batches and answering commands, and CTI clients
+/// keep getting every push; the consumer's losses are counted.
+#[tokio::test]
+async fn a_consumer_that_never_reads_stalls_neither_the_core_nor_the_clients() {
+    let srv = TestServer::start().await;
+    let stuck = srv
+        .core
+        .subscribe(1, BufferPolicy::DropNewest)
+        .await
+        .expect("core running");
+    let mut alice = srv.login("alice").await;
+    alice.send(getlist("listid", "phones", None)).await;
+    alice.expect("listid", |m| m["function"] == "listid").await;
+    for round in 0..20 {
+        let call = srv
+            .sim
+            .outside_call("0612345678".into(), "1002".into(), None)
+            .await
+            .unwrap();
+        alice
+            .expect("ringing", |m| {
+                is_getlist(m, "updatestatus", "phones", "2") && m["status"]["hintstatus"] == "8"
+            })
+            .await;
+        srv.sim.hangup_call(call.as_str()).await.unwrap();
+        alice
+            .expect("idle", |m| {
+                is_getlist(m, "updatestatus", "phones", "2") && m["status"]["hintstatus"] == "0"
+            })
+            .await;
+        let state = if round % 2 == 0 { "away" } else { "available" };
+        presence_barrier(&mut alice, state).await;
+    }
+    let hint = srv
+        .core
+        .read(|s| s.line_hint(ctid_core::ids::LineId(2)).code())
+        .await
+        .expect("core running");
+    assert_eq!(hint, 0);
+    let stats = stuck.stats();
+    assert_eq!(stats.delivered(), 1, "its queue holds one batch");
+    assert!(stats.dropped() >= 60, "dropped {}", stats.dropped());
+    drop(stuck);
 }

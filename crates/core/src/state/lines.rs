@@ -125,20 +125,28 @@ pub(crate) fn derive_hint(line: &LineLive, channels: &Channels) -> HintStatus {
     }
 }
 
-fn call_status(ch: &Channel) -> CurrentCallStatus {
+/// A call is `Up` once it is answered at both ends: a channel that is up while the other end
+/// still rings (the user's own phone, answered first in click-to-dial, calling a ringing phone)
+/// is still `Ringing`.
+fn call_status(ch: &Channel, channels: &Channels) -> CurrentCallStatus {
+    let peer_unanswered = ch
+        .peer
+        .as_ref()
+        .and_then(|p| channels.get(p))
+        .is_some_and(|p| p.answered_at.is_none());
     if ch.held {
         CurrentCallStatus::Hold
-    } else if ch.state == ChannelState::Up {
+    } else if ch.state == ChannelState::Up && !peer_unanswered {
         CurrentCallStatus::Up
     } else {
         CurrentCallStatus::Ringing
     }
 }
 
-fn same_call(call: &CurrentCall, ch: &Channel) -> bool {
+fn same_call(call: &CurrentCall, ch: &Channel, channels: &Channels) -> bool {
     let other = ch.other();
     call.uniqueid == ch.uniqueid
-        && call.status == call_status(ch)
+        && call.status == call_status(ch, channels)
         && call.start == ch.start()
         && call.direction == ch.direction
         && call.linkedid == ch.linkedid
@@ -159,11 +167,11 @@ pub(crate) fn refresh_calls(
             .map_or((i64::MAX, u64::MAX), |c| (c.start().0, c.seq))
     });
     let unchanged = line.calls.len() == line.channels.len()
-        && line
-            .calls
-            .iter()
-            .zip(&line.channels)
-            .all(|(call, u)| channels.get(u).is_some_and(|ch| same_call(call, ch)));
+        && line.calls.iter().zip(&line.channels).all(|(call, u)| {
+            channels
+                .get(u)
+                .is_some_and(|ch| same_call(call, ch, channels))
+        });
     if unchanged {
         return None;
     }
@@ -175,7 +183,7 @@ pub(crate) fn refresh_calls(
             uniqueid: ch.uniqueid.clone(),
             linkedid: ch.linkedid.clone(),
             peer: ch.other_party(),
-            status: call_status(ch),
+            status: call_status(ch, channels),
             direction: ch.direction,
             start: ch.start(),
         })

@@ -1,9 +1,9 @@
 //! The live telephony state, owned by the core task, and everything derived from it.
 //!
-//! [`State::apply`] takes PBX events in order, updates the raw state (channels, bridges, logins,
-//! memberships, waiting callers, rooms...) and marks what they touch; a refresh pass then
-//! re-derives only the marked lines, agents and queues, and emits an [`Event`] for each derived
-//! value that actually changed. [`State::execute`] checks client commands against this state and
+//! [`State::apply_batch`] takes a batch of PBX events in order, updates the raw state (channels,
+//! bridges, logins, memberships, waiting callers, rooms...) and marks what they touch; one
+//! refresh pass at the end of the batch then re-derives only the marked lines, agents and queues,
+//! and emits an [`Event`] for each derived value that actually changed (derive once per batch). [`State::execute`] checks client commands against this state and
 //! the requester's rights, changes what the core owns (presence, services, sessions) and asks the
 //! PBX for the rest: the PBX's events then change the state.
 //!
@@ -104,9 +104,22 @@ impl State {
         }
     }
 
-    /// Applies one PBX event, appending the domain events it causes to `out`.
+    /// Applies one PBX event, appending the domain events it causes to `out` (a batch of one:
+    /// see [`State::apply_batch`]).
     pub fn apply(&mut self, now: Timestamp, event: &PbxEvent, out: &mut Vec<Event>) {
-        self.dispatch_event(now, event, out);
+        self.apply_batch(now, std::slice::from_ref(event), out);
+    }
+
+    /// Applies a batch of PBX events (what the engine reported for one step of the switch), then
+    /// derives once: the events that are news in themselves (phone events, call-log entries,
+    /// logins, ...) come in arrival order, then one event per derived value (hint, current
+    /// calls, agent status, queue member, queue statistics) that differs from before the batch.
+    /// A half-applied batch is never derived, so no event carries a state the switch was not in
+    /// between two steps (a call with no peer yet, an agent both available and talking).
+    pub fn apply_batch(&mut self, now: Timestamp, events: &[PbxEvent], out: &mut Vec<Event>) {
+        for event in events {
+            self.dispatch_event(now, event, out);
+        }
         self.refresh(now, out);
     }
 

@@ -1,4 +1,4 @@
-//! The derivation pass run after each PBX event and command: it re-derives the lines, agents and
+//! The derivation pass run once after each PBX batch and each command: it re-derives the lines, agents and
 //! queues marked as touched — in that order, since agents depend on their line and queues on
 //! their members — and emits an event for each derived value that changed.
 

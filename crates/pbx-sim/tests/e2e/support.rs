@@ -38,7 +38,9 @@ use ctid_core::live::{
 };
 use ctid_core::state::State;
 use ctid_core::time::Timestamp;
-use ctid_core::{Clock, CoreConfig, CoreHandle, EventReceiver, ManualClock, pbx_link};
+use ctid_core::{
+    BufferPolicy, Clock, CoreConfig, CoreHandle, EventReceiver, ManualClock, pbx_link,
+};
 use ctid_pbx_sim::{LineAction, SimCall, SimConfig, SimHandle};
 
 #[path = "../support/event_wait.rs"]
@@ -359,9 +361,12 @@ impl E2e {
         let (port, adapter) = pbx_link(1024);
         let sim = ctid_pbx_sim::start(ds.clone(), clock.shared(), cfg, adapter);
         let core = ctid_core::spawn(ds.clone(), clock.shared(), port, CoreConfig::default());
-        let rx = guard("subscribe", core.subscribe(HUB_CAPACITY))
-            .await
-            .expect("core running");
+        let rx = guard(
+            "subscribe",
+            core.subscribe(HUB_CAPACITY, BufferPolicy::Block),
+        )
+        .await
+        .expect("core running");
         let now = clock.now();
         let told = guard("initial read", core.read(move |s| Derived::read(s, now)))
             .await

@@ -57,10 +57,9 @@ impl TestServer {
         );
         let core = ctid_core::spawn(dataset.clone(), clock.shared(), port, CoreConfig::default());
         let call_log = Arc::new(MemoryCallLog::default());
-        ctid_core::store::spawn_call_log_writer(
-            core.subscribe(1024).await.expect("core"),
-            call_log.clone(),
-        );
+        ctid_core::store::spawn_call_log_writer(&core, call_log.clone(), Default::default())
+            .await
+            .expect("core");
         let mut config = CtiConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             ..CtiConfig::default()

@@ -108,7 +108,14 @@ impl State {
             }
             _ => None,
         };
+        let peer = ch.peer.clone();
         self.touch(uniqueid);
+        if let Some(peer) = peer
+            && let Some(line) = self.channels.get(&peer).and_then(|p| p.line)
+        {
+            // The other end's call status depends on this end being answered.
+            self.lines.mark(line);
+        }
         if let Some(kind) = kind {
             self.emit_phone(uniqueid, kind, out);
         }

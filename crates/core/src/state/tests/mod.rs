@@ -2,6 +2,7 @@
 //! demo dataset, checking derived values and emitted events; and commands with their checks.
 
 mod agents;
+mod batches;
 mod calls;
 mod commands;
 mod failures;

@@ -80,6 +80,14 @@ impl World {
         out
     }
 
+    /// Applies events as one PBX batch (as the core task does), returning what they emitted.
+    pub fn batch(&mut self, events: impl IntoIterator<Item = PbxEvent>) -> Vec<Event> {
+        let events: Vec<PbxEvent> = events.into_iter().collect();
+        let mut out = Vec::new();
+        self.state.apply_batch(self.now, &events, &mut out);
+        out
+    }
+
     /// Applies one event.
     pub fn one(&mut self, event: PbxEvent) -> Vec<Event> {
         self.feed([event])
@@ -205,7 +213,7 @@ impl Leg {
     }
 }
 
-fn created(
+pub(crate) fn created(
     uniqueid: &UniqueId,
     linkedid: &UniqueId,
     endpoint: Endpoint,
@@ -229,7 +237,7 @@ fn created(
     }
 }
 
-fn line_party(line: u32) -> Party {
+pub(crate) fn line_party(line: u32) -> Party {
     let name = ["", "Alice", "Bob", "Carol", "Dave", "Eve", "Frank"]
         .get(line as usize)
         .copied()
