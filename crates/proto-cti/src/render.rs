@@ -279,7 +279,10 @@ fn encode_if_changed<T: serde::Serialize>(
 }
 
 /// A queue's `getqueuesstats` push.
-fn queue_stats_push(queue: QueueId, stats: &QueueLiveStats) -> QueuesStats<LiveQueueStats<'_>> {
+fn queue_stats_push(
+    queue: QueueId,
+    stats: &QueueLiveStats,
+) -> QueuesStats<'static, LiveQueueStats> {
     let mut map = BTreeMap::new();
     map.insert(queue.to_string(), live_stats_out(stats));
     QueuesStats {
