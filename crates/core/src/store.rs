@@ -172,6 +172,8 @@ pub struct CallLogWriter {
     pub stats: Arc<CallLogWriterStats>,
     /// Its hub subscription's counters (batches dropped before the writer saw them).
     pub hub: Arc<ConsumerStats>,
+    /// The task taking entries from the hub into the buffer; it ends once the core has stopped.
+    pub reader: tokio::task::JoinHandle<()>,
     /// The task writing to the store; it ends once the core has stopped and the buffer is
     /// written.
     pub task: tokio::task::JoinHandle<()>,
@@ -192,7 +194,7 @@ pub async fn spawn_call_log_writer(
     let stats = Arc::new(CallLogWriterStats::default());
     let (tx, mut rx) = mpsc::channel::<Arc<CallLogEntry>>(config.buffer.max(1));
     let counters = stats.clone();
-    tokio::spawn(async move {
+    let reader = tokio::spawn(async move {
         let mut dropping = false;
         while let Some(batch) = events.recv().await {
             for event in batch.iter() {
@@ -234,5 +236,10 @@ pub async fn spawn_call_log_writer(
             }
         }
     });
-    Ok(CallLogWriter { stats, hub, task })
+    Ok(CallLogWriter {
+        stats,
+        hub,
+        reader,
+        task,
+    })
 }
