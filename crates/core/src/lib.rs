@@ -10,12 +10,15 @@
 //!   [`hub`] and, per session, the [`fanout`] index;
 //! - [`live`]: the values derived once (hint codes, agent availability, queue statistics...);
 //! - [`rights`]: who may do what beyond their own line, calls and agent;
-//! - [`store`]: the call-log store port; [`time`]: the injected clock; [`auth`]: password hashes.
+//! - [`store`]: the call-log store port; [`time`]: the injected clock; [`auth`]: password hashes;
+//! - [`login_guard`]: failed-login throttling and the password-check workers, shared by every
+//!   face; [`budget`]: the connection budget every listener draws from.
 //!
 //! Invariants: the core does no network IO and reads no clock but the injected one; the state
 //! changes only in the core task, by PBX events and commands, in order.
 
 pub mod auth;
+pub mod budget;
 pub mod command;
 pub mod dataset;
 pub mod engine;
@@ -24,6 +27,7 @@ pub mod fanout;
 pub mod hub;
 pub mod ids;
 pub mod live;
+pub mod login_guard;
 pub mod pbx;
 mod pbx_snapshot;
 pub mod rights;
