@@ -31,6 +31,10 @@ pub struct CtiConfig {
     /// Which list pushes a session receives (default [`PushPolicy::All`], as the protocol
     /// document promises; see `docs/cti-protocol.md`).
     pub push_policy: PushPolicy,
+    /// Refuse `login_id` on a connection that has not upgraded to TLS (default false), so an
+    /// attacker on the path cannot strip STARTTLS and read passwords. Needs `tls_cert` and
+    /// `tls_key`.
+    pub require_tls: bool,
 }
 
 /// Which `getlist` pushes (users, phones, agents, queues, voicemails, queue members) reach a
@@ -59,6 +63,7 @@ impl Default for CtiConfig {
             tls_cert: None,
             tls_key: None,
             push_policy: PushPolicy::All,
+            require_tls: false,
         }
     }
 }

@@ -1,10 +1,15 @@
 //! The unauthenticated phase of a connection: the STARTTLS offer and answer, and the three-step
 //! login (`login_id` → `login_pass` → `login_capas`) with xivo-ctid's exact replies and error
-//! strings, all within the login timeout (on the injected clock).
+//! strings, all within the login timeout (on the injected clock): reads, writes, the TLS
+//! handshake and the password check alike.
 //!
 //! Choices (documented in docs/cti-protocol.md):
 //! - unknown login, wrong password, user without a (known) profile → `login_password`; a dummy
 //!   argon2 check runs for unknown logins so timing does not tell which logins exist;
+//! - passwords are checked through the shared `LoginGuard` (failed-login throttling per login
+//!   and per address; a login or address locked out → `xivo_auth_error` with
+//!   `"reason":"locked_out"`);
+//! - with `require_tls`, `login_id` before the STARTTLS upgrade → `starttls_required`;
 //! - right password but `cti_enabled = false` → `user_not_found` (xivo-ctid's "this user cannot
 //!   use the CTI" answer);
 //! - only `starttls`, `login_id`, `login_pass`, `login_capas` (and `logout`, which closes) are
@@ -16,9 +21,11 @@ use bytes::Bytes;
 use rand::RngExt;
 use rand::distr::Alphanumeric;
 
-use ctid_core::auth::verify_password;
+use std::net::IpAddr;
+
 use ctid_core::dataset::Dataset;
 use ctid_core::ids::{ProfileId, UserId};
+use ctid_core::login_guard::Verdict;
 use ctid_core::{SharedClock, Timestamp};
 
 use crate::codec::Frame;
@@ -27,9 +34,6 @@ use crate::session::Shared;
 use crate::wire::encode;
 use crate::wire::input::{LoginCapas, LoginId, LoginPass, Request, parse};
 use crate::wire::output::{Capas as CapasOut, *};
-
-/// An argon2id hash (default parameters, like the users') checked when the login is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$22HQtzkfVquOmndB+C95+Q$7W5PS/VjTZ9FAUBVnbL/Hdr1LeFsj8EbNRp5Ps1rnNc";
 
 /// Failed `login_pass` attempts allowed on one connection.
 const MAX_PASSWORD_ATTEMPTS: u32 = 3;
@@ -52,6 +56,7 @@ enum Step {
 struct Login<'a> {
     conn: Connection,
     shared: &'a Shared,
+    peer: IpAddr,
     clock: SharedClock,
     step: Step,
     starttls_done: bool,
@@ -77,14 +82,34 @@ impl Login<'_> {
 
 /// Runs the login phase: sends the STARTTLS offer, then serves login messages until the user is
 /// authenticated (returns the connection, maybe upgraded to TLS) or the connection ends (timeout,
-/// close, logout, shutdown).
-pub(crate) async fn run(conn: Connection, shared: &Shared) -> Option<(Connection, LoggedIn)> {
+/// close, logout, shutdown). Everything, writes included, runs under the login deadline.
+pub(crate) async fn run(
+    conn: Connection,
+    shared: &Shared,
+    peer: IpAddr,
+) -> Option<(Connection, LoggedIn)> {
     let clock = shared.core.clock().clone();
     let deadline = clock.now().plus(shared.config.login_timeout);
-    let mut timeout = clock.sleep_until(deadline);
+    tokio::select! {
+        _ = clock.sleep_until(deadline) => {
+            tracing::debug!(%peer, "CTI login timeout: closing the connection");
+            None
+        }
+        _ = shared.shutdown.cancelled() => None,
+        done = phase(conn, shared, peer, clock.clone()) => done,
+    }
+}
+
+async fn phase(
+    conn: Connection,
+    shared: &Shared,
+    peer: IpAddr,
+    clock: SharedClock,
+) -> Option<(Connection, LoggedIn)> {
     let mut l = Login {
         conn,
         shared,
+        peer,
         clock,
         step: Step::Id,
         starttls_done: false,
@@ -95,15 +120,7 @@ pub(crate) async fn run(conn: Connection, shared: &Shared) -> Option<(Connection
         return None;
     }
     loop {
-        let frame = tokio::select! {
-            _ = &mut timeout => {
-                tracing::debug!("CTI login timeout: closing the connection");
-                return None;
-            }
-            _ = shared.shutdown.cancelled() => return None,
-            frame = l.conn.next_frame() => frame,
-        };
-        let line = match frame {
+        let line = match l.conn.next_frame().await {
             None | Some(Err(_)) => return None,
             Some(Ok(Frame::Overlong)) => {
                 if !l.error("error", "line_too_long").await {
@@ -142,12 +159,7 @@ pub(crate) async fn run(conn: Connection, shared: &Shared) -> Option<(Connection
                                 return None;
                             }
                             let acceptor = acceptor.clone();
-                            let upgraded = tokio::select! {
-                                _ = &mut timeout => return None,
-                                _ = shared.shutdown.cancelled() => return None,
-                                r = l.conn.upgrade(&acceptor) => r,
-                            };
-                            match upgraded {
+                            match l.conn.upgrade(&acceptor).await {
                                 Ok(conn) => {
                                     l.conn = conn;
                                     true
@@ -195,6 +207,10 @@ fn session_id() -> String {
 }
 
 async fn login_id(l: &mut Login<'_>, m: LoginId) -> bool {
+    if l.shared.config.require_tls && !l.conn.tls {
+        tracing::info!(peer = %l.peer, "CTI login refused: TLS is required and the client did not upgrade");
+        return l.error("login_id", "starttls_required").await;
+    }
     let (key, given, accepted): (&str, Option<&str>, &[&str]) =
         match (&m.wazoversion, &m.xivoversion) {
             (Some(v), _) => ("wazoversion", Some(v.as_str()), &["2.3"]),
@@ -238,17 +254,30 @@ async fn login_pass(l: &mut Login<'_>, m: LoginPass) -> Option<bool> {
     let user = ds.user_by_login(login);
     let hash = user.and_then(|u| u.password_hash.clone());
     let password = m.password.0;
-    let verified = {
-        let _permit = l.shared.password_checks.acquire().await.ok()?;
-        tokio::task::spawn_blocking(move || match hash {
-            Some(hash) => verify_password(&hash, &password),
-            None => {
-                let _ = verify_password(DUMMY_HASH, &password);
-                false
+    let verdict = l
+        .shared
+        .login_guard
+        .verify(login, l.peer, hash, password)
+        .await;
+    let verified = match verdict {
+        Verdict::Match => true,
+        Verdict::Mismatch => false,
+        Verdict::LockedOut(until) => {
+            l.failures += 1;
+            let retry_after = until.since(l.clock.now()).as_secs().max(1);
+            let sent = l
+                .send(&LockedOut {
+                    class: "login_pass",
+                    error_string: "xivo_auth_error",
+                    reason: "locked_out",
+                    retry_after,
+                })
+                .await;
+            if l.failures >= MAX_PASSWORD_ATTEMPTS {
+                return None;
             }
-        })
-        .await
-        .unwrap_or(false)
+            return Some(sent);
+        }
     };
     let result = match user {
         Some(u) if verified => match u.profile.filter(|p| ds.profile(*p).is_some()) {
@@ -279,6 +308,16 @@ async fn login_pass(l: &mut Login<'_>, m: LoginPass) -> Option<bool> {
             Some(sent)
         }
     }
+}
+
+/// The answer to a try for a locked-out login or address: an error string the Qt client knows
+/// (a failed authentication), the reason and the seconds to wait for scripts.
+#[derive(serde::Serialize)]
+struct LockedOut {
+    class: &'static str,
+    error_string: &'static str,
+    reason: &'static str,
+    retry_after: u64,
 }
 
 fn login_for_log(step: &Step) -> String {

@@ -1,6 +1,7 @@
 //! The listener: binds, starts the fan-out task, accepts connections up to `max_connections`
-//! (more are closed at once), serves each in its own task, and shuts down gracefully (stops
-//! accepting, ends every session — each tells the core it closed — and waits for them, bounded).
+//! and within the process's connection budget (more are closed at once), serves each in its own
+//! task, and shuts down gracefully (stops accepting, ends every session — each tells the core it
+//! closed — and waits for them, bounded).
 
 use std::future::Future;
 use std::io;
@@ -13,6 +14,8 @@ use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 
 use ctid_core::CoreHandle;
+use ctid_core::budget::{ConnectionBudget, ListenerBudget};
+use ctid_core::login_guard::{LoginGuard, LoginGuardConfig};
 use ctid_core::store::CallLogStore;
 
 use crate::config::CtiConfig;
@@ -31,6 +34,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub struct CtiServer {
     listener: TcpListener,
     shared: Arc<Shared>,
+    budget: ListenerBudget,
     fanout_task: tokio::task::JoinHandle<()>,
 }
 
@@ -44,11 +48,26 @@ impl std::fmt::Debug for CtiServer {
 
 impl CtiServer {
     /// Binds the listener, loads the TLS certificate (when configured) and starts the fan-out
-    /// task.
+    /// task, with a login guard of its own (default settings) and no budget beyond
+    /// `max_connections`.
     pub async fn bind(
         config: CtiConfig,
         core: CoreHandle,
         call_log: Arc<dyn CallLogStore>,
+    ) -> io::Result<CtiServer> {
+        let guard = LoginGuard::start(&LoginGuardConfig::default(), core.clock().clone())?;
+        let budget = ConnectionBudget::unlimited().listener(0);
+        Self::bind_with(config, core, call_log, guard, budget).await
+    }
+
+    /// [`CtiServer::bind`] with the process's login guard (shared with the other faces) and the
+    /// listener's share of the connection budget.
+    pub async fn bind_with(
+        config: CtiConfig,
+        core: CoreHandle,
+        call_log: Arc<dyn CallLogStore>,
+        login_guard: Arc<LoginGuard>,
+        budget: ListenerBudget,
     ) -> io::Result<CtiServer> {
         let tls = match (&config.tls_cert, &config.tls_key) {
             (Some(cert), Some(key)) => Some(starttls::load_acceptor(cert, key).await?),
@@ -60,15 +79,29 @@ impl CtiServer {
                 None
             }
         };
+        if config.require_tls && tls.is_none() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "[cti] require_tls needs tls_cert and tls_key",
+            ));
+        }
         let listener = TcpListener::bind(config.listen).await?;
         let (handle, fanout_task) = fanout::spawn(&core, EVENT_QUEUE, CONTROL_QUEUE)
             .await
             .map_err(|e| io::Error::other(e.to_string()))?;
-        tracing::info!(addr = %listener.local_addr()?, starttls = tls.is_some(), "CTI server listening");
-        let shared = Arc::new(Shared::new(config, core, call_log, handle, tls));
+        tracing::info!(addr = %listener.local_addr()?, starttls = tls.is_some(), require_tls = config.require_tls, "CTI server listening");
+        let shared = Arc::new(Shared::new(
+            config,
+            core,
+            call_log,
+            handle,
+            tls,
+            login_guard,
+        ));
         Ok(CtiServer {
             listener,
             shared,
+            budget,
             fanout_task,
         })
     }
@@ -86,6 +119,7 @@ impl CtiServer {
         let CtiServer {
             listener,
             shared,
+            budget,
             fanout_task,
         } = self;
         let slots = Arc::new(Semaphore::new(shared.config.max_connections.max(1)));
@@ -109,12 +143,17 @@ impl CtiServer {
                 drop(stream);
                 continue;
             };
+            let Some(budgeted) = budget.try_acquire() else {
+                tracing::warn!(%peer, "CTI connection refused: the process's connection budget is spent");
+                drop(stream);
+                continue;
+            };
             let _ = stream.set_nodelay(true);
             let shared = shared.clone();
             tracker.spawn(async move {
                 let io: BoxIo = Box::new(stream);
-                serve(shared, io).await;
-                drop(permit);
+                serve(shared, io, peer.ip()).await;
+                drop((permit, budgeted));
             });
         }
         tracing::info!("CTI server shutting down");

@@ -12,13 +12,14 @@ use bytes::Bytes;
 use futures::StreamExt;
 use serde::Serialize;
 use tokio::io::AsyncWriteExt;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 
 use ctid_core::dataset::Dataset;
 use ctid_core::fanout::Outbox;
 use ctid_core::ids::{SessionId, UserId};
+use ctid_core::login_guard::LoginGuard;
 use ctid_core::store::CallLogStore;
 use ctid_core::{Command, CoreHandle, Timestamp};
 
@@ -43,7 +44,8 @@ pub(crate) struct Shared {
     pub fanout: FanoutHandle,
     pub tls: Option<TlsAcceptor>,
     pub shutdown: CancellationToken,
-    pub password_checks: Semaphore,
+    /// Throttling and password checks (shared with the other faces).
+    pub login_guard: Arc<LoginGuard>,
     /// `getlist listid` replies of the lists that come from the (immutable) dataset, encoded
     /// once without their `timenow`.
     pub list_ids: [std::sync::OnceLock<Bytes>; ListName::ALL.len()],
@@ -57,8 +59,8 @@ impl Shared {
         call_log: Arc<dyn CallLogStore>,
         fanout: FanoutHandle,
         tls: Option<TlsAcceptor>,
+        login_guard: Arc<LoginGuard>,
     ) -> Self {
-        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
         Shared {
             config,
             core,
@@ -66,7 +68,7 @@ impl Shared {
             fanout,
             tls,
             shutdown: CancellationToken::new(),
-            password_checks: Semaphore::new(cpus.max(2)),
+            login_guard,
             list_ids: Default::default(),
             next_id: AtomicU64::new(1),
         }
@@ -199,12 +201,12 @@ impl Session {
     }
 }
 
-/// Serves one accepted connection to its end.
-pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo) {
+/// Serves one accepted connection, from `peer`, to its end.
+pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo, peer: std::net::IpAddr) {
     // Before login no message needs more than a few KiB: an unauthenticated connection never
     // holds more than this.
     let conn = Connection::new(io, shared.config.max_line_bytes.min(PRE_LOGIN_MAX_LINE));
-    let Some((mut conn, logged)) = login::run(conn, &shared).await else {
+    let Some((mut conn, logged)) = login::run(conn, &shared, peer).await else {
         return;
     };
     conn.set_max_line(shared.config.max_line_bytes);

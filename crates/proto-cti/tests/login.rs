@@ -335,6 +335,62 @@ mod tls {
         let _ = std::fs::remove_dir_all(cert.parent().unwrap());
     }
 
+    /// STARTTLS stripping: with `require_tls`, a client that stays in plain text (as one whose
+    /// `starttls` an attacker on the path removed) cannot send its login, let alone its password;
+    /// after the upgrade the login works.
+    #[tokio::test]
+    async fn require_tls_refuses_a_plain_text_login() {
+        let (cert, key, der) = cert_files();
+        let srv = TestServer::start_with(|c| {
+            c.tls_cert = Some(cert.clone());
+            c.tls_key = Some(key.clone());
+            c.require_tls = true;
+        })
+        .await;
+        let mut c = srv.connect().await;
+        assert_eq!(c.recv().await["class"], "starttls");
+        c.send(json!({"class":"login_id","userlogin":"dave","company":"xivo","wazoversion":"2.3"}))
+            .await;
+        let r = c.recv().await;
+        assert_eq!(r["class"], "login_id");
+        assert_eq!(r["error_string"], "starttls_required", "{r}");
+        c.send(json!({"class":"login_pass","password":"dave"}))
+            .await;
+        let r = c.recv().await;
+        assert_eq!(r["error_string"], "login_id_required", "{r}");
+
+        let mut c = srv.connect().await;
+        assert_eq!(c.recv().await["class"], "starttls");
+        c.send(json!({"class":"starttls","status":true})).await;
+        assert_eq!(c.recv().await["starttls"], true);
+        let plain = c.take_stream();
+        let tls = connector(der)
+            .connect(ServerName::try_from("localhost").unwrap(), plain)
+            .await
+            .expect("TLS handshake");
+        c.set_stream(Box::new(tls));
+        assert_eq!(c.login_steps("dave", "dave").await["userid"], "4");
+        let _ = std::fs::remove_dir_all(cert.parent().unwrap());
+    }
+
+    #[tokio::test]
+    async fn require_tls_without_a_certificate_is_a_configuration_error() {
+        let clock = ctid_core::ManualClock::at_default_start();
+        let dataset = Arc::new(ctid_core::Dataset::demo());
+        let (port, _adapter) = ctid_core::pbx_link(16);
+        let core = ctid_core::spawn(dataset, clock.shared(), port, Default::default());
+        let config = ctid_proto_cti::CtiConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            require_tls: true,
+            ..Default::default()
+        };
+        let log = Arc::new(ctid_core::store::MemoryCallLog::default());
+        let err = ctid_proto_cti::CtiServer::bind(config, core, log)
+            .await
+            .expect_err("refused");
+        assert!(err.to_string().contains("require_tls"), "{err}");
+    }
+
     #[tokio::test]
     async fn a_client_ignoring_the_offer_stays_in_plain_text() {
         let (cert, key, _) = cert_files();

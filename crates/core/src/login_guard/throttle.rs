@@ -32,7 +32,8 @@ pub struct ThrottleRule {
     pub max_delay: Duration,
     /// Failures that lock the key out (0: never).
     pub lockout_after: u32,
-    /// How long a lockout lasts. Once it ends, one more failure locks the key again.
+    /// How long a lockout lasts. Once it ends, one try is allowed at once, and one more failure
+    /// locks the key again.
     #[serde(rename = "lockout_secs", with = "secs")]
     pub lockout: Duration,
 }
@@ -163,7 +164,6 @@ impl Record {
         {
             self.locked_until = None;
             self.failures = self.failures.min(rule.lockout_after.saturating_sub(1));
-            self.last_failure = until;
         }
         if self.failures > 0
             && self.locked_until.is_none()
@@ -457,11 +457,10 @@ mod tests {
         );
         assert_eq!(t.admit(at(10), "bob", ip("198.51.100.7")), Admission::Clean);
         t.finish(at(10), "bob", ip("198.51.100.7"), TryOutcome::Success);
-        // After the lockout: one try (after the delay owed), and a failure locks again.
-        assert_eq!(t.admit(at(63), alice, a), Admission::WaitUntil(at(65)));
-        assert_eq!(t.admit(at(65), alice, a), Admission::Suspect);
-        assert_eq!(t.finish(at(65), alice, a, TryOutcome::Failure).len(), 1);
-        assert_eq!(t.admit(at(100), alice, a), Admission::Locked(at(125)));
+        // After the lockout: one try, and a failure locks again.
+        assert_eq!(t.admit(at(63), alice, a), Admission::Suspect);
+        assert_eq!(t.finish(at(63), alice, a, TryOutcome::Failure).len(), 1);
+        assert_eq!(t.admit(at(100), alice, a), Admission::Locked(at(123)));
         assert_eq!(t.admit(at(130), alice, a), Admission::Suspect);
         t.finish(at(130), alice, a, TryOutcome::Success);
         assert_eq!(

@@ -4,16 +4,18 @@
 
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::oneshot;
 
+use ctid_core::budget::ConnectionBudget;
 use ctid_core::dataset::Dataset;
+use ctid_core::login_guard::{LoginGuard, LoginGuardConfig};
 use ctid_core::store::MemoryCallLog;
 use ctid_core::{CoreConfig, CoreHandle, ManualClock};
 use ctid_proto_cti::{CtiConfig, CtiServer};
@@ -30,6 +32,8 @@ pub struct TestServer {
     pub call_log: Arc<MemoryCallLog>,
     /// The embedded PBX (outside callers, phone buttons).
     pub sim: ctid_pbx_sim::SimHandle,
+    /// The server's login guard (throttling, password checks).
+    pub guard: Arc<LoginGuard>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -47,6 +51,15 @@ impl TestServer {
 
     /// A server on `dataset`, with settings adjusted by `f`.
     pub async fn start_on(dataset: Arc<Dataset>, f: impl FnOnce(&mut CtiConfig)) -> TestServer {
+        Self::start_guarded(dataset, LoginGuardConfig::default(), f).await
+    }
+
+    /// A server on `dataset` with the given login guard settings, settings adjusted by `f`.
+    pub async fn start_guarded(
+        dataset: Arc<Dataset>,
+        guard: LoginGuardConfig,
+        f: impl FnOnce(&mut CtiConfig),
+    ) -> TestServer {
         let clock = ManualClock::at_default_start();
         let (port, adapter) = ctid_core::pbx_link(1024);
         let sim = ctid_pbx_sim::start(
@@ -65,9 +78,17 @@ impl TestServer {
             ..CtiConfig::default()
         };
         f(&mut config);
-        let server = CtiServer::bind(config, core.clone(), call_log.clone())
-            .await
-            .expect("bind");
+        let guard = LoginGuard::start(&guard, clock.shared()).expect("password workers");
+        let budget = ConnectionBudget::unlimited().listener(0);
+        let server = CtiServer::bind_with(
+            config,
+            core.clone(),
+            call_log.clone(),
+            guard.clone(),
+            budget,
+        )
+        .await
+        .expect("bind");
         let addr = server.local_addr();
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server.run(async move {
@@ -80,6 +101,7 @@ impl TestServer {
             dataset,
             call_log,
             sim,
+            guard,
             shutdown: Some(tx),
             task: Some(task),
         }
@@ -132,6 +154,21 @@ impl Client {
     /// Connects.
     pub async fn connect(addr: SocketAddr) -> Client {
         let tcp = TcpStream::connect(addr).await.expect("connect");
+        Client {
+            stream: Some(Box::new(tcp)),
+            buf: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Connects from a given local address (e.g. another loopback address, 127.0.0.2: a
+    /// different source address for the server's per-address rules).
+    pub async fn connect_from(addr: SocketAddr, source: IpAddr) -> Client {
+        let socket = TcpSocket::new_v4().expect("socket");
+        socket
+            .bind(SocketAddr::new(source, 0))
+            .expect("bind source");
+        let tcp = socket.connect(addr).await.expect("connect");
         Client {
             stream: Some(Box::new(tcp)),
             buf: Vec::new(),
