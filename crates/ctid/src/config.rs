@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use figment::Figment;
@@ -25,6 +26,12 @@ pub struct Config {
     pub dataset: DatasetConfig,
     /// The core.
     pub core: CoreSettings,
+    /// Login throttling and password checks (shared by every face).
+    pub login: ctid_core::login_guard::LoginGuardConfig,
+    /// The sim API's access.
+    pub sim: ctid_pbx_sim::http_access::SimApiConfig,
+    /// Process-wide limits.
+    pub limits: crate::limits::LimitsConfig,
 }
 
 /// `[http]`.
@@ -33,13 +40,41 @@ pub struct Config {
 pub struct HttpConfig {
     /// Listening address.
     pub listen: SocketAddr,
+    /// Concurrent HTTP connections at most (default 1024); more are closed at once.
+    pub max_connections: usize,
+    /// Time a connection has to send a complete request head, from its opening or its previous
+    /// response (default 10 s): idle keep-alive connections and slow senders are closed.
+    #[serde(rename = "header_read_timeout_secs", with = "secs")]
+    pub header_read_timeout: Duration,
+    /// Time without a byte read or written during a request (default 60 s).
+    #[serde(rename = "idle_timeout_secs", with = "secs")]
+    pub idle_timeout: Duration,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             listen: SocketAddr::from(([0, 0, 0, 0], 8090)),
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
         }
+    }
+}
+
+/// Durations as (possibly fractional) seconds.
+mod secs {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
     }
 }
 
@@ -190,6 +225,18 @@ mod tests {
             assert_eq!(config.http.listen.to_string(), "0.0.0.0:8090");
             assert_eq!(config.cti.listen.to_string(), "0.0.0.0:5003");
             assert!(config.dataset.file.is_none());
+            assert_eq!(config.http.max_connections, 1024);
+            assert_eq!(config.http.header_read_timeout, Duration::from_secs(10));
+            assert!(config.sim.token.is_none());
+            assert_eq!(config.login.per_login.lockout_after, 10);
+            assert_eq!(config.limits.reserved_per_listener, 64);
+            jail.set_env("CTID_SIM__TOKEN", "t0ken");
+            jail.set_env("CTID_LOGIN__PER_LOGIN__LOCKOUT_SECS", "60");
+            jail.set_env("CTID_HTTP__HEADER_READ_TIMEOUT_SECS", "2.5");
+            let config = Config::load(&ConfigArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(config.sim.token.as_deref(), Some("t0ken"));
+            assert_eq!(config.login.per_login.lockout, Duration::from_secs(60));
+            assert_eq!(config.http.header_read_timeout, Duration::from_millis(2500));
             jail.create_file("bad.toml", "[http]\nlisen = 1\n")?;
             let args = ConfigArgs {
                 config: Some("bad.toml".into()),

@@ -1,16 +1,20 @@
 //! The HTTP listener's routes: `/health`, and, when the embedded PBX is the engine, its sim API
-//! under `/sim` (whose fallback answers unknown routes with a JSON 404). Without the embedded
-//! PBX there is no `/sim`: those paths get the router's plain 404.
+//! under `/sim` (whose fallback answers unknown routes with a JSON 404; loopback clients only
+//! unless `[sim] token` is set). Without the embedded PBX there is no `/sim`: those paths get
+//! the router's plain 404.
 
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
 /// The router served on the HTTP listener; `sim` is the embedded PBX when it runs.
-pub fn router(sim: Option<ctid_pbx_sim::SimHandle>) -> Router {
+pub fn router(
+    sim: Option<ctid_pbx_sim::SimHandle>,
+    access: ctid_pbx_sim::http_access::SimApiConfig,
+) -> Router {
     let health = Router::new().route("/health", get(|| async { Json(json!({ "status": "ok" })) }));
     match sim {
-        Some(sim) => health.merge(ctid_pbx_sim::http::router(sim)),
+        Some(sim) => health.merge(ctid_pbx_sim::http::router_with(sim, access)),
         None => health,
     }
 }
@@ -44,7 +48,8 @@ mod tests {
 
     #[tokio::test]
     async fn the_sim_routes_mount_only_with_the_sim() {
-        assert_eq!(get_status(router(None), "/health").await, 200);
-        assert_eq!(get_status(router(None), "/sim/calls").await, 404);
+        let access = ctid_pbx_sim::http_access::SimApiConfig::default;
+        assert_eq!(get_status(router(None, access()), "/health").await, 200);
+        assert_eq!(get_status(router(None, access()), "/sim/calls").await, 404);
     }
 }

@@ -3,6 +3,8 @@
 mod cli;
 mod config;
 mod http;
+mod http_server;
+mod limits;
 mod serve;
 mod sim_client;
 

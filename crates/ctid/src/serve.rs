@@ -1,17 +1,19 @@
-//! `ctid serve`: wires the dataset, the telephony engine chosen by `[pbx] engine`, the core, the
-//! call log, the CTI server and the HTTP listener together, and shuts them down gracefully on
-//! SIGINT/SIGTERM.
+//! `ctid serve`: raises the open-file limit, wires the dataset, the telephony engine chosen by
+//! `[pbx] engine`, the core, the call log, the login guard, the connection budget, the CTI
+//! server and the HTTP listener together, and shuts them down gracefully on SIGINT/SIGTERM.
 
 use std::sync::Arc;
 
 use anyhow::Context;
+use ctid_core::login_guard::LoginGuard;
 use ctid_core::store::{CallLogStore, CallLogWriterConfig, MemoryCallLog, spawn_call_log_writer};
 use ctid_core::{CoreConfig, Dataset, PbxAdapterEnd, SharedClock, SystemClock, pbx_link};
 use ctid_proto_cti::CtiServer;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, Engine};
-use crate::http;
+use crate::http_server::HttpLimits;
+use crate::{http, http_server, limits};
 
 /// Bound of the PBX port queues (actions and event batches).
 const PBX_QUEUE: usize = 4096;
@@ -25,6 +27,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// Runs the server until `shutdown` is cancelled.
 pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let fd_limit = limits::raise_fd_limit();
+    let budget = limits::budget(&config.limits, fd_limit);
+    let reserve = config.limits.reserved_per_listener;
     // Reading the file and hashing any clear-text passwords is blocking work.
     let file = config.dataset.file.clone();
     let dataset = Arc::new(
@@ -49,27 +54,42 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         inbox_capacity: config.core.inbox_capacity,
         originate_auto_answer: config.core.originate_auto_answer,
     };
-    let core = ctid_core::spawn(dataset, clock, port, core_config);
+    let core = ctid_core::spawn(dataset, clock.clone(), port, core_config);
+    let login_guard = LoginGuard::start(&config.login, clock.clone())
+        .context("cannot start the password-check workers")?;
     let call_log: Arc<dyn CallLogStore> =
         Arc::new(MemoryCallLog::new(config.core.call_log_per_user));
     let call_log_writer =
         spawn_call_log_writer(&core, call_log.clone(), CallLogWriterConfig::default()).await?;
 
-    let cti = CtiServer::bind(config.cti.clone(), core.clone(), call_log)
-        .await
-        .with_context(|| format!("cannot listen for CTI clients on {}", config.cti.listen))?;
+    let cti = CtiServer::bind_with(
+        config.cti.clone(),
+        core.clone(),
+        call_log,
+        login_guard,
+        budget.listener(reserve),
+    )
+    .await
+    .with_context(|| format!("cannot listen for CTI clients on {}", config.cti.listen))?;
     let http_listener = tokio::net::TcpListener::bind(config.http.listen)
         .await
         .with_context(|| format!("cannot listen for HTTP on {}", config.http.listen))?;
     tracing::info!(cti = %cti.local_addr(), http = %http_listener.local_addr()?, "ctid is ready");
 
-    let http_shutdown = shutdown.clone();
-    let http = async move {
-        axum::serve(http_listener, http::router(sim))
-            .with_graceful_shutdown(async move { http_shutdown.cancelled().await })
-            .await
-            .context("HTTP server failed")
+    let http_limits = HttpLimits {
+        max_connections: config.http.max_connections,
+        header_read_timeout: config.http.header_read_timeout,
+        idle_timeout: config.http.idle_timeout,
     };
+    let http = http_server::serve(
+        http_listener,
+        http::router(sim, config.sim.clone()),
+        http_limits,
+        budget.listener(reserve),
+        clock,
+        shutdown.clone(),
+    );
+    let http = async move { http.await.context("HTTP server failed") };
     let cti_shutdown = shutdown.clone();
     let cti = async move {
         cti.run(async move { cti_shutdown.cancelled().await })

@@ -61,9 +61,18 @@ struct Client {
 }
 
 impl Client {
+    /// A client of the sim API at `server`; with `CTID_SIM__TOKEN` set (the variable that sets
+    /// the server's `[sim] token`), every request presents that token.
     fn new(server: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Ok(token) = std::env::var("CTID_SIM__TOKEN")
+            && let Ok(value) = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+        {
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+        }
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
+            .default_headers(headers)
             .build()
             .expect("a plain HTTP client builds");
         Client {

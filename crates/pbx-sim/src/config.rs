@@ -37,6 +37,9 @@ pub struct SimConfig {
     pub fax_delay: Duration,
     /// Bound on live channels; a call that would need more fails with congestion.
     pub max_channels: usize,
+    /// Bound on live outside calls (`POST /sim/calls`); more are refused with 503 `unavailable`
+    /// (default 1000).
+    pub max_calls: usize,
     /// Numbers of the lines whose phone is not registered when the switch starts (every other
     /// line's is; `/sim` phone actions register and unregister them later).
     pub unregistered: Vec<String>,
@@ -72,6 +75,7 @@ impl Default for SimConfig {
             max_channels: 10_000,
             unregistered: Vec::new(),
             messages: Vec::new(),
+            max_calls: 1000,
         }
     }
 }

@@ -14,7 +14,10 @@
 //! line, call or route), 409 `conflict` (the action is illegal now: answering a line that is
 //! not ringing, holding without a call, dialling from an unregistered line...), 400
 //! `bad_request` (malformed JSON, missing field, unknown action, number too long), 405
-//! `method_not_allowed`, 413 `payload_too_large` (body over 64 KiB), 503 `unavailable`.
+//! `method_not_allowed`, 413 `payload_too_large` (body over 64 KiB), 503 `unavailable` (e.g.
+//! `max_calls` live outside calls already), and the access refusals of [`crate::http_access`]:
+//! 403 `forbidden` (a remote client without a token configured), 401 `unauthorized` (a wrong or
+//! missing token).
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -28,14 +31,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{SimError, SimErrorKind};
 use crate::handle::SimHandle;
+use crate::http_access::SimApiConfig;
 use crate::phone::LineAction;
 use crate::snapshot::SimCall;
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
 
-/// The router of the driving API (`/sim/...`), to serve or to merge into another router.
+/// The router of the driving API (`/sim/...`), to serve or to merge into another router, with
+/// the default access (loopback clients only). Serve it with `ConnectInfo<SocketAddr>`.
 pub fn router(handle: SimHandle) -> Router {
+    router_with(handle, SimApiConfig::default())
+}
+
+/// The router of the driving API with the given access settings.
+pub fn router_with(handle: SimHandle, access: SimApiConfig) -> Router {
     Router::new()
         .route("/sim/calls", post(create_call).get(list_calls))
         .route("/sim/calls/{call_id}/hangup", post(hangup_call))
@@ -43,6 +53,10 @@ pub fn router(handle: SimHandle) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(access),
+            crate::http_access::check,
+        ))
         .with_state(handle)
 }
 

@@ -51,6 +51,7 @@ mod fax;
 mod handle;
 mod hangup;
 pub mod http;
+pub mod http_access;
 mod ids;
 mod listen;
 mod originate;

@@ -31,6 +31,17 @@ impl Sim {
         if !self.can_create(2) {
             return Err(SimError::unavailable("the PBX has no channel left"));
         }
+        let live = self
+            .world
+            .channels
+            .values()
+            .filter(|c| c.endpoint == Endpoint::Trunk && c.inbound)
+            .count();
+        if live >= self.cfg.max_calls {
+            return Err(SimError::unavailable(format!(
+                "{live} outside calls are live already (max_calls)"
+            )));
+        }
         let id = self.create_channel(NewChannel {
             endpoint: Endpoint::Trunk,
             linkedid: None,

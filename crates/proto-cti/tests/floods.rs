@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ctid_core::Dataset;
-use ctid_core::login_guard::{LoginGuardConfig, ThrottleConfig, ThrottleRule};
+use ctid_core::login_guard::{LoginGuardConfig, ThrottleRule};
 use serde_json::json;
 use support::{Client, GUARD, TestServer};
 use tokio::sync::watch;
@@ -37,14 +37,12 @@ fn guard_config() -> LoginGuardConfig {
     LoginGuardConfig {
         password_workers: 1,
         password_queue: 16,
-        throttle: ThrottleConfig {
-            per_login: rule.clone(),
-            per_address: ThrottleRule {
-                lockout_after: 0,
-                ..rule
-            },
-            ..ThrottleConfig::default()
+        per_login: rule.clone(),
+        per_address: ThrottleRule {
+            lockout_after: 0,
+            ..rule
         },
+        ..LoginGuardConfig::default()
     }
 }
 

@@ -32,18 +32,40 @@ pub struct LoginGuardConfig {
     /// Checks waiting per lane (fast and ordinary) at most; more tries wait for room, within
     /// their login deadline (default 256).
     pub password_queue: usize,
-    /// Failed-login throttling.
-    #[serde(flatten)]
-    pub throttle: ThrottleConfig,
+    /// The throttling rule per login.
+    pub per_login: ThrottleRule,
+    /// The throttling rule per source address (IPv6: per /64).
+    pub per_address: ThrottleRule,
+    /// Failures older than this are forgotten (default 15 minutes).
+    #[serde(rename = "forget_after_secs", with = "throttle::secs")]
+    pub forget_after: std::time::Duration,
+    /// Logins and addresses tracked at most, each (default 100 000).
+    pub max_tracked: usize,
+}
+
+impl LoginGuardConfig {
+    /// The throttling part.
+    pub fn throttle(&self) -> ThrottleConfig {
+        ThrottleConfig {
+            per_login: self.per_login.clone(),
+            per_address: self.per_address.clone(),
+            forget_after: self.forget_after,
+            max_tracked: self.max_tracked,
+        }
+    }
 }
 
 impl Default for LoginGuardConfig {
     fn default() -> Self {
         let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let throttle = ThrottleConfig::default();
         LoginGuardConfig {
             password_workers: cpus.clamp(1, 4),
             password_queue: 256,
-            throttle: ThrottleConfig::default(),
+            per_login: throttle.per_login,
+            per_address: throttle.per_address,
+            forget_after: throttle.forget_after,
+            max_tracked: throttle.max_tracked,
         }
     }
 }
@@ -80,7 +102,7 @@ impl LoginGuard {
     /// A guard with its worker threads started.
     pub fn start(config: &LoginGuardConfig, clock: SharedClock) -> std::io::Result<Arc<Self>> {
         Ok(Arc::new(LoginGuard {
-            throttle: Mutex::new(LoginThrottle::new(config.throttle.clone())),
+            throttle: Mutex::new(LoginThrottle::new(config.throttle())),
             checker: PasswordChecker::start(config.password_workers, config.password_queue)?,
             clock,
             finished: Notify::new(),
@@ -203,15 +225,13 @@ mod tests {
         LoginGuardConfig {
             password_workers: 1,
             password_queue: 8,
-            throttle: ThrottleConfig {
-                per_login: rule.clone(),
-                per_address: ThrottleRule {
-                    lockout_after: 0,
-                    free_failures: 100,
-                    ..rule
-                },
-                ..ThrottleConfig::default()
+            per_login: rule.clone(),
+            per_address: ThrottleRule {
+                lockout_after: 0,
+                free_failures: 100,
+                ..rule
             },
+            ..LoginGuardConfig::default()
         }
     }
 
