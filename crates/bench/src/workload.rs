@@ -16,7 +16,7 @@ use ctid_core::dataset::{
 };
 use ctid_core::ids::{AgentId, BridgeId, LineId, QueueId, UniqueId, UserId};
 use ctid_core::live::{ChannelState, DialStatus, Endpoint, Party};
-use ctid_core::pbx::{CompleteReason, MemberSnapshot, PbxEvent, PbxSnapshot};
+use ctid_core::pbx::{CompleteReason, PbxEvent, PbxSnapshot};
 
 /// Workload parameters.
 #[derive(Clone, Debug)]
@@ -227,22 +227,7 @@ pub fn generate(spec: &WorkloadSpec) -> Workload {
     let dataset = dataset(spec);
     let mut generator = Generator::new(&dataset, spec.ring_mode);
     // The engine's starting snapshot: every phone registered, the configured memberships.
-    let start = PbxSnapshot {
-        registered: dataset.lines.iter().map(|l| l.id).collect(),
-        members: dataset
-            .queues
-            .iter()
-            .flat_map(|q| {
-                q.members.iter().map(|m| MemberSnapshot {
-                    queue: q.id,
-                    agent: m.agent,
-                    penalty: m.penalty,
-                    paused: false,
-                })
-            })
-            .collect(),
-        ..PbxSnapshot::default()
-    };
+    let start = PbxSnapshot::idle(&dataset);
     let mut events = vec![(START, PbxEvent::Snapshot(Box::new(start)))];
     for agent in &dataset.agents {
         events.push((

@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::dataset::Dataset;
 use crate::ids::{AgentId, BridgeId, LineId, QueueId, RoomId, UniqueId, VoicemailId};
 use crate::live::{ChannelState, Endpoint, Party};
 
@@ -33,6 +34,29 @@ pub struct PbxSnapshot {
     pub voicemails: Vec<(VoicemailId, u32, u32)>,
     /// Every conference room with members.
     pub rooms: Vec<RoomSnapshot>,
+}
+
+impl PbxSnapshot {
+    /// An idle switch for `dataset`: every phone registered, the configured queue members (not
+    /// paused) as the only memberships, nothing else going on.
+    pub fn idle(dataset: &Dataset) -> PbxSnapshot {
+        PbxSnapshot {
+            registered: dataset.lines.iter().map(|l| l.id).collect(),
+            members: dataset
+                .queues
+                .iter()
+                .flat_map(|q| {
+                    q.members.iter().map(|m| MemberSnapshot {
+                        queue: q.id,
+                        agent: m.agent,
+                        penalty: m.penalty,
+                        paused: false,
+                    })
+                })
+                .collect(),
+            ..PbxSnapshot::default()
+        }
+    }
 }
 
 /// One live channel.

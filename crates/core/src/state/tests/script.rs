@@ -15,7 +15,7 @@ use crate::live::{
     AgentStatus, Availability, ChannelState, DialStatus, Endpoint, Party, PhoneEvent,
     PhoneEventKind,
 };
-use crate::pbx::{CompleteReason, MemberSnapshot, PbxAction, PbxEvent, PbxRequest, PbxSnapshot};
+use crate::pbx::{CompleteReason, PbxAction, PbxEvent, PbxRequest, PbxSnapshot};
 use crate::state::State;
 use crate::time::{ManualClock, Timestamp};
 
@@ -42,22 +42,7 @@ impl World {
     /// going on (the configured members as the only memberships).
     pub fn with(dataset: Dataset) -> World {
         let now = ManualClock::DEFAULT_START;
-        let snapshot = PbxSnapshot {
-            registered: dataset.lines.iter().map(|l| l.id).collect(),
-            members: dataset
-                .queues
-                .iter()
-                .flat_map(|q| {
-                    q.members.iter().map(|m| MemberSnapshot {
-                        queue: q.id,
-                        agent: m.agent,
-                        penalty: m.penalty,
-                        paused: false,
-                    })
-                })
-                .collect(),
-            ..PbxSnapshot::default()
-        };
+        let snapshot = PbxSnapshot::idle(&dataset);
         let mut world = World {
             state: State::new(Arc::new(dataset), now, CoreConfig::default()),
             now,
