@@ -2,4 +2,5 @@
 //! (`cargo run --release -p ctid-bench --bin <name> -- --help`); results are recorded in
 //! `BENCHMARKS.md` with the command that reproduces them.
 
+pub mod baseline;
 pub mod workload;

@@ -222,6 +222,20 @@ pub fn rss_kib(pid: u32) -> std::io::Result<u64> {
         .ok_or_else(|| std::io::Error::other("no VmRSS in /proc status"))
 }
 
+/// CPU time (user + system) a process has used so far, in seconds (Linux `/proc/<pid>/stat`,
+/// in the kernel's fixed 100 ticks per second).
+pub fn cpu_seconds(pid: u32) -> std::io::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name (which may hold spaces) start at the state, field 3.
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => Ok((user + system) as f64 / 100.0),
+        _ => Err(std::io::Error::other("no CPU times in /proc stat")),
+    }
+}
+
 /// Generates the dataset and the event stream.
 pub fn generate(spec: &WorkloadSpec) -> Workload {
     let dataset = dataset(spec);

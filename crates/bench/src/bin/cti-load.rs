@@ -15,7 +15,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use ctid_bench::workload::{cti_dataset, free_port, rss_kib};
+use ctid_bench::baseline;
+use ctid_bench::workload::{cpu_seconds, cti_dataset, free_port, rss_kib};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -44,15 +45,44 @@ struct Args {
     /// Give up on a round after this many seconds.
     #[arg(long, default_value_t = 30)]
     round_timeout: u64,
+    /// Also run the same clients and push pattern against a bare tokio TCP broadcast server
+    /// (no protocol, shared bytes, one write per client) and print ctid's figures as ratios of
+    /// the baseline's.
+    #[arg(long)]
+    baseline: bool,
+    /// ctid's `[cti] push_policy` (`all`, the default, or `subscribed`).
+    #[arg(long)]
+    push_policy: Option<String>,
+    /// Internal: run as the baseline server (the child process `--baseline` starts).
+    #[arg(long, hide = true)]
+    serve_baseline: bool,
 }
 
 /// A push seen by a client: line id, hint code, when the client application read it, and when
 /// the client host's TCP stack received it (kernel timestamp, `SO_TIMESTAMPNS`).
 type Seen = (u32, i32, Instant, Option<SystemTime>);
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.serve_baseline {
+        // The baseline server gets a multi-threaded runtime, as ctid does.
+        return tokio::runtime::Runtime::new()?.block_on(serve_baseline());
+    }
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(args))
+}
+
+/// The child process of `--baseline`: binds a loopback port, prints it, serves until killed.
+async fn serve_baseline() -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("{}", listener.local_addr()?.port());
+    baseline::serve(listener).await?;
+    Ok(())
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
     let ctid = match &args.ctid {
         Some(p) => p.clone(),
         None => std::env::current_exe()?.with_file_name("ctid"),
@@ -68,7 +98,13 @@ async fn main() -> anyhow::Result<()> {
     let dataset_file = dir.join("dataset.toml");
     std::fs::write(&dataset_file, toml::to_string(&cti_dataset(args.clients))?)?;
     let (cti_port, http_port) = (free_port()?, free_port()?);
-    let mut server = Server::start(&ctid, &dataset_file, cti_port, http_port)?;
+    let mut server = Server::start(
+        &ctid,
+        &dataset_file,
+        cti_port,
+        http_port,
+        args.push_policy.as_deref(),
+    )?;
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{http_port}");
     server.wait_ready(&http, &base).await?;
@@ -116,10 +152,12 @@ async fn main() -> anyhow::Result<()> {
         args.clients,
         started.elapsed().as_secs_f64()
     );
+    let logged = conns.len() as u32;
     let (seen_tx, mut seen_rx) = mpsc::unbounded_channel::<Seen>();
     for conn in conns {
         tokio::spawn(watch(conn, seen_tx.clone()));
     }
+    drop(seen_tx);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_after = rss_kib(server.pid())?;
     println!(
@@ -129,15 +167,13 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // Change phone statuses and time the pushes.
-    let mut read_delays: Vec<Duration> = Vec::new();
-    let mut kernel_delays: Vec<Duration> = Vec::new();
-    let mut incomplete = 0;
-    for round in 0..args.rounds {
-        let line = round % args.clients + 1;
-        let number = format!("1{line:05}");
-        for (action, hint) in [("unregister", 4), ("register", 0)] {
-            while seen_rx.try_recv().is_ok() {}
-            let (t0, t0_wall) = (Instant::now(), SystemTime::now());
+    let ctid_figures = measure(
+        "ctid",
+        &mut seen_rx,
+        logged,
+        &args,
+        server.pid(),
+        async |number: &str, action: &str| {
             let response = http
                 .post(format!("{base}/sim/lines/{number}/{action}"))
                 .json(&serde_json::json!({}))
@@ -146,9 +182,92 @@ async fn main() -> anyhow::Result<()> {
             if !response.status().is_success() {
                 bail!("{action} {number}: {}", response.status());
             }
+            Ok(())
+        },
+    )
+    .await?;
+    server.stop();
+    drop(seen_rx);
+    let _ = std::fs::remove_dir_all(&dir);
+    if !args.baseline {
+        return Ok(());
+    }
+
+    // The same clients and push pattern against the bare broadcast server.
+    let bare = BaselineServer::start()?;
+    let port = bare.port;
+    let conns = run_all(args.clients, args.concurrency, move |_| {
+        watch_baseline(port)
+    })
+    .await;
+    let watching = conns.len() as u32;
+    println!(
+        "baseline: {watching} clients connected to the bare broadcast server (pid {})",
+        bare.pid()
+    );
+    let (seen_tx, mut seen_rx) = mpsc::unbounded_channel::<Seen>();
+    for conn in conns {
+        tokio::spawn(watch(conn, seen_tx.clone()));
+    }
+    drop(seen_tx);
+    let control = TcpStream::connect(("127.0.0.1", port)).await?;
+    control.set_nodelay(true)?;
+    let control = tokio::sync::Mutex::new(control);
+    let baseline_figures = measure(
+        "baseline",
+        &mut seen_rx,
+        watching,
+        &args,
+        bare.pid(),
+        async |number: &str, action: &str| {
+            let tid: u32 = number[1..].parse()?;
+            let hint = if action == "unregister" { 4 } else { 0 };
+            let line = format!("push {tid} {hint}\n");
+            control.lock().await.write_all(line.as_bytes()).await?;
+            Ok(())
+        },
+    )
+    .await?;
+    println!(
+        "ctid / baseline: p99 delivery (read) {:.2}x, p99 delivery (kernel) {:.2}x, CPU per delivered push {:.2}x",
+        ctid_figures.read_p99.as_secs_f64() / baseline_figures.read_p99.as_secs_f64().max(1e-9),
+        ctid_figures.kernel_p99.as_secs_f64() / baseline_figures.kernel_p99.as_secs_f64().max(1e-9),
+        ctid_figures.cpu_per_push_us / baseline_figures.cpu_per_push_us.max(1e-9),
+    );
+    Ok(())
+}
+
+/// What one server did in the measured rounds.
+struct Figures {
+    read_p99: Duration,
+    kernel_p99: Duration,
+    cpu_per_push_us: f64,
+}
+
+/// Runs the rounds: each changes one line's status twice (`trigger(number, action)`), waits for
+/// every client's push and records the delays; prints and returns the figures.
+async fn measure(
+    name: &str,
+    seen_rx: &mut mpsc::UnboundedReceiver<Seen>,
+    clients: u32,
+    args: &Args,
+    server_pid: u32,
+    mut trigger: impl AsyncFnMut(&str, &str) -> anyhow::Result<()>,
+) -> anyhow::Result<Figures> {
+    let mut read_delays: Vec<Duration> = Vec::new();
+    let mut kernel_delays: Vec<Duration> = Vec::new();
+    let mut incomplete = 0;
+    let cpu_before = cpu_seconds(server_pid)?;
+    for round in 0..args.rounds {
+        let line = round % args.clients + 1;
+        let number = format!("1{line:05}");
+        for (action, hint) in [("unregister", 4), ("register", 0)] {
+            while seen_rx.try_recv().is_ok() {}
+            let (t0, t0_wall) = (Instant::now(), SystemTime::now());
+            trigger(&number, action).await?;
             let deadline = tokio::time::Instant::now() + Duration::from_secs(args.round_timeout);
             let mut got = 0;
-            while got < logged {
+            while got < clients {
                 match tokio::time::timeout_at(deadline, seen_rx.recv()).await {
                     Ok(Some((tid, h, at, kernel_at))) if tid == line && h == hint => {
                         got += 1;
@@ -161,18 +280,22 @@ async fn main() -> anyhow::Result<()> {
                     Ok(None) | Err(_) => break,
                 }
             }
-            if got < logged {
+            if got < clients {
                 incomplete += 1;
-                eprintln!("round {round} {action}: only {got}/{logged} clients got the push");
+                eprintln!(
+                    "{name}: round {round} {action}: only {got}/{clients} clients got the push"
+                );
             }
         }
     }
+    let cpu = cpu_seconds(server_pid)? - cpu_before;
     if read_delays.is_empty() {
-        bail!("no push was delivered");
+        bail!("{name}: no push was delivered");
     }
     let changes = args.rounds * 2;
+    let cpu_per_push_us = cpu * 1e6 / read_delays.len() as f64;
     println!(
-        "phone status push to {logged} clients, {changes} changes, {} deliveries{}",
+        "{name}: phone status push to {clients} clients, {changes} changes, {} deliveries{}; server CPU {cpu:.2} s, {cpu_per_push_us:.2} µs per delivered push",
         read_delays.len(),
         if incomplete > 0 {
             format!(" ({incomplete} incomplete changes)")
@@ -188,9 +311,35 @@ async fn main() -> anyhow::Result<()> {
         "  read by the client applications:                      {}",
         summary(&mut read_delays)
     );
-    server.stop();
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    Ok(Figures {
+        read_p99: percentile(&read_delays, 0.99),
+        kernel_p99: percentile(&kernel_delays, 0.99),
+        cpu_per_push_us,
+    })
+}
+
+/// The `p` percentile of sorted delays (zero when there are none).
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+/// Connects a watcher to the baseline server; returns once the server has registered it.
+async fn watch_baseline(port: u16) -> anyhow::Result<Conn> {
+    let stream = TcpStream::connect(("127.0.0.1", port)).await?;
+    stream.set_nodelay(true)?;
+    let mut conn = BufReader::new(stream);
+    conn.get_mut().write_all(b"watch\n").await?;
+    let mut line = String::new();
+    tokio::time::timeout(Duration::from_secs(30), conn.read_line(&mut line))
+        .await
+        .context("timeout")??;
+    if line.trim_end() != "ok" {
+        bail!("baseline server answered {line:?}");
+    }
+    Ok(conn)
 }
 
 /// `min / p50 / p99 / max` of a set of delays.
@@ -199,8 +348,7 @@ fn summary(delays: &mut [Duration]) -> String {
         return "no samples".into();
     }
     delays.sort();
-    let pct =
-        |p: f64| delays[((delays.len() as f64 * p).ceil() as usize).clamp(1, delays.len()) - 1];
+    let pct = |p: f64| percentile(delays, p);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     format!(
         "min {:.1} ms, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} samples)",
@@ -463,8 +611,13 @@ impl Server {
         dataset: &PathBuf,
         cti_port: u16,
         http_port: u16,
+        push_policy: Option<&str>,
     ) -> anyhow::Result<Server> {
-        let child = Command::new(ctid)
+        let mut command = Command::new(ctid);
+        if let Some(policy) = push_policy {
+            command.env("CTID_CTI__PUSH_POLICY", policy);
+        }
+        let child = command
             .arg("serve")
             .arg("--dataset")
             .arg(dataset)
@@ -516,5 +669,42 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
+    }
+}
+
+/// The bare broadcast server, run as a child process (this binary with `--serve-baseline`) so
+/// that its CPU time is measured the same way as ctid's.
+struct BaselineServer {
+    child: Child,
+    port: u16,
+}
+
+impl BaselineServer {
+    fn start() -> anyhow::Result<BaselineServer> {
+        use std::io::BufRead;
+        let mut child = Command::new(std::env::current_exe()?)
+            .arg("--serve-baseline")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("cannot start the baseline server")?;
+        let mut port = String::new();
+        std::io::BufReader::new(child.stdout.take().context("no stdout")?).read_line(&mut port)?;
+        let port = port
+            .trim()
+            .parse()
+            .context("the baseline server printed no port")?;
+        Ok(BaselineServer { child, port })
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for BaselineServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
