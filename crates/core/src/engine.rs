@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::command::{Command, CommandError, Outcome};
 use crate::dataset::Dataset;
-use crate::hub::{BufferPolicy, EventHub, EventReceiver};
+use crate::hub::{BufferPolicy, EventHub, EventReceiver, Interest, every_event};
 use crate::pbx::PbxPort;
 use crate::state::State;
 use crate::time::SharedClock;
@@ -48,7 +48,12 @@ type ReadFn = Box<dyn FnOnce(&State) + Send>;
 enum Request {
     Command(Command, oneshot::Sender<Result<Outcome, CommandError>>),
     Read(ReadFn),
-    Subscribe(usize, BufferPolicy, oneshot::Sender<EventReceiver>),
+    Subscribe(
+        usize,
+        BufferPolicy,
+        Interest,
+        oneshot::Sender<EventReceiver>,
+    ),
 }
 
 /// A cheap, cloneable handle to the core task.
@@ -100,9 +105,20 @@ impl CoreHandle {
         capacity: usize,
         policy: BufferPolicy,
     ) -> Result<EventReceiver, CoreStopped> {
+        self.subscribe_to(capacity, policy, every_event).await
+    }
+
+    /// Like [`CoreHandle::subscribe`], for a consumer that wants only some events: batches
+    /// holding none of them are not queued for it.
+    pub async fn subscribe_to(
+        &self,
+        capacity: usize,
+        policy: BufferPolicy,
+        interest: Interest,
+    ) -> Result<EventReceiver, CoreStopped> {
         let (tx, rx) = oneshot::channel();
         self.tx
-            .send(Request::Subscribe(capacity, policy, tx))
+            .send(Request::Subscribe(capacity, policy, interest, tx))
             .await
             .map_err(|_| CoreStopped)?;
         rx.await.map_err(|_| CoreStopped)
@@ -214,8 +230,8 @@ impl CoreTask {
                 }
             }
             Request::Read(job) => job(&self.state),
-            Request::Subscribe(capacity, policy, reply) => {
-                let _ = reply.send(self.hub.subscribe(capacity, policy));
+            Request::Subscribe(capacity, policy, interest, reply) => {
+                let _ = reply.send(self.hub.subscribe(capacity, policy, interest));
             }
         }
     }

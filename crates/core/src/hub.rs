@@ -34,6 +34,15 @@ pub enum BufferPolicy {
     DropNewest,
 }
 
+/// Which events a consumer wants: a batch holding none of them is not queued for it, so it
+/// neither takes room in the consumer's queue nor risks being dropped there.
+pub type Interest = fn(&Event) -> bool;
+
+/// The [`Interest`] of a consumer that wants every event.
+pub fn every_event(_: &Event) -> bool {
+    true
+}
+
 /// Counters of one hub consumer, readable while the core runs (shared, lock-free).
 #[derive(Debug, Default)]
 pub struct ConsumerStats {
@@ -81,6 +90,7 @@ impl EventReceiver {
 struct Consumer {
     tx: mpsc::Sender<EventBatch>,
     policy: BufferPolicy,
+    interest: Interest,
     stats: Arc<ConsumerStats>,
     /// Whether the last batch offered was dropped (a run of drops is logged once).
     dropping: bool,
@@ -93,24 +103,35 @@ pub(crate) struct EventHub {
 }
 
 impl EventHub {
-    /// Adds a consumer with a queue of `capacity` batches and what to do when it is full.
-    pub(crate) fn subscribe(&mut self, capacity: usize, policy: BufferPolicy) -> EventReceiver {
+    /// Adds a consumer with a queue of `capacity` batches, what to do when it is full, and the
+    /// events it wants.
+    pub(crate) fn subscribe(
+        &mut self,
+        capacity: usize,
+        policy: BufferPolicy,
+        interest: Interest,
+    ) -> EventReceiver {
         let (tx, rx) = mpsc::channel(capacity.max(1));
         let stats = Arc::new(ConsumerStats::default());
         self.consumers.push(Consumer {
             tx,
             policy,
+            interest,
             stats: stats.clone(),
             dropping: false,
         });
         EventReceiver { rx, stats }
     }
 
-    /// Hands a batch to every consumer as its policy says; consumers that went away are
-    /// dropped. Waits only for [`BufferPolicy::Block`] consumers.
+    /// Hands a batch to every consumer that wants one of its events, as the consumer's policy
+    /// says; consumers that went away are dropped. Waits only for [`BufferPolicy::Block`]
+    /// consumers.
     pub(crate) async fn publish(&mut self, batch: EventBatch) {
         let mut gone = false;
         for consumer in &mut self.consumers {
+            if !batch.iter().any(consumer.interest) {
+                continue;
+            }
             let sent = match consumer.policy {
                 BufferPolicy::Block => consumer.tx.send(batch.clone()).await.is_ok(),
                 BufferPolicy::DropNewest => match consumer.tx.try_send(batch.clone()) {
@@ -151,8 +172,35 @@ impl EventHub {
 mod tests {
     use super::*;
 
+    fn presence(user: u32) -> Event {
+        Event::UserPresence {
+            user: crate::ids::UserId(user),
+            status: "available".into(),
+        }
+    }
+
     fn batch() -> EventBatch {
-        Arc::new(Vec::new())
+        Arc::new(vec![presence(1)])
+    }
+
+    fn is_presence_of_user_2(event: &Event) -> bool {
+        matches!(event, Event::UserPresence { user, .. } if user.0 == 2)
+    }
+
+    /// A consumer gets only the batches holding an event it wants, so batches it does not
+    /// want never fill its queue.
+    #[tokio::test]
+    async fn a_consumer_gets_only_batches_with_an_event_it_wants() {
+        let mut hub = EventHub::default();
+        let mut picky = hub.subscribe(1, BufferPolicy::DropNewest, is_presence_of_user_2);
+        for _ in 0..10 {
+            hub.publish(batch()).await;
+        }
+        hub.publish(Arc::new(vec![presence(1), presence(2)])).await;
+        assert_eq!(picky.stats().delivered(), 1);
+        assert_eq!(picky.stats().dropped(), 0);
+        assert_eq!(picky.try_recv().expect("the batch it wants").len(), 2);
+        assert!(picky.try_recv().is_none());
     }
 
     /// A drop-newest consumer that never reads neither blocks the publisher nor keeps a
@@ -160,8 +208,8 @@ mod tests {
     #[tokio::test]
     async fn a_full_drop_newest_consumer_never_blocks_the_core() {
         let mut hub = EventHub::default();
-        let stuck = hub.subscribe(2, BufferPolicy::DropNewest);
-        let mut face = hub.subscribe(1, BufferPolicy::Block);
+        let stuck = hub.subscribe(2, BufferPolicy::DropNewest, every_event);
+        let mut face = hub.subscribe(1, BufferPolicy::Block, every_event);
         let reader = tokio::spawn(async move {
             let mut n = 0;
             while face.recv().await.is_some() {

@@ -39,7 +39,7 @@ pub use command::{Command, CommandError, CommandKind, Outcome};
 pub use dataset::Dataset;
 pub use engine::{CoreConfig, CoreHandle, CoreStopped, spawn};
 pub use event::Event;
-pub use hub::{BufferPolicy, ConsumerStats, EventBatch, EventReceiver};
+pub use hub::{BufferPolicy, ConsumerStats, EventBatch, EventReceiver, Interest, every_event};
 pub use pbx::{PbxAction, PbxAdapterEnd, PbxEvent, PbxPort, PbxRequest, PbxSnapshot, pbx_link};
 pub use state::State;
 pub use time::{Clock, ManualClock, SharedClock, SystemClock, Timestamp};

@@ -115,8 +115,9 @@ impl CallLogStore for MemoryCallLog {
 /// Settings of the call-log writer.
 #[derive(Clone, Debug)]
 pub struct CallLogWriterConfig {
-    /// Event batches the writer's hub queue holds (it drains them at once, so this only covers
-    /// scheduling hiccups; beyond it batches are dropped and counted in the hub's stats).
+    /// Batches with a logged call the writer's hub queue holds (it drains them at once, so this
+    /// only covers scheduling hiccups; beyond it batches are dropped and counted in the hub's
+    /// stats). Batches without one are never queued for the writer.
     pub hub_capacity: usize,
     /// Entries waiting for the store; beyond this, new entries are dropped and counted.
     pub buffer: usize,
@@ -188,7 +189,9 @@ pub async fn spawn_call_log_writer(
     config: CallLogWriterConfig,
 ) -> Result<CallLogWriter, CoreStopped> {
     let mut events = core
-        .subscribe(config.hub_capacity, BufferPolicy::DropNewest)
+        .subscribe_to(config.hub_capacity, BufferPolicy::DropNewest, |event| {
+            matches!(event, Event::CallLogged(_))
+        })
         .await?;
     let hub = events.stats();
     let stats = Arc::new(CallLogWriterStats::default());
