@@ -3,9 +3,10 @@
 //! statuses, then changes phone statuses through the sim API and measures, on every client, the
 //! delay from the change request to the delivery of the `updatestatus phones` push.
 //!
-//! Prints: login rate (the three-step login), subscription time, server RSS per idle client,
-//! delivery delay p50/p99/max. The clients share the machine with the server, so they are kept
-//! as cheap as possible: one thread, no JSON parsing of pushes.
+//! Prints: the rate of clients logged in and subscribed, the three-step login time per client,
+//! server RSS per idle client, delivery delay p50/p99/max. Every client reads everything it is
+//! sent from its login on, as a real client does. The clients share the machine with the server,
+//! so they are kept as cheap as possible: one thread, no JSON parsing of pushes.
 //!
 //! `cargo build --release -p ctid -p ctid-bench && target/release/cti-load --clients 10000`
 
@@ -130,34 +131,37 @@ async fn run(args: Args) -> anyhow::Result<()> {
         rss_before
     );
 
-    // Log the clients in (three-step login), then subscribe them to phone statuses.
+    // Each client logs in (three-step login), subscribes to phone statuses and from then on
+    // reads everything it is sent, as a real client does: with `push_policy = "all"` every
+    // login pushes the new user's status to every session already logged in.
     let started = Instant::now();
-    let conns = run_all(args.clients, args.concurrency, move |user| {
-        login(cti_port, user)
+    let (seen_tx, mut seen_rx) = mpsc::unbounded_channel::<Seen>();
+    let mut login_times = run_all(args.clients, args.concurrency, |user| {
+        let seen = seen_tx.clone();
+        async move {
+            let t0 = Instant::now();
+            let conn = login(cti_port, user).await?;
+            let login_took = t0.elapsed();
+            let conn = subscribe(conn).await?;
+            tokio::spawn(watch(conn, seen));
+            Ok(login_took)
+        }
     })
     .await;
+    drop(seen_tx);
     let took = started.elapsed();
-    let failed = args.clients - conns.len() as u32;
-    let logged = conns.len() as u32;
+    let logged = login_times.len() as u32;
     println!(
-        "logged in {logged} clients ({failed} failed) in {:.2} s: {:.0} logins/s",
+        "logged in and subscribed {logged} clients ({} failed; getlist listid phones, {} ids each) in {:.2} s: {:.0} clients/s",
+        args.clients - logged,
+        args.clients,
         took.as_secs_f64(),
         logged as f64 / took.as_secs_f64()
     );
-    let started = Instant::now();
-    let conns = run_all_with(conns, args.concurrency, subscribe).await;
     println!(
-        "subscribed {} clients to phone statuses (getlist listid phones, {} ids each) in {:.2} s",
-        conns.len(),
-        args.clients,
-        started.elapsed().as_secs_f64()
+        "  three-step login time per client: {}",
+        summary(&mut login_times)
     );
-    let logged = conns.len() as u32;
-    let (seen_tx, mut seen_rx) = mpsc::unbounded_channel::<Seen>();
-    for conn in conns {
-        tokio::spawn(watch(conn, seen_tx.clone()));
-    }
-    drop(seen_tx);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_after = rss_kib(server.pid())?;
     println!(
@@ -196,10 +200,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // The same clients and push pattern against the bare broadcast server.
     let bare = BaselineServer::start()?;
     let port = bare.port;
-    let conns = run_all(args.clients, args.concurrency, move |_| {
-        watch_baseline(port)
-    })
-    .await;
+    let conns = run_all(args.clients, args.concurrency, |_| watch_baseline(port)).await;
     let watching = conns.len() as u32;
     println!(
         "baseline: {watching} clients connected to the bare broadcast server (pid {})",
@@ -410,10 +411,10 @@ async fn subscribe(mut conn: Conn) -> anyhow::Result<Conn> {
 type Conn = BufReader<TcpStream>;
 
 /// Runs `job(user)` for users 1..=n, `concurrency` at a time; returns the successes.
-async fn run_all<F, Fut>(n: u32, concurrency: usize, job: F) -> Vec<Conn>
+async fn run_all<T: 'static, F, Fut>(n: u32, concurrency: usize, job: F) -> Vec<T>
 where
     F: Fn(u32) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<Conn>> + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<T>> + 'static,
 {
     let mut done = Vec::with_capacity(n as usize);
     let mut failed = 0;
@@ -425,7 +426,7 @@ where
             next += 1;
         }
         match running.next_result().await {
-            Some(Ok(conn)) => done.push(conn),
+            Some(Ok(value)) => done.push(value),
             Some(Err(e)) => {
                 failed += 1;
                 if failed <= 5 {
@@ -436,30 +437,6 @@ where
         }
     }
     done
-}
-
-/// Runs `job(conn)` on every connection, `concurrency` at a time; returns the successes.
-async fn run_all_with<F, Fut>(conns: Vec<Conn>, concurrency: usize, job: F) -> Vec<Conn>
-where
-    F: Fn(Conn) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<Conn>> + 'static,
-{
-    let mut done = Vec::with_capacity(conns.len());
-    let mut running = futures_unordered();
-    let mut pending = conns.into_iter();
-    loop {
-        while running.len() < concurrency {
-            match pending.next() {
-                Some(conn) => running.spawn_local_boxed(Box::pin(job(conn))),
-                None => break,
-            }
-        }
-        match running.next_result().await {
-            Some(Ok(conn)) => done.push(conn),
-            Some(Err(e)) => eprintln!("client failed: {e:#}"),
-            None => return done,
-        }
-    }
 }
 
 async fn send(conn: &mut BufReader<TcpStream>, msg: &Value) -> anyhow::Result<()> {
