@@ -5,16 +5,21 @@
 //! [hub](crate::hub). Sessions talk to it only through a [`CoreHandle`]: commands get a reply,
 //! reads run a closure against the state inside the task (no shared state, no locks).
 //!
-//! Ordering: a request (command, read, subscription) is served after every PBX batch that was
-//! sent to the port before the request was sent, so a read after the adapter acknowledged
-//! something shows it (end-to-end tests use this as their barrier).
+//! Ordering: a request (command, configuration change, read, subscription) is served after
+//! every PBX batch that was sent to the port before the request was sent, so a read after the
+//! adapter acknowledged something shows it (end-to-end tests use this as their barrier).
+//!
+//! Configuration changes ([`CoreHandle::apply_config`]) are requests like commands: applied in
+//! the order they arrive among PBX batches and commands. The task owns the current dataset and
+//! publishes each new version to the handles ([`CoreHandle::dataset`]) before the events that
+//! announce it, so a face reacting to an event reads that version or a later one.
 
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::command::{Command, CommandError, Outcome};
-use crate::dataset::Dataset;
+use crate::dataset::{ConfigChange, ConfigError, ConfigObject, Dataset};
 use crate::hub::{BufferPolicy, EventHub, EventReceiver, Interest, every_event};
 use crate::pbx::PbxPort;
 use crate::state::State;
@@ -47,6 +52,10 @@ type ReadFn = Box<dyn FnOnce(&State) + Send>;
 
 enum Request {
     Command(Command, oneshot::Sender<Result<Outcome, CommandError>>),
+    Config(
+        Vec<ConfigChange>,
+        oneshot::Sender<Result<Arc<Dataset>, ConfigError>>,
+    ),
     Read(ReadFn),
     Subscribe(
         usize,
@@ -60,9 +69,13 @@ enum Request {
 #[derive(Clone)]
 pub struct CoreHandle {
     tx: mpsc::Sender<Request>,
-    dataset: Arc<Dataset>,
+    dataset: CurrentDataset,
     clock: SharedClock,
 }
+
+/// The current dataset, replaced whole by the core task and watched by the handles (readers
+/// clone the `Arc` and keep a consistent version for as long as they hold it).
+type CurrentDataset = watch::Receiver<Arc<Dataset>>;
 
 impl std::fmt::Debug for CoreHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -79,6 +92,49 @@ impl CoreHandle {
             .await
             .map_err(|_| CommandError::ServiceUnavailable)?;
         rx.await.map_err(|_| CommandError::ServiceUnavailable)?
+    }
+
+    /// Applies configuration changes, in order, after the PBX batches and requests sent before
+    /// them: all of them or (with the reason) none. Returns the new dataset, which
+    /// [`CoreHandle::dataset`] returns from then on; the domain events
+    /// ([`crate::Event::Config`]) and the engine's `ConfigChanged` action follow. Clear
+    /// passwords of added or updated users are hashed here, off the core task.
+    pub async fn apply_config(
+        &self,
+        mut changes: Vec<ConfigChange>,
+    ) -> Result<Arc<Dataset>, ConfigError> {
+        let clear: Vec<(usize, String)> = changes
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, c)| match c {
+                ConfigChange::Added(ConfigObject::User(u))
+                | ConfigChange::Updated(ConfigObject::User(u)) => u.password.take().map(|p| (i, p)),
+                _ => None,
+            })
+            .collect();
+        if !clear.is_empty() {
+            let hashed = tokio::task::spawn_blocking(move || {
+                clear
+                    .into_iter()
+                    .map(|(i, p)| (i, crate::auth::hash_password(&p)))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|_| ConfigError::CoreStopped)?;
+            for (i, hash) in hashed {
+                if let ConfigChange::Added(ConfigObject::User(u))
+                | ConfigChange::Updated(ConfigObject::User(u)) = &mut changes[i]
+                {
+                    u.password_hash = Some(hash);
+                }
+            }
+        }
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Request::Config(changes, tx))
+            .await
+            .map_err(|_| ConfigError::CoreStopped)?;
+        rx.await.map_err(|_| ConfigError::CoreStopped)?
     }
 
     /// Runs `f` against the live state inside the core task and returns its result.
@@ -124,9 +180,17 @@ impl CoreHandle {
         rx.await.map_err(|_| CoreStopped)
     }
 
-    /// The configured world.
-    pub fn dataset(&self) -> &Arc<Dataset> {
-        &self.dataset
+    /// The configured world, as of the last configuration change applied.
+    pub fn dataset(&self) -> Arc<Dataset> {
+        self.dataset.borrow().clone()
+    }
+
+    /// A receiver that wakes on each new version of the configuration (for a session that
+    /// must end when its user is removed, say); it starts with the current one seen.
+    pub fn watch_dataset(&self) -> watch::Receiver<Arc<Dataset>> {
+        let mut rx = self.dataset.clone();
+        rx.mark_unchanged();
+        rx
     }
 
     /// The clock the core runs on.
@@ -144,8 +208,10 @@ pub fn spawn(
 ) -> CoreHandle {
     let (tx, rx) = mpsc::channel(config.inbox_capacity.max(1));
     let state = State::new(dataset.clone(), clock.now(), config.clone());
+    let (publish, dataset) = watch::channel(dataset);
     let core = CoreTask {
         state,
+        dataset: publish,
         pbx,
         clock: clock.clone(),
         hub: EventHub::default(),
@@ -157,6 +223,7 @@ pub fn spawn(
 
 struct CoreTask {
     state: State,
+    dataset: watch::Sender<Arc<Dataset>>,
     pbx: PbxPort,
     clock: SharedClock,
     hub: EventHub,
@@ -229,6 +296,38 @@ impl CoreTask {
                     self.hub.publish(Arc::new(out)).await;
                 }
             }
+            Request::Config(changes, reply) => {
+                let now = self.clock.now();
+                let count = changes.len();
+                let mut actions = Vec::new();
+                let mut out = Vec::new();
+                let result = self
+                    .state
+                    .apply_config(now, changes, &mut actions, &mut out)
+                    .map(|()| self.state.dataset().clone());
+                match &result {
+                    Ok(dataset) => {
+                        self.dataset.send_replace(dataset.clone());
+                        tracing::info!(
+                            changes = count,
+                            version = dataset.version(),
+                            "configuration changed"
+                        );
+                    }
+                    Err(e) => tracing::warn!(error = %e, "configuration change refused"),
+                }
+                for action in actions {
+                    if self.pbx.submit(action).is_err() {
+                        tracing::warn!(
+                            "the PBX action queue is full: the engine misses a configuration change until it resyncs"
+                        );
+                    }
+                }
+                let _ = reply.send(result);
+                if !out.is_empty() {
+                    self.hub.publish(Arc::new(out)).await;
+                }
+            }
             Request::Read(job) => job(&self.state),
             Request::Subscribe(capacity, policy, interest, reply) => {
                 let _ = reply.send(self.hub.subscribe(capacity, policy, interest));
@@ -243,6 +342,76 @@ mod tests {
     use crate::ids::LineId;
     use crate::pbx::{PbxEvent, pbx_link};
     use crate::time::ManualClock;
+
+    /// A configuration change is applied in order with the requests around it: the handle's
+    /// dataset is the new one before the events announcing it are published, a refused change
+    /// publishes nothing and leaves the dataset as it was.
+    #[tokio::test]
+    async fn a_configuration_change_is_published_with_its_dataset() {
+        use crate::dataset::{ConfigChange, ConfigError, ConfigKey, ConfigObject};
+        use crate::ids::UserId;
+        let clock = ManualClock::at_default_start();
+        let (port, mut adapter) = pbx_link(16);
+        let core = spawn(
+            Arc::new(Dataset::demo()),
+            clock.shared(),
+            port,
+            CoreConfig::default(),
+        );
+        let mut events = core
+            .subscribe(16, BufferPolicy::Block)
+            .await
+            .expect("core running");
+        let user =
+            toml::from_str("id = 9\nlogin = \"zoe\"\nfirstname = \"Zoe\"\npassword = \"pw\"\n")
+                .expect("user");
+        let added = core
+            .apply_config(vec![ConfigChange::Added(ConfigObject::User(user))])
+            .await
+            .expect("valid change");
+        assert_eq!(added.version(), 1);
+        assert!(Arc::ptr_eq(&added, &core.dataset()));
+        let zoe = core.dataset().user(UserId(9)).cloned().expect("zoe");
+        assert!(zoe.password.is_none());
+        assert!(crate::auth::verify_password(
+            zoe.password_hash.as_deref().unwrap(),
+            "pw"
+        ));
+        let batch = events.recv().await.expect("events");
+        match batch.as_slice() {
+            [crate::Event::Config { key, dataset, .. }] => {
+                assert_eq!(*key, ConfigKey::User(UserId(9)));
+                assert!(Arc::ptr_eq(&dataset.0, &added));
+            }
+            other => panic!("unexpected events {other:?}"),
+        }
+        let request = adapter.actions.recv().await.expect("the engine is told");
+        assert!(matches!(
+            request.action,
+            crate::pbx::PbxAction::ConfigChanged { .. }
+        ));
+        let refused = core
+            .apply_config(vec![ConfigChange::Removed(ConfigKey::User(UserId(42)))])
+            .await;
+        assert_eq!(
+            refused.err(),
+            Some(ConfigError::Unknown(ConfigKey::User(UserId(42))))
+        );
+        assert!(Arc::ptr_eq(&added, &core.dataset()));
+        // Nothing was published for the refusal: the next batch is the next change's.
+        core.apply_config(vec![ConfigChange::Removed(ConfigKey::User(UserId(9)))])
+            .await
+            .expect("valid change");
+        let batch = events.recv().await.expect("events");
+        assert!(matches!(
+            batch.as_slice(),
+            [crate::Event::Config {
+                key: ConfigKey::User(UserId(9)),
+                ..
+            }]
+        ));
+        assert!(core.dataset().user(UserId(9)).is_none());
+    }
 
     /// A request sent after a PBX batch was handed to the port sees that batch applied: the
     /// ordering end-to-end tests (and clients acting on what they just saw) rely on.

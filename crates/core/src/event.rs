@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::command::CommandKind;
-use crate::dataset::UserServices;
+use crate::dataset::{ChangeKind, ConfigKey, DatasetVersion, UserServices};
 use crate::ids::{ActionId, AgentId, LineId, QueueId, UserId, VoicemailId};
 use crate::live::{
     AgentStatus, CallLogEntry, ConferenceState, CurrentCall, HintStatus, PhoneEvent, QueueEntry,
@@ -154,6 +154,18 @@ pub enum Event {
         status: FaxStatus,
         /// Pages sent.
         pages: Option<u32>,
+    },
+    /// A configured object was added, updated or removed. The events of one set of changes
+    /// come together: removals of live memberships first, then one `Config` per change, then
+    /// what the changes derive (new memberships, statuses).
+    Config {
+        /// The object.
+        key: ConfigKey,
+        /// What happened to it.
+        change: ChangeKind,
+        /// The configuration from this change on (faces read the object there; for a removal
+        /// it is gone).
+        dataset: DatasetVersion,
     },
     /// A user submitted a call form.
     CallFormResult {

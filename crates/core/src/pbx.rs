@@ -604,6 +604,16 @@ pub enum PbxAction {
         /// Size of the document in bytes.
         size: usize,
     },
+    /// The configuration changed (users, lines, agents, queues, memberships, voicemail boxes,
+    /// profiles, rooms), already validated and applied by the core, in this order. The engine
+    /// brings its own configuration in line (an Asterisk adapter: reloads the modules
+    /// concerned); the live consequences (a removed line's calls ending, a new static member
+    /// appearing) come back as events. Never refused: a change the engine cannot make is
+    /// logged.
+    ConfigChanged {
+        /// The changes.
+        changes: Vec<crate::dataset::ConfigChange>,
+    },
 }
 
 /// An action with its id: what travels from the core to the engine. The id answers the action

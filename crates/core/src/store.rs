@@ -21,10 +21,37 @@ use crate::hub::{BufferPolicy, ConsumerStats};
 use crate::ids::UserId;
 use crate::live::CallLogEntry;
 
-/// A store failure.
+/// A store failure: what failed, and the store's own error as its cause.
 #[derive(Debug, thiserror::Error)]
-#[error("call log store: {0}")]
-pub struct StoreError(pub String);
+#[error("call log store: {what}")]
+pub struct StoreError {
+    /// What failed (`append`, `history`...).
+    pub what: String,
+    /// The underlying error (a database driver's, an IO error), when there is one.
+    #[source]
+    pub source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl StoreError {
+    /// A failure with no underlying error.
+    pub fn new(what: impl Into<String>) -> Self {
+        StoreError {
+            what: what.into(),
+            source: None,
+        }
+    }
+
+    /// A failure caused by `source`.
+    pub fn caused_by(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        StoreError {
+            what: what.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+}
 
 /// Where finished calls are kept.
 pub trait CallLogStore: Send + Sync + 'static {
@@ -245,4 +272,18 @@ pub async fn spawn_call_log_writer(
         reader,
         task,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    #[test]
+    fn a_store_error_keeps_its_cause() {
+        let e = StoreError::caused_by("append", std::io::Error::other("disk full"));
+        assert_eq!(e.to_string(), "call log store: append");
+        let cause = std::error::Error::source(&e).expect("a cause");
+        assert_eq!(cause.to_string(), "disk full");
+        assert!(std::error::Error::source(&StoreError::new("history")).is_none());
+    }
 }

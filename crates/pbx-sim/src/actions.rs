@@ -120,6 +120,7 @@ impl Sim {
                 destination,
                 size,
             } => self.send_fax(id, user, &destination, size),
+            PbxAction::ConfigChanged { changes } => self.config_changed(&changes),
         }
     }
 

@@ -45,6 +45,7 @@ mod causes;
 mod channel;
 mod conference;
 mod config;
+mod config_changes;
 mod dial;
 mod error;
 mod fax;

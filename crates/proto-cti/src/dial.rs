@@ -76,7 +76,7 @@ pub fn resolve_destination(
 
 /// Serves `ipbxcommand dial`.
 pub(crate) async fn dial(s: &mut Session, destination: &str) -> Result<(), SessionEnd> {
-    let number = match resolve_destination(s.ds(), s.user, destination) {
+    let number = match resolve_destination(&s.ds(), s.user, destination) {
         Ok(n) => n,
         Err(what) => {
             return s

@@ -97,7 +97,7 @@ pub fn parse_queue_member_tid(ds: &Dataset, tid: &str) -> Option<(QueueId, Agent
 }
 
 async fn member_status(s: &Session, tid: &Id) -> Option<Option<QueueMemberStatus>> {
-    let Some((q, a)) = parse_queue_member_tid(s.ds(), tid.as_str()) else {
+    let Some((q, a)) = parse_queue_member_tid(&s.ds(), tid.as_str()) else {
         return Some(None);
     };
     s.core

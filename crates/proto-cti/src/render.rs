@@ -407,6 +407,9 @@ impl Renderer {
         let ds = &*self.dataset;
         let uuid = ds.xivo_uuid.as_str();
         match event {
+            Event::Config { dataset, .. } => {
+                self.dataset = dataset.0.clone();
+            }
             Event::LineHint { line, hint } => {
                 let tid = line.to_string();
                 let b = encode(

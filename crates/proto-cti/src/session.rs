@@ -114,8 +114,8 @@ const PRE_LOGIN_MAX_LINE: usize = 64 * 1024;
 pub(crate) const MAX_TOPICS: usize = 10_000;
 
 impl Session {
-    /// The configured world.
-    pub fn ds(&self) -> &Arc<Dataset> {
+    /// The configured world, as of the last configuration change.
+    pub fn ds(&self) -> Arc<Dataset> {
         self.core.dataset()
     }
 
@@ -243,7 +243,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo, peer: std::net::IpAddr
     };
     session.join_pushes(shared.config.push_policy).await;
     let end = match session
-        .send(login::capas_reply(session.ds(), user, session.now()))
+        .send(login::capas_reply(&session.ds(), user, session.now()))
         .await
     {
         Ok(()) => {

@@ -44,7 +44,7 @@ pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), Sessi
             else {
                 return s.error("subscribe", "service_unavailable").await;
             };
-            s.reply(&meetme_update_out(s.ds(), &rooms)).await
+            s.reply(&meetme_update_out(&s.ds(), &rooms)).await
         }
         Subscribe::QueueEntryUpdate(id) => {
             if !s.ds().may(s.user, Right::ViewQueueEntries) {
@@ -65,7 +65,7 @@ pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), Sessi
             let Ok(entries) = s.core.read(move |st| st.queue_entries(queue)).await else {
                 return s.error("subscribe", "service_unavailable").await;
             };
-            s.reply(&queue_entries_out(s.ds(), queue, &entries)).await
+            s.reply(&queue_entries_out(&s.ds(), queue, &entries)).await
         }
     }
 }

@@ -9,7 +9,7 @@ use super::Dataset;
 use crate::ids::{LineId, QueueId, RoomId, VoicemailId};
 
 /// Numbering-plan settings.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DialplanConfig {
     /// A number that is not an internal extension is external when it has at least this many

@@ -26,6 +26,9 @@ pub enum DatasetError {
     Invalid(String),
 }
 
+/// Where a reloaded file's clear passwords may take the hash they already have.
+pub(super) struct PasswordReuse<'a>(pub &'a dyn Fn(&super::User) -> Option<String>);
+
 const DEMO: &str = include_str!("demo.toml");
 
 impl Dataset {
@@ -49,6 +52,27 @@ impl Dataset {
         Dataset::from_toml_str(&text)
     }
 
+    /// Loads a dataset file, taking a user's hash from `reuse` instead of hashing its clear
+    /// password when `reuse` has one.
+    pub(super) fn load_with(
+        path: &Path,
+        reuse: PasswordReuse<'_>,
+    ) -> Result<Dataset, DatasetError> {
+        let text = std::fs::read_to_string(path).map_err(|source| DatasetError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut ds: Dataset = toml::from_str(&text)?;
+        for user in &mut ds.users {
+            if let Some(hash) = (reuse.0)(user) {
+                user.password = None;
+                user.password_hash = Some(hash);
+            }
+        }
+        ds.complete()?;
+        Ok(ds)
+    }
+
     /// Parses and validates a dataset from TOML text.
     pub fn from_toml_str(text: &str) -> Result<Dataset, DatasetError> {
         let mut ds: Dataset = toml::from_str(text)?;
@@ -63,7 +87,7 @@ impl Dataset {
         Ok(self)
     }
 
-    fn complete(&mut self) -> Result<(), DatasetError> {
+    pub(super) fn complete(&mut self) -> Result<(), DatasetError> {
         self.fill_defaults()?;
         self.index = self.build_index()?;
         self.check_references()?;

@@ -1,9 +1,12 @@
 //! The configured world: users, lines, agents, queues, voicemail boxes, conference rooms and CTI
 //! profiles, loaded from a TOML dataset file (or the built-in demo dataset).
 //!
-//! A [`Dataset`] is immutable once loaded and shared as `Arc<Dataset>`; what changes at run time
-//! (services, presence, statuses) lives in the core's state, seeded from here.
+//! A [`Dataset`] is immutable once built and shared as `Arc<Dataset>`; a configuration change
+//! builds the next version whole ([`Dataset::with_changes`], `change.rs`), which the core swaps
+//! in. What changes with calls (services, presence, statuses) lives in the core's state, seeded
+//! from here.
 
+mod change;
 mod dialplan;
 mod load;
 mod profile;
@@ -12,6 +15,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use change::{
+    ChangeKind, ConfigChange, ConfigDiff, ConfigError, ConfigKey, ConfigObject, DatasetVersion,
+};
 pub use dialplan::{Destination, DialplanConfig};
 pub use load::DatasetError;
 pub use profile::{
@@ -60,6 +66,8 @@ pub struct Dataset {
     pub phone_hints: Vec<PhoneHintStyle>,
     #[serde(skip)]
     index: Index,
+    #[serde(skip)]
+    version: u64,
 }
 
 fn default_xivo_uuid() -> String {
@@ -75,7 +83,7 @@ fn yes() -> bool {
 }
 
 /// A person who logs in to ctid.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct User {
     /// Database id.
@@ -182,7 +190,7 @@ pub struct Forward {
 }
 
 /// A phone line.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Line {
     /// Database id.
@@ -231,7 +239,7 @@ impl Line {
 }
 
 /// A call-centre agent.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Agent {
     /// Database id.
@@ -270,7 +278,7 @@ pub enum Strategy {
 }
 
 /// A call queue with automatic call distribution.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Queue {
     /// Database id.
@@ -325,7 +333,7 @@ fn default_service_level() -> u32 {
 }
 
 /// A queue member as configured.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueMemberConfig {
     /// The agent.
@@ -336,7 +344,7 @@ pub struct QueueMemberConfig {
 }
 
 /// A voicemail box.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Voicemail {
     /// Database id.
@@ -352,7 +360,7 @@ pub struct Voicemail {
 }
 
 /// A conference room.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Room {
     /// Database id.

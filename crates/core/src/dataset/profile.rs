@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::ProfileId;
 
 /// A CTI profile.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Database id (the `capaid` of the CTI login).
@@ -58,7 +58,7 @@ fn default_presence_group() -> String {
 }
 
 /// A client panel and where it goes.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Xlet {
     /// Xlet name (`identity`, `people`, `agents`, ...).
@@ -74,7 +74,7 @@ pub struct Xlet {
 }
 
 /// A set of presence statuses.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PresenceGroup {
     /// Group name, referred to by profiles.
@@ -91,7 +91,7 @@ impl PresenceGroup {
 }
 
 /// One presence status.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PresenceStatus {
     /// Status name (`available`, `away`, ...).
@@ -110,7 +110,7 @@ pub struct PresenceStatus {
 }
 
 /// Name and colour of a phone hint code.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhoneHintStyle {
     /// Hint code (-2, -1, 0, 1, 2, 4, 8, 9, 16).
@@ -155,7 +155,7 @@ pub enum SheetTrigger {
 }
 
 /// A screen-pop sheet template.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SheetTemplate {
     /// When to send it.
@@ -175,7 +175,7 @@ fn default_triggers() -> Vec<SheetTrigger> {
 }
 
 /// One field of a sheet.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SheetField {
     /// Where it shows: `sheet_info` (the sheet) or `systray_info` (the notification).

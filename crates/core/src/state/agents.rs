@@ -69,49 +69,53 @@ impl Row for AgentLive {
 impl Agents {
     /// The agents of a dataset, all logged out, with their configured queues.
     pub fn from_dataset(dataset: &Dataset, now: Timestamp) -> Agents {
-        let list: Vec<AgentLive> = dataset
-            .agents
-            .iter()
-            .map(|agent| {
-                let mut queues: Vec<QueueId> = dataset
-                    .queues_of_agent(agent.id)
-                    .map(|(q, _)| q.id)
-                    .collect();
-                queues.sort_unstable();
-                queues.dedup();
-                AgentLive {
-                    status: Arc::new(AgentStatus {
-                        agent: agent.id,
-                        number: agent.number.clone(),
-                        availability: Availability::LoggedOut,
-                        availability_since: now,
-                        state: AgentState::LoggedOut,
-                        state_since: now,
-                        line: None,
-                        phone_number: None,
-                        on_call_acd: false,
-                        acd_queue: None,
-                        on_call_nonacd: None,
-                        on_wrapup: false,
-                        paused: false,
-                        pause_reason: None,
-                        queues,
-                        paused_queues: Vec::new(),
-                    }),
-                    acd: None,
-                    ringing: Vec::new(),
-                    wrapup: false,
-                    talking: false,
-                    changed: false,
-                    dirty: false,
-                }
-            })
-            .collect();
-        Table::from_rows(list)
+        Table::from_rows(
+            dataset
+                .agents
+                .iter()
+                .map(|agent| AgentLive::new(dataset, agent, now))
+                .collect(),
+        )
     }
 }
 
 impl AgentLive {
+    /// A configured agent, logged out, with its configured queues.
+    pub fn new(dataset: &Dataset, agent: &crate::dataset::Agent, now: Timestamp) -> AgentLive {
+        let mut queues: Vec<QueueId> = dataset
+            .queues_of_agent(agent.id)
+            .map(|(q, _)| q.id)
+            .collect();
+        queues.sort_unstable();
+        queues.dedup();
+        AgentLive {
+            status: Arc::new(AgentStatus {
+                agent: agent.id,
+                number: agent.number.clone(),
+                availability: Availability::LoggedOut,
+                availability_since: now,
+                state: AgentState::LoggedOut,
+                state_since: now,
+                line: None,
+                phone_number: None,
+                on_call_acd: false,
+                acd_queue: None,
+                on_call_nonacd: None,
+                on_wrapup: false,
+                paused: false,
+                pause_reason: None,
+                queues,
+                paused_queues: Vec::new(),
+            }),
+            acd: None,
+            ringing: Vec::new(),
+            wrapup: false,
+            talking: false,
+            changed: false,
+            dirty: false,
+        }
+    }
+
     /// Whether the agent is logged in.
     pub fn logged(&self) -> bool {
         self.status.line.is_some()

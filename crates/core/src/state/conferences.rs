@@ -40,24 +40,28 @@ pub(crate) struct Joining {
 impl Conferences {
     /// The rooms of a dataset, empty.
     pub fn new(dataset: &Dataset) -> Conferences {
-        let map = dataset
-            .rooms
-            .iter()
-            .map(|r| {
-                (
-                    r.id,
-                    RoomLive {
-                        state: Arc::new(ConferenceState {
-                            room: r.id,
-                            start: None,
-                            members: Vec::new(),
-                        }),
-                        next_order: 1,
-                    },
-                )
-            })
-            .collect();
-        Conferences { map }
+        let mut rooms = Conferences::default();
+        for r in &dataset.rooms {
+            rooms.insert(r.id);
+        }
+        rooms
+    }
+
+    /// Adds a configured room, empty.
+    pub fn insert(&mut self, room: RoomId) {
+        self.map.entry(room).or_insert_with(|| RoomLive {
+            state: Arc::new(ConferenceState {
+                room,
+                start: None,
+                members: Vec::new(),
+            }),
+            next_order: 1,
+        });
+    }
+
+    /// Forgets a removed room.
+    pub fn remove(&mut self, room: RoomId) {
+        self.map.remove(&room);
     }
 
     /// A room's state.

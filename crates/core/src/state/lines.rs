@@ -57,30 +57,48 @@ impl Lines {
     /// The lines of a dataset, unregistered (unavailable, or deactivated when disabled) until
     /// the engine reports them.
     pub fn from_dataset(dataset: &Dataset) -> Lines {
-        let list: Vec<LineLive> = dataset
-            .lines
-            .iter()
-            .map(|line| {
-                let owner = dataset.user_of_line(line.id);
-                let mut live = LineLive {
-                    id: line.id,
-                    number: line.number.clone(),
-                    enabled: line.enabled,
-                    registered: false,
-                    owner: owner.map(|u| u.id),
-                    owner_name: owner.map(|u| u.fullname()).unwrap_or_default(),
-                    owner_login: owner.map(|u| u.login.clone()).unwrap_or_default(),
-                    channels: Vec::new(),
-                    hint: HintStatus::Idle,
-                    calls: Arc::from(Vec::new()),
-                    agent: None,
-                    dirty: false,
-                };
-                live.hint = derive_hint(&live, &Channels::default());
-                live
-            })
-            .collect();
-        Table::from_rows(list)
+        Table::from_rows(
+            dataset
+                .lines
+                .iter()
+                .map(|line| LineLive::new(dataset, line))
+                .collect(),
+        )
+    }
+}
+
+impl LineLive {
+    /// A configured line, unregistered until the engine reports it.
+    pub fn new(dataset: &Dataset, line: &crate::dataset::Line) -> LineLive {
+        let mut live = LineLive {
+            id: line.id,
+            number: line.number.clone(),
+            enabled: line.enabled,
+            registered: false,
+            owner: None,
+            owner_name: String::new(),
+            owner_login: String::new(),
+            channels: Vec::new(),
+            hint: HintStatus::Idle,
+            calls: Arc::from(Vec::new()),
+            agent: None,
+            dirty: false,
+        };
+        live.configure(dataset);
+        live.hint = derive_hint(&live, &Channels::default());
+        live
+    }
+
+    /// Takes the line's configured values (number, enabled, owner) from `dataset`.
+    pub fn configure(&mut self, dataset: &Dataset) {
+        if let Some(line) = dataset.line(self.id) {
+            self.number = line.number.clone();
+            self.enabled = line.enabled;
+        }
+        let owner = dataset.user_of_line(self.id);
+        self.owner = owner.map(|u| u.id);
+        self.owner_name = owner.map(|u| u.fullname()).unwrap_or_default();
+        self.owner_login = owner.map(|u| u.login.clone()).unwrap_or_default();
     }
 }
 

@@ -20,6 +20,7 @@ mod calllog;
 mod channels;
 mod commands;
 mod conferences;
+mod config_changes;
 mod events;
 mod lines;
 mod pending;

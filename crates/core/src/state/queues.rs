@@ -208,36 +208,42 @@ impl Row for QueueLive {
 impl Queues {
     /// The queues of a dataset with their configured members, not logged.
     pub fn from_dataset(dataset: &Dataset) -> Queues {
-        let list: Vec<QueueLive> = dataset
-            .queues
+        Table::from_rows(
+            dataset
+                .queues
+                .iter()
+                .map(|q| QueueLive::new(dataset, q))
+                .collect(),
+        )
+    }
+}
+
+impl QueueLive {
+    /// A configured queue with its configured members, not logged, and no caller.
+    pub fn new(dataset: &Dataset, q: &crate::dataset::Queue) -> QueueLive {
+        let members = q
+            .members
             .iter()
-            .map(|q| {
-                let members = q
-                    .members
-                    .iter()
-                    .filter(|m| dataset.agent(m.agent).is_some())
-                    .map(|m| {
-                        let mut member = Member::new(q.id, m.agent, m.penalty, false);
-                        member.dirty = false;
-                        (m.agent, member)
-                    })
-                    .collect();
-                QueueLive {
-                    id: q.id,
-                    members,
-                    entries: Vec::new(),
-                    ewt: 0,
-                    log: QueueLog::default(),
-                    oldest: None,
-                    logged: 0,
-                    available: 0,
-                    talking: 0,
-                    emitted: StatsKey::default(),
-                    dirty: false,
-                }
+            .filter(|m| dataset.agent(m.agent).is_some())
+            .map(|m| {
+                let mut member = Member::new(q.id, m.agent, m.penalty, false);
+                member.dirty = false;
+                (m.agent, member)
             })
             .collect();
-        Table::from_rows(list)
+        QueueLive {
+            id: q.id,
+            members,
+            entries: Vec::new(),
+            ewt: 0,
+            log: QueueLog::default(),
+            oldest: None,
+            logged: 0,
+            available: 0,
+            talking: 0,
+            emitted: StatsKey::default(),
+            dirty: false,
+        }
     }
 }
 

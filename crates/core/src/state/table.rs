@@ -45,6 +45,43 @@ impl<T: Row> Table<T> {
         }
     }
 
+    /// Adds an entity (replacing one with the same id); marks it for refresh.
+    pub fn insert(&mut self, row: T) {
+        let id = row.id();
+        self.reshape(|list| {
+            list.retain(|r| r.id() != id);
+            let at = list.partition_point(|r| r.id() < id);
+            list.insert(at, row);
+        });
+        self.mark(id);
+    }
+
+    /// Removes an entity; returns it.
+    pub fn remove(&mut self, id: T::Id) -> Option<T> {
+        let at = *self.index.get(&id)?;
+        let mut removed = None;
+        self.reshape(|list| removed = Some(list.remove(at)));
+        removed
+    }
+
+    /// Changes the list, keeping the index and the refresh marks (which hold positions) right.
+    fn reshape(&mut self, change: impl FnOnce(&mut Vec<T>)) {
+        let marked: Vec<T::Id> = self.dirty.drain(..).map(|i| self.list[i].id()).collect();
+        for row in &mut self.list {
+            *row.marked() = false;
+        }
+        change(&mut self.list);
+        self.index = self
+            .list
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id(), i))
+            .collect();
+        for id in marked {
+            self.mark(id);
+        }
+    }
+
     /// An entity.
     pub fn get(&self, id: T::Id) -> Option<&T> {
         self.index.get(&id).map(|&i| &self.list[i])

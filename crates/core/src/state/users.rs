@@ -30,23 +30,27 @@ pub(crate) struct Users {
 impl Users {
     /// The users of a dataset: disconnected, services as configured.
     pub fn new(dataset: &Dataset) -> Users {
-        let map = dataset
-            .users
-            .iter()
-            .map(|u| {
-                (
-                    u.id,
-                    UserLive {
-                        presence: UserPresence {
-                            status: DISCONNECTED.to_owned(),
-                            sessions: 0,
-                        },
-                        services: u.services.clone(),
-                    },
-                )
-            })
-            .collect();
-        Users { map }
+        let mut users = Users::default();
+        for u in &dataset.users {
+            users.insert(u);
+        }
+        users
+    }
+
+    /// Adds a configured user: disconnected, services as configured.
+    pub fn insert(&mut self, user: &crate::dataset::User) {
+        self.map.entry(user.id).or_insert_with(|| UserLive {
+            presence: UserPresence {
+                status: DISCONNECTED.to_owned(),
+                sessions: 0,
+            },
+            services: user.services.clone(),
+        });
+    }
+
+    /// Forgets a removed user.
+    pub fn remove(&mut self, id: UserId) {
+        self.map.remove(&id);
     }
 
     /// A user.

@@ -10,7 +10,7 @@
 mod agent;
 mod calls;
 mod chat;
-mod misc;
+mod listen_mute_fax;
 mod presence;
 mod services;
 mod transfer;

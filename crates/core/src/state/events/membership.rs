@@ -84,7 +84,7 @@ impl State {
         out.push(Event::AgentLogin { agent, line: None });
     }
 
-    pub(super) fn on_member_added(
+    pub(in crate::state) fn on_member_added(
         &mut self,
         queue: QueueId,
         agent: AgentId,
@@ -116,7 +116,7 @@ impl State {
         self.agents.mark(agent);
     }
 
-    pub(super) fn on_member_removed(
+    pub(in crate::state) fn on_member_removed(
         &mut self,
         queue: QueueId,
         agent: AgentId,
@@ -175,7 +175,12 @@ impl State {
         self.agents.mark(agent);
     }
 
-    pub(super) fn on_member_penalty(&mut self, queue: QueueId, agent: AgentId, penalty: u32) {
+    pub(in crate::state) fn on_member_penalty(
+        &mut self,
+        queue: QueueId,
+        agent: AgentId,
+        penalty: u32,
+    ) {
         let Some(member) = self
             .queues
             .get_mut(queue)

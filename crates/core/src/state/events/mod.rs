@@ -7,8 +7,8 @@
 
 mod acd;
 mod calls;
+mod devices_rooms_results;
 mod membership;
-mod misc;
 mod resync;
 
 use super::State;

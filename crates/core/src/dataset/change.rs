@@ -1,0 +1,515 @@
+//! Configuration changes while running: what can change ([`ConfigChange`]: a user, line, agent,
+//! queue, queue membership, voicemail box, profile or room added, updated or removed), how a
+//! set of changes yields the next [`Dataset`] (validated exactly as a dataset file is, or
+//! refused whole with a [`ConfigError`]), and the changes between two datasets (a reloaded file).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::hash::Hash;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Agent, Dataset, DatasetError, Line, Queue, QueueMemberConfig, Room, User, Voicemail};
+use super::{Profile, load::PasswordReuse};
+use crate::ids::{AgentId, LineId, ProfileId, QueueId, RoomId, UserId, VoicemailId};
+
+/// One configured object, whole (what an add or an update brings).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ConfigObject {
+    /// A user (a clear `password` is hashed before the change reaches the core).
+    User(User),
+    /// A line.
+    Line(Line),
+    /// An agent.
+    Agent(Agent),
+    /// A queue. Added: with its members; updated: its settings only (memberships change
+    /// through [`ConfigObject::QueueMember`]).
+    Queue(Queue),
+    /// A static membership of an agent in a queue.
+    QueueMember {
+        /// The queue.
+        queue: QueueId,
+        /// The agent and its penalty.
+        member: QueueMemberConfig,
+    },
+    /// A voicemail box.
+    Voicemail(Voicemail),
+    /// A CTI profile.
+    Profile(Profile),
+    /// A conference room.
+    Room(Room),
+}
+
+/// Which configured object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ConfigKey {
+    /// A user.
+    User(UserId),
+    /// A line.
+    Line(LineId),
+    /// An agent.
+    Agent(AgentId),
+    /// A queue.
+    Queue(QueueId),
+    /// An agent's membership of a queue.
+    QueueMember(QueueId, AgentId),
+    /// A voicemail box.
+    Voicemail(VoicemailId),
+    /// A CTI profile.
+    Profile(ProfileId),
+    /// A conference room.
+    Room(RoomId),
+}
+
+impl fmt::Display for ConfigKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigKey::User(id) => write!(f, "user {id}"),
+            ConfigKey::Line(id) => write!(f, "line {id}"),
+            ConfigKey::Agent(id) => write!(f, "agent {id}"),
+            ConfigKey::Queue(id) => write!(f, "queue {id}"),
+            ConfigKey::QueueMember(q, a) => write!(f, "membership of agent {a} in queue {q}"),
+            ConfigKey::Voicemail(id) => write!(f, "voicemail {id}"),
+            ConfigKey::Profile(id) => write!(f, "profile {id}"),
+            ConfigKey::Room(id) => write!(f, "room {id}"),
+        }
+    }
+}
+
+impl ConfigObject {
+    /// The object's key.
+    pub fn key(&self) -> ConfigKey {
+        match self {
+            ConfigObject::User(u) => ConfigKey::User(u.id),
+            ConfigObject::Line(l) => ConfigKey::Line(l.id),
+            ConfigObject::Agent(a) => ConfigKey::Agent(a.id),
+            ConfigObject::Queue(q) => ConfigKey::Queue(q.id),
+            ConfigObject::QueueMember { queue, member } => {
+                ConfigKey::QueueMember(*queue, member.agent)
+            }
+            ConfigObject::Voicemail(v) => ConfigKey::Voicemail(v.id),
+            ConfigObject::Profile(p) => ConfigKey::Profile(p.id),
+            ConfigObject::Room(r) => ConfigKey::Room(r.id),
+        }
+    }
+}
+
+/// Added, updated or removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ChangeKind {
+    /// The object is new.
+    Added,
+    /// The object changed.
+    Updated,
+    /// The object is gone.
+    Removed,
+}
+
+impl ChangeKind {
+    /// `added`, `updated`, `removed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Updated => "updated",
+            ChangeKind::Removed => "removed",
+        }
+    }
+}
+
+/// One change of the configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ConfigChange {
+    /// A new object (its id must be free).
+    Added(ConfigObject),
+    /// A new version of an existing object.
+    Updated(ConfigObject),
+    /// An object removed (nothing may still refer to it).
+    Removed(ConfigKey),
+}
+
+impl ConfigChange {
+    /// The object changed.
+    pub fn key(&self) -> ConfigKey {
+        match self {
+            ConfigChange::Added(o) | ConfigChange::Updated(o) => o.key(),
+            ConfigChange::Removed(k) => *k,
+        }
+    }
+
+    /// Added, updated or removed.
+    pub fn kind(&self) -> ChangeKind {
+        match self {
+            ConfigChange::Added(_) => ChangeKind::Added,
+            ConfigChange::Updated(_) => ChangeKind::Updated,
+            ConfigChange::Removed(_) => ChangeKind::Removed,
+        }
+    }
+}
+
+/// Why a set of configuration changes was refused (nothing of it was applied).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// An added object's id is taken.
+    #[error("{0} already exists")]
+    AlreadyExists(ConfigKey),
+    /// An updated or removed object (or the queue of a membership) does not exist.
+    #[error("{0} does not exist")]
+    Unknown(ConfigKey),
+    /// The dataset after the changes would not load: duplicate numbers or logins, a reference
+    /// to something missing (a user's line, a queue's agent...), a bad password hash. The same
+    /// reasons `ctid dataset check` gives.
+    #[error("the change would make the dataset invalid: {0}")]
+    Invalid(String),
+    /// The core task has stopped.
+    #[error("the core has stopped")]
+    CoreStopped,
+}
+
+impl From<DatasetError> for ConfigError {
+    fn from(e: DatasetError) -> Self {
+        ConfigError::Invalid(match e {
+            DatasetError::Invalid(reason) => reason,
+            other => other.to_string(),
+        })
+    }
+}
+
+/// A table of configured objects with ids.
+trait Keyed {
+    type Id: Eq + Hash + Copy;
+    fn key(&self) -> Self::Id;
+}
+
+macro_rules! keyed {
+    ($($t:ty => $id:ty),*) => {$(
+        impl Keyed for $t {
+            type Id = $id;
+            fn key(&self) -> $id {
+                self.id
+            }
+        }
+    )*};
+}
+keyed!(User => UserId, Line => LineId, Agent => AgentId, Queue => QueueId,
+    Voicemail => VoicemailId, Profile => ProfileId, Room => RoomId);
+
+fn add<T: Keyed>(list: &mut Vec<T>, item: T, key: ConfigKey) -> Result<(), ConfigError> {
+    if list.iter().any(|x| x.key() == item.key()) {
+        return Err(ConfigError::AlreadyExists(key));
+    }
+    list.push(item);
+    Ok(())
+}
+
+fn update<T: Keyed>(list: &mut [T], item: T, key: ConfigKey) -> Result<(), ConfigError> {
+    let slot = list
+        .iter_mut()
+        .find(|x| x.key() == item.key())
+        .ok_or(ConfigError::Unknown(key))?;
+    *slot = item;
+    Ok(())
+}
+
+fn remove<T: Keyed>(list: &mut Vec<T>, id: T::Id, key: ConfigKey) -> Result<(), ConfigError> {
+    let at = list
+        .iter()
+        .position(|x| x.key() == id)
+        .ok_or(ConfigError::Unknown(key))?;
+    list.remove(at);
+    Ok(())
+}
+
+impl Dataset {
+    /// This dataset's version: 0 when loaded, one more for each set of changes applied.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The dataset after `changes`, applied in order, validated and indexed as a loaded file
+    /// is; or why not (then nothing applies). A user's clear `password` is hashed here: hash
+    /// it beforehand where hashing must not block (see `CoreHandle::apply_config`).
+    pub fn with_changes(&self, changes: &[ConfigChange]) -> Result<Dataset, ConfigError> {
+        let mut next = self.clone();
+        for change in changes {
+            next.apply_one(change.clone())?;
+        }
+        next.complete()?;
+        next.version = self.version + 1;
+        Ok(next)
+    }
+
+    fn apply_one(&mut self, change: ConfigChange) -> Result<(), ConfigError> {
+        let key = change.key();
+        match change {
+            ConfigChange::Added(object) => match object {
+                ConfigObject::User(u) => add(&mut self.users, u, key),
+                ConfigObject::Line(l) => add(&mut self.lines, l, key),
+                ConfigObject::Agent(a) => add(&mut self.agents, a, key),
+                ConfigObject::Queue(q) => add(&mut self.queues, q, key),
+                ConfigObject::Voicemail(v) => add(&mut self.voicemails, v, key),
+                ConfigObject::Profile(p) => add(&mut self.profiles, p, key),
+                ConfigObject::Room(r) => add(&mut self.rooms, r, key),
+                ConfigObject::QueueMember { queue, member } => {
+                    let q = self.queue_mut(queue)?;
+                    if q.members.iter().any(|m| m.agent == member.agent) {
+                        return Err(ConfigError::AlreadyExists(key));
+                    }
+                    q.members.push(member);
+                    Ok(())
+                }
+            },
+            ConfigChange::Updated(object) => match object {
+                ConfigObject::User(u) => update(&mut self.users, u, key),
+                ConfigObject::Line(l) => update(&mut self.lines, l, key),
+                ConfigObject::Agent(a) => update(&mut self.agents, a, key),
+                ConfigObject::Queue(mut q) => {
+                    q.members = self.queue_mut(q.id)?.members.clone();
+                    update(&mut self.queues, q, key)
+                }
+                ConfigObject::Voicemail(v) => update(&mut self.voicemails, v, key),
+                ConfigObject::Profile(p) => update(&mut self.profiles, p, key),
+                ConfigObject::Room(r) => update(&mut self.rooms, r, key),
+                ConfigObject::QueueMember { queue, member } => {
+                    let slot = self
+                        .queue_mut(queue)?
+                        .members
+                        .iter_mut()
+                        .find(|m| m.agent == member.agent)
+                        .ok_or(ConfigError::Unknown(key))?;
+                    *slot = member;
+                    Ok(())
+                }
+            },
+            ConfigChange::Removed(key) => match key {
+                ConfigKey::User(id) => remove(&mut self.users, id, key),
+                ConfigKey::Line(id) => remove(&mut self.lines, id, key),
+                ConfigKey::Agent(id) => remove(&mut self.agents, id, key),
+                ConfigKey::Queue(id) => remove(&mut self.queues, id, key),
+                ConfigKey::Voicemail(id) => remove(&mut self.voicemails, id, key),
+                ConfigKey::Profile(id) => remove(&mut self.profiles, id, key),
+                ConfigKey::Room(id) => remove(&mut self.rooms, id, key),
+                ConfigKey::QueueMember(queue, agent) => {
+                    let q = self.queue_mut(queue)?;
+                    let at = q
+                        .members
+                        .iter()
+                        .position(|m| m.agent == agent)
+                        .ok_or(ConfigError::Unknown(key))?;
+                    q.members.remove(at);
+                    Ok(())
+                }
+            },
+        }
+    }
+
+    fn queue_mut(&mut self, id: QueueId) -> Result<&mut Queue, ConfigError> {
+        self.queues
+            .iter_mut()
+            .find(|q| q.id == id)
+            .ok_or(ConfigError::Unknown(ConfigKey::Queue(id)))
+    }
+
+    /// The changes that turn this dataset into `next` (a reloaded file), in an order that
+    /// applies: removals first (memberships before agents and queues), then additions and
+    /// updates. Sections that cannot change while running (`xivo_uuid`, `dialplan`,
+    /// `presence_groups`, `phone_hints`) are named in [`ConfigDiff::fixed`].
+    pub fn changes_to(&self, next: &Dataset) -> ConfigDiff {
+        let mut removed = Vec::new();
+        let mut changed = Vec::new();
+        // Memberships of queues present in both.
+        for q in &self.queues {
+            let Some(nq) = next.queue(q.id) else { continue };
+            for m in &q.members {
+                match nq.members.iter().find(|n| n.agent == m.agent) {
+                    None => {
+                        removed.push(ConfigChange::Removed(ConfigKey::QueueMember(q.id, m.agent)))
+                    }
+                    Some(n) if n != m => {
+                        changed.push(ConfigChange::Updated(ConfigObject::QueueMember {
+                            queue: q.id,
+                            member: n.clone(),
+                        }))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        diff_table(
+            &self.queues,
+            &next.queues,
+            ConfigKey::Queue,
+            ConfigObject::Queue,
+            |a, b| {
+                Queue {
+                    members: Vec::new(),
+                    ..a.clone()
+                } == Queue {
+                    members: Vec::new(),
+                    ..b.clone()
+                }
+            },
+            &mut removed,
+            &mut changed,
+        );
+        for q in &next.queues {
+            let Some(old) = self.queue(q.id) else {
+                continue;
+            };
+            for n in &q.members {
+                if !old.members.iter().any(|m| m.agent == n.agent) {
+                    changed.push(ConfigChange::Added(ConfigObject::QueueMember {
+                        queue: q.id,
+                        member: n.clone(),
+                    }));
+                }
+            }
+        }
+        diff_table(
+            &self.agents,
+            &next.agents,
+            ConfigKey::Agent,
+            ConfigObject::Agent,
+            PartialEq::eq,
+            &mut removed,
+            &mut changed,
+        );
+        diff_table(
+            &self.users,
+            &next.users,
+            ConfigKey::User,
+            ConfigObject::User,
+            PartialEq::eq,
+            &mut removed,
+            &mut changed,
+        );
+        diff_table(
+            &self.lines,
+            &next.lines,
+            ConfigKey::Line,
+            ConfigObject::Line,
+            PartialEq::eq,
+            &mut removed,
+            &mut changed,
+        );
+        diff_table(
+            &self.voicemails,
+            &next.voicemails,
+            ConfigKey::Voicemail,
+            ConfigObject::Voicemail,
+            PartialEq::eq,
+            &mut removed,
+            &mut changed,
+        );
+        diff_table(
+            &self.profiles,
+            &next.profiles,
+            ConfigKey::Profile,
+            ConfigObject::Profile,
+            PartialEq::eq,
+            &mut removed,
+            &mut changed,
+        );
+        diff_table(
+            &self.rooms,
+            &next.rooms,
+            ConfigKey::Room,
+            ConfigObject::Room,
+            PartialEq::eq,
+            &mut removed,
+            &mut changed,
+        );
+        let mut fixed = Vec::new();
+        if self.xivo_uuid != next.xivo_uuid {
+            fixed.push("xivo_uuid");
+        }
+        if self.dialplan != next.dialplan {
+            fixed.push("dialplan");
+        }
+        if self.presence_groups != next.presence_groups {
+            fixed.push("presence_groups");
+        }
+        if self.phone_hints != next.phone_hints {
+            fixed.push("phone_hints");
+        }
+        removed.extend(changed);
+        ConfigDiff {
+            changes: removed,
+            fixed,
+        }
+    }
+
+    /// Loads a dataset file to replace this one: as [`Dataset::load`], except that a clear
+    /// `password` this dataset's hash already verifies keeps that hash (a reload then sees no
+    /// change where the file has none). Hashes and checks passwords: run it off the core task.
+    pub fn reload(&self, path: &std::path::Path) -> Result<Dataset, DatasetError> {
+        let reuse = |user: &User| -> Option<String> {
+            let clear = user.password.as_deref()?;
+            let hash = self.user(user.id)?.password_hash.as_deref()?;
+            crate::auth::verify_password(hash, clear).then(|| hash.to_owned())
+        };
+        Dataset::load_with(path, PasswordReuse(&reuse))
+    }
+}
+
+/// The changes between two datasets.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConfigDiff {
+    /// What to apply, in order.
+    pub changes: Vec<ConfigChange>,
+    /// Sections that differ but only take effect at restart.
+    pub fixed: Vec<&'static str>,
+}
+
+impl ConfigDiff {
+    /// How many objects are added, updated and removed.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |k| self.changes.iter().filter(|c| c.kind() == k).count();
+        (
+            count(ChangeKind::Added),
+            count(ChangeKind::Updated),
+            count(ChangeKind::Removed),
+        )
+    }
+}
+
+fn diff_table<T: Keyed + Clone>(
+    old: &[T],
+    new: &[T],
+    key: impl Fn(T::Id) -> ConfigKey,
+    object: impl Fn(T) -> ConfigObject,
+    same: impl Fn(&T, &T) -> bool,
+    removed: &mut Vec<ConfigChange>,
+    changed: &mut Vec<ConfigChange>,
+) {
+    let olds: HashMap<T::Id, &T> = old.iter().map(|o| (o.key(), o)).collect();
+    let news: HashSet<T::Id> = new.iter().map(|n| n.key()).collect();
+    for o in old {
+        if !news.contains(&o.key()) {
+            removed.push(ConfigChange::Removed(key(o.key())));
+        }
+    }
+    for n in new {
+        match olds.get(&n.key()) {
+            None => changed.push(ConfigChange::Added(object(n.clone()))),
+            Some(o) if !same(o, n) => changed.push(ConfigChange::Updated(object(n.clone()))),
+            Some(_) => {}
+        }
+    }
+}
+
+/// A version of the configuration as events carry it: equal when it is the same version, shown
+/// as its version number.
+#[derive(Clone, Debug)]
+pub struct DatasetVersion(pub std::sync::Arc<Dataset>);
+
+impl PartialEq for DatasetVersion {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Serialize for DatasetVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0.version())
+    }
+}
