@@ -10,6 +10,9 @@ use ctid_core::dataset::Dataset;
 use ctid_core::ids::{AgentId, LineId, QueueId, RoomId, UserId, VoicemailId};
 use ctid_core::live::QueueMemberStatus;
 
+use crate::config_pushes::{
+    agent_config, meetme_config, phone_config, queue_config, user_config, voicemail_config,
+};
 use crate::render::{
     agent_status_default, agent_status_out, queue_member_fields, queue_member_tid,
     user_services_config,
@@ -56,10 +59,17 @@ async fn list_ids(s: &Session, list: ListName) -> Option<Bytes> {
             .ok()?;
         return Some(encode(&list_id_reply(list, &ids), s.now()));
     }
-    // The other lists come from the dataset, which does not change: encode them once.
+    // The other lists come from the dataset: encode them once per version of it (a
+    // configuration change makes a new version, so the cached reply is re-encoded).
+    let ds = s.ds();
     let slot = &s.shared.list_ids[ListName::ALL.iter().position(|l| *l == list)?];
-    let prefix = slot.get_or_init(|| {
-        let ds = s.ds();
+    let mut cached = slot.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((version, prefix)) = &*cached
+        && *version == ds.version()
+    {
+        return Some(with_timenow(prefix, s.now()));
+    }
+    let prefix = {
         let ids = match list {
             ListName::Users => sorted(ds.users.iter().map(|u| u.id).collect()),
             ListName::Phones => sorted(ds.lines.iter().map(|l| l.id).collect()),
@@ -71,8 +81,10 @@ async fn list_ids(s: &Session, list: ListName) -> Option<Bytes> {
             }
         };
         encode_prefix(&list_id_reply(list, &ids))
-    });
-    Some(with_timenow(prefix, s.now()))
+    };
+    let reply = with_timenow(&prefix, s.now());
+    *cached = Some((ds.version(), prefix));
+    Some(reply)
 }
 
 fn list_id_reply(list: ListName, ids: &[String]) -> ListIdReply<'_> {
@@ -126,101 +138,31 @@ async fn config(s: &Session, list: ListName, tid: &Id) -> Option<Bytes> {
                     &ObjectReply::config(
                         name,
                         t,
-                        UserConfig {
-                            firstname: &u.firstname,
-                            lastname: &u.lastname,
-                            fullname: u.fullname(),
-                            mobilephonenumber: &u.mobile,
-                            agentid: ds.agent_of_user(u.id).map(|a| a.id.0),
-                            voicemailid: u.voicemail.map(|v| v.0),
-                            services: user_services_config(&services),
-                            linelist: u.line.iter().map(|l| l.to_string()).collect(),
-                            xivo_uuid: &ds.xivo_uuid,
-                        },
+                        user_config(&ds, u, user_services_config(&services)),
                     ),
                     now,
                 )
             }
             None => encode(&ObjectReply::config(name, t, Empty {}), now),
         },
-        ListName::Phones => match n.and_then(|i| ds.line(LineId(i))) {
-            Some(l) => encode(
-                &ObjectReply::config(
-                    name,
-                    t,
-                    PhoneConfig {
-                        number: &l.number,
-                        iduserfeatures: ds.user_of_line(l.id).map(|u| u.id.0),
-                        identity: l.identity(),
-                        context: &l.context,
-                    },
-                ),
-                now,
-            ),
+        ListName::Phones => match n.and_then(|i| phone_config(&ds, LineId(i))) {
+            Some(c) => encode(&ObjectReply::config(name, t, c), now),
             None => encode(&ObjectReply::config(name, t, Empty {}), now),
         },
-        ListName::Agents => match n.and_then(|i| ds.agent(AgentId(i))) {
-            Some(a) => encode(
-                &ObjectReply::config(
-                    name,
-                    t,
-                    AgentConfig {
-                        context: &a.context,
-                        firstname: &a.firstname,
-                        lastname: &a.lastname,
-                        number: &a.number,
-                    },
-                ),
-                now,
-            ),
+        ListName::Agents => match n.and_then(|i| agent_config(&ds, AgentId(i))) {
+            Some(c) => encode(&ObjectReply::config(name, t, c), now),
             None => encode(&ObjectReply::config(name, t, Empty {}), now),
         },
-        ListName::Queues => match n.and_then(|i| ds.queue(QueueId(i))) {
-            Some(q) => encode(
-                &ObjectReply::config(
-                    name,
-                    t,
-                    QueueConfig {
-                        context: &q.context,
-                        name: &q.name,
-                        displayname: &q.displayname,
-                        number: &q.number,
-                    },
-                ),
-                now,
-            ),
+        ListName::Queues => match n.and_then(|i| queue_config(&ds, QueueId(i))) {
+            Some(c) => encode(&ObjectReply::config(name, t, c), now),
             None => encode(&ObjectReply::config(name, t, Empty {}), now),
         },
-        ListName::Voicemails => match n.and_then(|i| ds.voicemail(VoicemailId(i))) {
-            Some(v) => encode(
-                &ObjectReply::config(
-                    name,
-                    t,
-                    VoicemailConfig {
-                        context: &v.context,
-                        mailbox: &v.mailbox,
-                        fullname: &v.fullname,
-                    },
-                ),
-                now,
-            ),
+        ListName::Voicemails => match n.and_then(|i| voicemail_config(&ds, VoicemailId(i))) {
+            Some(c) => encode(&ObjectReply::config(name, t, c), now),
             None => encode(&ObjectReply::config(name, t, Empty {}), now),
         },
-        ListName::Meetmes => match n.and_then(|i| ds.room(RoomId(i))) {
-            Some(r) => encode(
-                &ObjectReply::config(
-                    name,
-                    t,
-                    MeetmeConfig {
-                        context: &r.context,
-                        confno: &r.number,
-                        name: &r.name,
-                        admin_moderationmode: false,
-                        pin_required: r.pin.as_deref().is_some_and(|p| !p.is_empty()),
-                    },
-                ),
-                now,
-            ),
+        ListName::Meetmes => match n.and_then(|i| meetme_config(&ds, RoomId(i))) {
+            Some(c) => encode(&ObjectReply::config(name, t, c), now),
             None => encode(&ObjectReply::config(name, t, Empty {}), now),
         },
         ListName::QueueMembers => match member_status(s, tid).await? {

@@ -19,6 +19,7 @@ mod calls;
 mod chat;
 pub mod codec;
 pub mod config;
+mod config_pushes;
 mod connection;
 mod dial;
 pub mod errors;

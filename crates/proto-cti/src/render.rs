@@ -407,8 +407,13 @@ impl Renderer {
         let ds = &*self.dataset;
         let uuid = ds.xivo_uuid.as_str();
         match event {
-            Event::Config { dataset, .. } => {
-                self.dataset = dataset.0.clone();
+            Event::Config {
+                key,
+                change,
+                dataset,
+            } => {
+                let old = std::mem::replace(&mut self.dataset, dataset.0.clone());
+                crate::config_pushes::render_change(&old, &dataset.0, *key, *change, now, out);
             }
             Event::LineHint { line, hint } => {
                 let tid = line.to_string();

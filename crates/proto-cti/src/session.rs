@@ -46,9 +46,9 @@ pub(crate) struct Shared {
     pub shutdown: CancellationToken,
     /// Throttling and password checks (shared with the other faces).
     pub login_guard: Arc<LoginGuard>,
-    /// `getlist listid` replies of the lists that come from the (immutable) dataset, encoded
-    /// once without their `timenow`.
-    pub list_ids: [std::sync::OnceLock<Bytes>; ListName::ALL.len()],
+    /// `getlist listid` replies of the lists that come from the dataset, encoded once per
+    /// dataset version without their `timenow`.
+    pub list_ids: [std::sync::Mutex<Option<(u64, Bytes)>>; ListName::ALL.len()],
     next_id: AtomicU64,
 }
 
@@ -86,6 +86,8 @@ pub(crate) enum SessionEnd {
     Kicked,
     /// The server is shutting down.
     Shutdown,
+    /// The session's user was removed from the configuration.
+    UserRemoved,
 }
 
 /// An authenticated session, as command handlers see it.
@@ -265,6 +267,9 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo, peer: std::net::IpAddr
         SessionEnd::Kicked => {
             tracing::warn!(session = %id, user = %user, "CTI session closed: cut off (too slow or broken)")
         }
+        SessionEnd::UserRemoved => {
+            tracing::info!(session = %id, user = %user, "CTI session closed: the user was removed from the configuration")
+        }
         end => tracing::info!(session = %id, user = %user, ?end, "CTI session closed"),
     }
     shared.fanout.send(Control::Remove(id)).await;
@@ -358,11 +363,21 @@ async fn read_loop(
     shutdown: &CancellationToken,
 ) -> SessionEnd {
     let kick = s.kick.clone();
+    let mut config = s.core.watch_dataset();
     loop {
+        if config.borrow_and_update().user(s.user).is_none() {
+            return end_removed(s).await;
+        }
         let frame = tokio::select! {
             biased;
             _ = kick.cancelled() => return SessionEnd::Kicked,
             _ = shutdown.cancelled() => return SessionEnd::Shutdown,
+            changed = config.changed() => {
+                if changed.is_err() {
+                    return SessionEnd::Shutdown;
+                }
+                continue;
+            }
             f = reader.next() => f,
         };
         let result = match frame {
@@ -384,6 +399,20 @@ async fn read_loop(
             *reader.read_buffer_mut() = bytes::BytesMut::new();
         }
     }
+}
+
+/// Ends the session of a user removed from the configuration: a last message saying so (the
+/// desktop client does not reconnect after a forced disconnect), then the connection closes
+/// once the outbox is flushed.
+async fn end_removed(s: &Session) -> SessionEnd {
+    let _ = s
+        .reply(&serde_json::json!({
+            "class": "disconnect",
+            "type": "force",
+            "reason": "user_removed",
+        }))
+        .await;
+    SessionEnd::UserRemoved
 }
 
 /// Runs one message of an authenticated session.

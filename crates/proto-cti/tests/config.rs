@@ -1,0 +1,167 @@
+//! Configuration that changes while the server runs, seen by CTI clients over TCP: users,
+//! lines, queues and memberships added, updated and removed through the core's input
+//! (`CoreHandle::apply_config`) reach every session as `getlist addconfig` / `updateconfig` /
+//! `delconfig`; a new user logs in at once; a removed user's sessions end with a last message.
+
+mod support;
+
+use serde_json::{Value, json};
+
+use ctid_core::dataset::{ConfigChange, ConfigError, ConfigKey, ConfigObject};
+use ctid_core::ids::{LineId, QueueId, UserId};
+use support::*;
+
+fn object<T: serde::de::DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).expect("valid object")
+}
+
+fn list_change(m: &Value, function: &str, list: &str, id: &str) -> bool {
+    m["class"] == "getlist"
+        && m["function"] == function
+        && m["listname"] == list
+        && m["list"] == json!([id])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_reach_clients_and_removed_users_are_disconnected() {
+    let server = TestServer::start().await;
+    let mut alice = server.login("alice").await;
+    let mut bob = server.login("bob").await;
+
+    // Gina, her new line, a new queue and a membership of carol's agent in it.
+    server
+        .core
+        .apply_config(vec![
+            ConfigChange::Added(ConfigObject::Line(object(
+                json!({"id": 7, "number": "1007"}),
+            ))),
+            ConfigChange::Added(ConfigObject::User(object(json!({
+                "id": 7, "login": "gina", "password": "gina", "firstname": "Gina",
+                "line": 7, "profile": 3
+            })))),
+            ConfigChange::Added(ConfigObject::Queue(object(json!({
+                "id": 3, "name": "vip", "number": "3003"
+            })))),
+            ConfigChange::Added(ConfigObject::QueueMember {
+                queue: QueueId(3),
+                member: object(json!({"agent": 1, "penalty": 0})),
+            }),
+        ])
+        .await
+        .expect("valid changes");
+    alice
+        .expect_all(&[
+            ("addconfig phones 7", &|m| {
+                list_change(m, "addconfig", "phones", "7")
+            }),
+            ("addconfig users 7", &|m| {
+                list_change(m, "addconfig", "users", "7")
+            }),
+            ("addconfig queues 3", &|m| {
+                list_change(m, "addconfig", "queues", "3")
+            }),
+            ("addconfig queuemembers", &|m| {
+                list_change(m, "addconfig", "queuemembers", "Agent/2001,vip")
+            }),
+        ])
+        .await;
+
+    // The client asks for what was added, as the Qt client does.
+    alice
+        .send(getlist("updateconfig", "users", Some("7")))
+        .await;
+    let config = alice
+        .expect("gina's config", |m| {
+            is_getlist(m, "updateconfig", "users", "7")
+        })
+        .await;
+    assert_eq!(config["config"]["fullname"], "Gina");
+    assert_eq!(config["config"]["linelist"], json!(["7"]));
+    alice.send(getlist("listid", "users", None)).await;
+    let ids = alice
+        .expect("users listid", |m| {
+            m["function"] == "listid" && m["listname"] == "users"
+        })
+        .await;
+    assert_eq!(ids["list"], json!(["1", "2", "3", "4", "5", "6", "7"]));
+
+    // Gina logs in at once.
+    let mut gina = server.login("gina").await;
+
+    // An update pushes the keys that changed.
+    let mut vip: ctid_core::dataset::Queue = object(json!({
+        "id": 3, "name": "vip", "displayname": "VIP line", "number": "3003"
+    }));
+    vip.members.clear();
+    server
+        .core
+        .apply_config(vec![ConfigChange::Updated(ConfigObject::Queue(vip))])
+        .await
+        .expect("valid change");
+    let update = alice
+        .expect("updateconfig queues 3", |m| {
+            is_getlist(m, "updateconfig", "queues", "3")
+        })
+        .await;
+    assert_eq!(update["config"], json!({"displayname": "VIP line"}));
+
+    // A refused change says why and pushes nothing: bob is still there.
+    let refused = server
+        .core
+        .apply_config(vec![ConfigChange::Removed(ConfigKey::Line(LineId(2)))])
+        .await;
+    assert_eq!(
+        refused.err(),
+        Some(ConfigError::Invalid(
+            "user bob refers to unknown line 2".to_owned()
+        ))
+    );
+
+    // Bob is removed while logged in: his session gets a last message, then closes; the
+    // others see him leave the users list and his line lose its owner.
+    server
+        .core
+        .apply_config(vec![ConfigChange::Removed(ConfigKey::User(UserId(2)))])
+        .await
+        .expect("valid change");
+    let last = bob.expect_class("disconnect").await;
+    assert_eq!(last["type"], "force");
+    assert_eq!(last["reason"], "user_removed");
+    bob.expect_closed().await;
+    for client in [&mut alice, &mut gina] {
+        let found = client
+            .expect_all(&[
+                ("delconfig users 2", &|m| {
+                    list_change(m, "delconfig", "users", "2")
+                }),
+                ("phone 2 without owner", &|m| {
+                    is_getlist(m, "updateconfig", "phones", "2")
+                        && m["config"] == json!({"iduserfeatures": null})
+                }),
+            ])
+            .await;
+        assert_eq!(found.len(), 2);
+    }
+    // Nobody logs in as bob any more.
+    let mut again = server.connect().await;
+    again.expect_class("starttls").await;
+    again.send(json!({"class":"login_id","userlogin":"bob","company":"xivo","ident":"test","wazoversion":"2.3","commandid":1}))
+        .await;
+    let mut refusal = again.expect_class("login_id").await;
+    if refusal.get("error_string").is_none() {
+        again
+            .send(json!({"class":"login_pass","password":"bob","commandid":2}))
+            .await;
+        refusal = again.expect_class("login_pass").await;
+    }
+    assert!(refusal["error_string"].is_string(), "{refusal}");
+    // The listid cache follows.
+    alice.send(getlist("listid", "users", None)).await;
+    let ids = alice
+        .expect("users listid", |m| {
+            m["function"] == "listid" && m["listname"] == "users"
+        })
+        .await;
+    assert_eq!(ids["list"], json!(["1", "3", "4", "5", "6", "7"]));
+    server.stop().await;
+}
