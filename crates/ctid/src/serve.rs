@@ -1,6 +1,7 @@
 //! `ctid serve`: raises the open-file limit, wires the dataset, the telephony engine chosen by
 //! `[pbx] engine`, the core, the call log, the login guard, the connection budget, the CTI
-//! server and the HTTP listener together, and shuts them down gracefully on SIGINT/SIGTERM.
+//! server and the HTTP listener together, reloads the dataset file on SIGHUP (`reload.rs`), and
+//! shuts them down gracefully on SIGINT/SIGTERM.
 
 use std::sync::Arc;
 
@@ -55,6 +56,10 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         originate_auto_answer: config.core.originate_auto_answer,
     };
     let core = ctid_core::spawn(dataset, clock.clone(), port, core_config);
+    let reloads = tokio::spawn(crate::reload::reload_on_sighup(
+        core.clone(),
+        config.dataset.file.clone(),
+    ));
     let login_guard = LoginGuard::start(&config.login, clock.clone())
         .context("cannot start the password-check workers")?;
     let call_log: Arc<dyn CallLogStore> =
@@ -96,7 +101,9 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
             .await
             .context("CTI server failed")
     };
-    tokio::try_join!(http, cti)?;
+    let served = tokio::try_join!(http, cti);
+    reloads.abort();
+    served?;
     let written = &call_log_writer.stats;
     tracing::info!(
         call_log_written = written.written(),

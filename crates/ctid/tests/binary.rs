@@ -24,6 +24,10 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Server {
         let mut child = Command::new(CTID)
             .args([
                 "serve",
@@ -32,6 +36,7 @@ impl Server {
                 "--http-listen",
                 "127.0.0.1:0",
             ])
+            .args(extra)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -231,6 +236,66 @@ fn serve_drive_and_stop_gracefully() {
         rest.is_empty() || rest.ends_with('\n'),
         "the session ended cleanly"
     );
+}
+
+/// `ctid serve --dataset FILE` reloads the file on SIGHUP: a user added to the file appears to
+/// connected clients and can log in at once; an invalid file is refused and changes nothing.
+#[test]
+fn sighup_reloads_the_dataset_file() {
+    let dir = std::env::temp_dir().join(format!("ctid-reload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("dataset.toml");
+    let demo = Command::new(CTID)
+        .args(["dataset", "demo"])
+        .output()
+        .unwrap();
+    let demo = String::from_utf8(demo.stdout).unwrap();
+    std::fs::write(&file, &demo).unwrap();
+    let mut server = Server::start_with(&["--dataset", file.to_str().unwrap()]);
+    let mut alice = Cti::connect(&server.cti);
+    alice.login("alice");
+    let hup = |server: &Server| {
+        let pid = server.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-HUP", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+
+    // Gina and her line are added to the file.
+    let gina = "\n[[lines]]\nid = 7\nnumber = \"1007\"\n\n[[users]]\nid = 7\nlogin = \"gina\"\npassword = \"gina\"\nfirstname = \"Gina\"\nline = 7\nprofile = 3\n";
+    std::fs::write(&file, format!("{demo}{gina}")).unwrap();
+    hup(&server);
+    let summary = wait_line(&server.lines, "dataset reloaded");
+    assert!(summary.contains("added=2"), "{summary}");
+    assert!(summary.contains("removed=0"), "{summary}");
+    alice.recv_until(|m| {
+        m["function"] == "addconfig" && m["listname"] == "users" && m["list"] == json!(["7"])
+    });
+    let mut gina_client = Cti::connect(&server.cti);
+    gina_client.login("gina");
+
+    // An invalid file (line 7 claims alice's number) is refused: nothing changes.
+    std::fs::write(
+        &file,
+        format!("{demo}{}", gina.replace("\"1007\"", "\"1001\"")),
+    )
+    .unwrap();
+    hup(&server);
+    let refused = wait_line(&server.lines, "dataset reload refused");
+    assert!(refused.contains("1001"), "{refused}");
+    // The same file again: no change (gina's password keeps its hash).
+    std::fs::write(&file, format!("{demo}{gina}")).unwrap();
+    hup(&server);
+    wait_line(&server.lines, "dataset reloaded: no change");
+    let mut again = Cti::connect(&server.cti);
+    again.login("gina");
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
