@@ -165,3 +165,61 @@ async fn changes_reach_clients_and_removed_users_are_disconnected() {
     assert_eq!(ids["list"], json!(["1", "3", "4", "5", "6", "7"]));
     server.stop().await;
 }
+
+/// The embedded PBX learns configuration changes through the Pbx port: a line added at run time
+/// can register and be dialled (its hint goes unavailable → idle → ringing), and a line removed
+/// while in a call ends the call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_follows_lines_added_and_removed() {
+    use ctid_pbx_sim::LineAction;
+    let server = TestServer::start().await;
+    let mut alice = server.login("alice").await;
+    server
+        .core
+        .apply_config(vec![ConfigChange::Added(ConfigObject::Line(object(
+            json!({"id": 7, "number": "1007"}),
+        )))])
+        .await
+        .expect("valid change");
+    alice
+        .expect("addconfig phones 7", |m| {
+            list_change(m, "addconfig", "phones", "7")
+        })
+        .await;
+    let hint = |code: &'static str| {
+        move |m: &Value| {
+            is_getlist(m, "updatestatus", "phones", "7") && m["status"]["hintstatus"] == code
+        }
+    };
+    // Unknown to the switch until the change reached it: registering proves it did.
+    server
+        .sim
+        .line_action("1007", LineAction::Register)
+        .await
+        .expect("the new phone registers");
+    alice.expect("phone 7 idle", hint("0")).await;
+    server
+        .sim
+        .line_action("1001", LineAction::Dial { to: "1007".into() })
+        .await
+        .expect("alice dials the new line");
+    alice.expect("phone 7 ringing", hint("8")).await;
+    // Removing the ringing line ends the call: alice's phone is idle again.
+    server
+        .core
+        .apply_config(vec![ConfigChange::Removed(ConfigKey::Line(LineId(7)))])
+        .await
+        .expect("valid change");
+    alice
+        .expect("delconfig phones 7", |m| {
+            list_change(m, "delconfig", "phones", "7")
+        })
+        .await;
+    alice
+        .expect("phone 1 idle", |m| {
+            is_getlist(m, "updatestatus", "phones", "1") && m["status"]["hintstatus"] == "0"
+        })
+        .await;
+    assert!(server.sim.calls().await.expect("calls").is_empty());
+    server.stop().await;
+}
