@@ -11,7 +11,7 @@ use crate::dataset::{ChangeKind, ConfigKey, DatasetVersion, UserServices};
 use crate::ids::{ActionId, AgentId, LineId, QueueId, UserId, VoicemailId};
 use crate::live::{
     AgentStatus, CallLogEntry, ConferenceState, CurrentCall, HintStatus, PhoneEvent, QueueEntry,
-    QueueLiveStats, QueueMemberStatus, VoicemailCounts,
+    QueueLiveStats, QueueMemberStatus, Service, VoicemailCounts,
 };
 use crate::pbx::{AttendedTransferState, FaxStatus};
 
@@ -79,9 +79,8 @@ pub enum Event {
         user: UserId,
         /// The full new set.
         services: UserServices,
-        /// Which ones changed (`enablednd`, `incallfilter`, `enablerecording`,
-        /// `enablevoicemail`, `unc`, `busy`, `rna`).
-        changed: Vec<&'static str>,
+        /// Which ones changed.
+        changed: Vec<Service>,
     },
     /// A voicemail box's counts changed.
     Voicemail {

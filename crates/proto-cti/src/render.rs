@@ -14,8 +14,8 @@ use ctid_core::dataset::{Dataset, UserServices};
 use ctid_core::event::Event;
 use ctid_core::ids::{AgentId, LineId, QueueId, RoomId, UserId};
 use ctid_core::live::{
-    AgentStatus, CallDirection, ConferenceState, CurrentCall, CurrentCallStatus, QueueEntry,
-    QueueLiveStats, QueueMemberStatus,
+    AgentStatus, Availability, CallDirection, ConferenceState, CurrentCall, CurrentCallStatus,
+    ForwardKind, QueueEntry, QueueLiveStats, QueueMemberStatus, Service,
 };
 use ctid_core::pbx::AttendedTransferState;
 use ctid_core::{SharedClock, Timestamp};
@@ -32,7 +32,7 @@ pub fn agent_status_out(st: &AgentStatus, ds: &Dataset) -> AgentStatusOut {
     AgentStatusOut {
         phonenumber: st.phone_number.clone(),
         channel: st.line.and_then(|l| ds.line(l)).map(|l| l.interface()),
-        availability: st.availability.as_str(),
+        availability: availability_name(st.availability),
         availability_since: st.availability_since.as_secs_f64(),
         nonacd_call_status: st.on_call_nonacd.map(|(dir, internal)| {
             (
@@ -46,6 +46,32 @@ pub fn agent_status_out(st: &AgentStatus, ds: &Dataset) -> AgentStatusOut {
         on_call_acd: st.on_call_acd,
         on_wrapup: st.on_wrapup,
         queues: st.queues.iter().map(|q| q.to_string()).collect(),
+    }
+}
+
+/// The CTI name of an agent's availability (`logged_out`, `available`, `unavailable`,
+/// `on_call_nonacd_{incoming,outgoing}_{internal,external}`).
+pub fn availability_name(availability: Availability) -> &'static str {
+    match availability {
+        Availability::LoggedOut => "logged_out",
+        Availability::Available => "available",
+        Availability::Unavailable => "unavailable",
+        Availability::OnCallNonAcd {
+            direction: CallDirection::Incoming,
+            internal: true,
+        } => "on_call_nonacd_incoming_internal",
+        Availability::OnCallNonAcd {
+            direction: CallDirection::Incoming,
+            internal: false,
+        } => "on_call_nonacd_incoming_external",
+        Availability::OnCallNonAcd {
+            direction: CallDirection::Outgoing,
+            internal: true,
+        } => "on_call_nonacd_outgoing_internal",
+        Availability::OnCallNonAcd {
+            direction: CallDirection::Outgoing,
+            internal: false,
+        } => "on_call_nonacd_outgoing_external",
     }
 }
 
@@ -108,28 +134,27 @@ pub fn user_services_config(s: &UserServices) -> UserServicesConfig {
     }
 }
 
-/// Only the keys named in `changed` (as [`Event::UserServices`] names them).
-pub fn user_services_patch(s: &UserServices, changed: &[&str]) -> UserServicesConfig {
+/// Only the keys of the services in `changed` (as [`Event::UserServices`] lists them).
+pub fn user_services_patch(s: &UserServices, changed: &[Service]) -> UserServicesConfig {
     let mut p = UserServicesConfig::default();
     for c in changed {
-        match *c {
-            "enablednd" => p.enablednd = Some(s.dnd),
-            "incallfilter" => p.incallfilter = Some(s.incallfilter),
-            "enablerecording" => p.enablerecording = Some(s.recording),
-            "enablevoicemail" => p.enablevoicemail = Some(s.voicemail_enabled),
-            "unc" => {
+        match c {
+            Service::Dnd => p.enablednd = Some(s.dnd),
+            Service::IncallFilter => p.incallfilter = Some(s.incallfilter),
+            Service::Recording => p.enablerecording = Some(s.recording),
+            Service::Voicemail => p.enablevoicemail = Some(s.voicemail_enabled),
+            Service::Forward(ForwardKind::Unconditional) => {
                 p.enableunc = Some(s.fwd_unconditional.enabled);
                 p.destunc = Some(s.fwd_unconditional.destination.clone());
             }
-            "busy" => {
+            Service::Forward(ForwardKind::Busy) => {
                 p.enablebusy = Some(s.fwd_busy.enabled);
                 p.destbusy = Some(s.fwd_busy.destination.clone());
             }
-            "rna" => {
+            Service::Forward(ForwardKind::NoAnswer) => {
                 p.enablerna = Some(s.fwd_noanswer.enabled);
                 p.destrna = Some(s.fwd_noanswer.destination.clone());
             }
-            _ => {}
         }
     }
     p
@@ -849,8 +874,11 @@ mod tests {
             },
             ..UserServices::default()
         };
-        let v =
-            serde_json::to_value(user_services_patch(&services, &["enablednd", "busy"])).unwrap();
+        let v = serde_json::to_value(user_services_patch(
+            &services,
+            &[Service::Dnd, Service::Forward(ForwardKind::Busy)],
+        ))
+        .unwrap();
         assert_eq!(
             v,
             serde_json::json!({"enablednd": true, "enablebusy": true, "destbusy": "1003"})

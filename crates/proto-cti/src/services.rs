@@ -74,25 +74,10 @@ pub(crate) async fn featuresput(s: &mut Session, m: FeaturesPut) -> Result<(), S
             s.reply(&ObjectReply::config(
                 "users",
                 &tid,
-                user_services_patch(&services, &[change_key(&change)]),
+                user_services_patch(&services, &[change.service()]),
             ))
             .await?;
         }
     }
     Ok(())
-}
-
-/// The `changed` name of a service change (as the core's `UserServices` event names it).
-fn change_key(change: &ServiceChange) -> &'static str {
-    match change {
-        ServiceChange::Dnd(_) => "enablednd",
-        ServiceChange::IncallFilter(_) => "incallfilter",
-        ServiceChange::Recording(_) => "enablerecording",
-        ServiceChange::Voicemail(_) => "enablevoicemail",
-        ServiceChange::Forward { kind, .. } => match kind {
-            ForwardKind::Unconditional => "unc",
-            ForwardKind::Busy => "busy",
-            ForwardKind::NoAnswer => "rna",
-        },
-    }
 }

@@ -58,10 +58,10 @@ fn variable(name: &str, ds: &Dataset, ev: &PhoneEvent) -> String {
         "xivo-origin" => {
             if ev.queue.is_some() {
                 "queue".to_owned()
-            } else if ds.is_internal_number(&ev.other_dn) {
-                "internal".to_owned()
-            } else {
+            } else if ev.external {
                 "extern".to_owned()
+            } else {
+                "internal".to_owned()
             }
         }
         other => ev
@@ -280,6 +280,7 @@ mod tests {
             other_dn: "0230210083".into(),
             other_name: "Maricé ]]> Saprïtchà".into(),
             other_username: None,
+            external: true,
             uniqueid: UniqueId::new("1700000000.7"),
             channel: "SIP/1001-00000007".into(),
             linkedid: UniqueId::new("1700000000.6"),
@@ -298,6 +299,20 @@ mod tests {
             |n| variable(n, &ds, &ev),
         );
         assert_eq!(out, "0230210083|1001|Alice Arnaud|sales|ACME||queue|{");
+    }
+
+    /// The origin of a call that is not from a queue is the core's verdict on the other party,
+    /// never re-derived from the number.
+    #[test]
+    fn origin_follows_the_core_external_flag() {
+        let ds = Dataset::demo();
+        let mut ev = ringing();
+        ev.queue = None;
+        assert_eq!(variable("xivo-origin", &ds, &ev), "extern");
+        // A number the dialplan does not know, that the core still found internal (say, a
+        // line's peer reached through a local channel).
+        ev.external = false;
+        assert_eq!(variable("xivo-origin", &ds, &ev), "internal");
     }
 
     #[test]

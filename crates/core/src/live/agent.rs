@@ -34,35 +34,7 @@ pub enum Availability {
     },
 }
 
-impl Availability {
-    /// The wire name (`logged_out`, `available`, `unavailable`,
-    /// `on_call_nonacd_{incoming,outgoing}_{internal,external}`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Availability::LoggedOut => "logged_out",
-            Availability::Available => "available",
-            Availability::Unavailable => "unavailable",
-            Availability::OnCallNonAcd {
-                direction: CallDirection::Incoming,
-                internal: true,
-            } => "on_call_nonacd_incoming_internal",
-            Availability::OnCallNonAcd {
-                direction: CallDirection::Incoming,
-                internal: false,
-            } => "on_call_nonacd_incoming_external",
-            Availability::OnCallNonAcd {
-                direction: CallDirection::Outgoing,
-                internal: true,
-            } => "on_call_nonacd_outgoing_internal",
-            Availability::OnCallNonAcd {
-                direction: CallDirection::Outgoing,
-                internal: false,
-            } => "on_call_nonacd_outgoing_external",
-        }
-    }
-}
-
-/// The agent state names of the XuC API (`AgentStateEvent.name`).
+/// An agent's state as the XuC API models it (`AgentStateEvent`; the names are the XuC face's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AgentState {
     /// `AgentLoggedOut`.
@@ -79,21 +51,6 @@ pub enum AgentState {
     Dialing,
     /// `AgentOnWrapup`.
     OnWrapup,
-}
-
-impl AgentState {
-    /// The XuC wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentState::LoggedOut => "AgentLoggedOut",
-            AgentState::Ready => "AgentReady",
-            AgentState::OnPause => "AgentOnPause",
-            AgentState::Ringing => "AgentRinging",
-            AgentState::OnCall => "AgentOnCall",
-            AgentState::Dialing => "AgentDialing",
-            AgentState::OnWrapup => "AgentOnWrapup",
-        }
-    }
 }
 
 /// Everything clients show about an agent, derived once by the core.

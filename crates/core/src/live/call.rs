@@ -155,6 +155,9 @@ pub struct PhoneEvent {
     pub other_name: String,
     /// The other party's login, when it is an internal user.
     pub other_username: Option<String>,
+    /// Whether the other party is outside the switch (a trunk, or a number the dialplan does
+    /// not resolve to anything internal): the same rule as agents' non-ACD call status.
+    pub external: bool,
     /// The line's channel.
     pub uniqueid: UniqueId,
     /// The line's channel name (`SIP/1001-0000000a`).

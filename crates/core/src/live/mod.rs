@@ -50,6 +50,21 @@ pub enum ForwardKind {
     NoAnswer,
 }
 
+/// One of a user's services (what [`crate::Event::UserServices`] says changed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Service {
+    /// Do not disturb.
+    Dnd,
+    /// Call filtering.
+    IncallFilter,
+    /// Call recording.
+    Recording,
+    /// Voicemail.
+    Voicemail,
+    /// A forward (its state and destination).
+    Forward(ForwardKind),
+}
+
 /// One change to a user's services, as asked by a client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServiceChange {
@@ -73,6 +88,17 @@ pub enum ServiceChange {
 }
 
 impl ServiceChange {
+    /// The service it changes.
+    pub fn service(&self) -> Service {
+        match self {
+            ServiceChange::Dnd(_) => Service::Dnd,
+            ServiceChange::IncallFilter(_) => Service::IncallFilter,
+            ServiceChange::Recording(_) => Service::Recording,
+            ServiceChange::Voicemail(_) => Service::Voicemail,
+            ServiceChange::Forward { kind, .. } => Service::Forward(*kind),
+        }
+    }
+
     /// Applies the change to a set of services; returns whether anything changed.
     pub fn apply(&self, s: &mut UserServices) -> bool {
         let before = s.clone();

@@ -211,7 +211,12 @@ pub(crate) fn refresh_calls(
 }
 
 /// A phone event about a line's channel.
-pub(crate) fn phone_event(kind: PhoneEventKind, line: &LineLive, ch: &Channel) -> Arc<PhoneEvent> {
+pub(crate) fn phone_event(
+    kind: PhoneEventKind,
+    line: &LineLive,
+    ch: &Channel,
+    dataset: &Dataset,
+) -> Arc<PhoneEvent> {
     let other = ch.other();
     Arc::new(PhoneEvent {
         kind,
@@ -221,6 +226,7 @@ pub(crate) fn phone_event(kind: PhoneEventKind, line: &LineLive, ch: &Channel) -
         other_dn: other.number.to_owned(),
         other_name: other.name.to_owned(),
         other_username: other.username.map(str::to_owned),
+        external: ch.other_is_external(dataset),
         uniqueid: ch.uniqueid.clone(),
         channel: ch.name.clone(),
         linkedid: ch.linkedid.clone(),

@@ -191,7 +191,12 @@ impl State {
         self.line_channels(line)
             .filter_map(|c| {
                 let kind = c.last_phone_kind()?;
-                Some(Arc::unwrap_or_clone(lines::phone_event(kind, l, c)))
+                Some(Arc::unwrap_or_clone(lines::phone_event(
+                    kind,
+                    l,
+                    c,
+                    &self.dataset,
+                )))
             })
             .collect()
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::dataset::{Dataset, UserServices};
 use crate::ids::UserId;
-use crate::live::UserPresence;
+use crate::live::{ForwardKind, Service, UserPresence};
 
 /// The presence of a user with no session.
 pub(crate) const DISCONNECTED: &str = "disconnected";
@@ -64,30 +64,29 @@ impl Users {
     }
 }
 
-/// The names of the services that differ (`enablednd`, `incallfilter`, `enablerecording`,
-/// `enablevoicemail`, `unc`, `busy`, `rna`).
-pub(crate) fn changed_services(before: &UserServices, after: &UserServices) -> Vec<&'static str> {
+/// The services that differ.
+pub(crate) fn changed_services(before: &UserServices, after: &UserServices) -> Vec<Service> {
     let mut changed = Vec::new();
     if before.dnd != after.dnd {
-        changed.push("enablednd");
+        changed.push(Service::Dnd);
     }
     if before.incallfilter != after.incallfilter {
-        changed.push("incallfilter");
+        changed.push(Service::IncallFilter);
     }
     if before.recording != after.recording {
-        changed.push("enablerecording");
+        changed.push(Service::Recording);
     }
     if before.voicemail_enabled != after.voicemail_enabled {
-        changed.push("enablevoicemail");
+        changed.push(Service::Voicemail);
     }
     if before.fwd_unconditional != after.fwd_unconditional {
-        changed.push("unc");
+        changed.push(Service::Forward(ForwardKind::Unconditional));
     }
     if before.fwd_busy != after.fwd_busy {
-        changed.push("busy");
+        changed.push(Service::Forward(ForwardKind::Busy));
     }
     if before.fwd_noanswer != after.fwd_noanswer {
-        changed.push("rna");
+        changed.push(Service::Forward(ForwardKind::NoAnswer));
     }
     changed
 }

@@ -6,8 +6,8 @@ use ctid_core::command::Command;
 use ctid_core::event::Event;
 use ctid_core::ids::VoicemailId;
 use ctid_core::live::{
-    CallDirection, CurrentCallStatus, ForwardKind, Party, PhoneEventKind as K, ServiceChange,
-    VoicemailCounts,
+    CallDirection, CurrentCallStatus, ForwardKind, Party, PhoneEventKind as K, Service,
+    ServiceChange, VoicemailCounts,
 };
 use ctid_pbx_sim::LineAction;
 
@@ -202,7 +202,7 @@ async fn dnd_refuses_calls_as_busy() {
         change: ServiceChange::Dnd(true),
     })
     .await;
-    assert!(h.step_matching(|e| matches!(e, Event::UserServices { user, changed, .. } if *user == BOB && changed == &vec!["enablednd"])).len() == 1);
+    assert!(h.step_matching(|e| matches!(e, Event::UserServices { user, changed, .. } if *user == BOB && changed == &vec![Service::Dnd])).len() == 1);
     h.exec_ok(Command::SetService {
         requester: BOB,
         target: BOB,

@@ -299,7 +299,7 @@ impl State {
             && let Some(line) = self.lines.get_mut(line_id)
         {
             line.channels.retain(|u| u != uniqueid);
-            let event = phone_event(PhoneEventKind::Released, line, &ch);
+            let event = phone_event(PhoneEventKind::Released, line, &ch, &self.dataset);
             out.push(Event::Phone(event));
             if let Some(user) = line.owner
                 && calllog::is_logged(&ch, cause)
@@ -366,7 +366,7 @@ impl State {
         let Some(line) = ch.line.and_then(|l| self.lines.get(l)) else {
             return;
         };
-        let event = phone_event(kind, line, ch);
+        let event = phone_event(kind, line, ch, &self.dataset);
         ch.last_phone = Some(event.clone());
         out.push(Event::Phone(event));
     }

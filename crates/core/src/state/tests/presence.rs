@@ -4,7 +4,7 @@ use super::script::*;
 use crate::command::{Command, CommandError, Outcome};
 use crate::event::Event;
 use crate::ids::AgentId;
-use crate::live::{ForwardKind, ServiceChange};
+use crate::live::{ForwardKind, Service, ServiceChange};
 use crate::pbx::PbxAction;
 
 fn opened(user_id: u32, presence: Option<&str>) -> Command {
@@ -122,7 +122,7 @@ fn presence_actions_dnd() {
     assert!(w.state.user_services(user(2)).expect("services").dnd);
     assert!(ran.events.iter().any(|e| matches!(
         e,
-        Event::UserServices { user: u, changed, services } if *u == user(2) && changed == &vec!["enablednd"] && services.dnd
+        Event::UserServices { user: u, changed, services } if *u == user(2) && changed == &vec![Service::Dnd] && services.dnd
     )));
     assert!(matches!(
         ran.actions.as_slice(),
@@ -192,7 +192,7 @@ fn services_change_and_events() {
     assert_eq!(ran.result, Ok(Outcome::Done));
     assert!(matches!(
         ran.events.as_slice(),
-        [Event::UserServices { changed, .. }] if changed == &vec!["incallfilter"]
+        [Event::UserServices { changed, .. }] if changed == &vec![Service::IncallFilter]
     ));
     assert_eq!(ran.actions.len(), 1);
     // No change: no event, the PBX is still told.
@@ -206,16 +206,16 @@ fn services_change_and_events() {
         .expect("services")
         .voicemail_enabled;
     for (change, key) in [
-        (ServiceChange::Dnd(true), "enablednd"),
-        (ServiceChange::Recording(true), "enablerecording"),
-        (ServiceChange::Voicemail(!voicemail), "enablevoicemail"),
+        (ServiceChange::Dnd(true), Service::Dnd),
+        (ServiceChange::Recording(true), Service::Recording),
+        (ServiceChange::Voicemail(!voicemail), Service::Voicemail),
         (
             ServiceChange::Forward {
                 kind: ForwardKind::Unconditional,
                 enabled: Some(true),
                 destination: Some("1003".into()),
             },
-            "unc",
+            Service::Forward(ForwardKind::Unconditional),
         ),
         (
             ServiceChange::Forward {
@@ -223,7 +223,7 @@ fn services_change_and_events() {
                 enabled: Some(true),
                 destination: Some("0612345678".into()),
             },
-            "busy",
+            Service::Forward(ForwardKind::Busy),
         ),
         (
             ServiceChange::Forward {
@@ -231,13 +231,13 @@ fn services_change_and_events() {
                 enabled: Some(true),
                 destination: Some("*98".into()),
             },
-            "rna",
+            Service::Forward(ForwardKind::NoAnswer),
         ),
     ] {
         let ran = w.run(service(2, 2, change));
         assert!(
             matches!(ran.events.as_slice(), [Event::UserServices { changed, .. }] if changed == &vec![key]),
-            "{key}: {:?}",
+            "{key:?}: {:?}",
             ran.events
         );
     }
