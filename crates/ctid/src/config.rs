@@ -209,9 +209,11 @@ mod tests {
                 config.cti.push_policy,
                 ctid_proto_cti::PushPolicy::Subscribed
             );
+            jail.set_env("CTID_CTI__MAX_SUBSCRIPTION_BYTES", "65536");
             jail.set_env("CTID_CTI__PUSH_POLICY", "all");
             let config = Config::load(&args).map_err(|e| e.to_string())?;
             assert_eq!(config.cti.push_policy, ctid_proto_cti::PushPolicy::All);
+            assert_eq!(config.cti.max_subscription_bytes, 65536);
             jail.set_env("CTID_CTI__PUSH_POLICY", "some");
             assert!(Config::load(&args).is_err());
             Ok(())

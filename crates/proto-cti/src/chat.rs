@@ -1,5 +1,6 @@
-//! `chitchat`: a message to a user (`to: [xivo_uuid, user_uuid]`). The core checks it (text at
-//! most 4 KiB: `invalid_field:text`; a per-sender rate: `rate_limited`) and delivers it; the
+//! `chitchat`: a message to a user (`to: [xivo_uuid, user_uuid]`). A text over 4 KiB is refused
+//! when the line is parsed (`field_too_long:text`); the core checks it again and the per-sender
+//! rate (`rate_limited`) and delivers it; the
 //! recipient's sessions get `{class:chitchat, from, to, alias, text}` on their own-user topic,
 //! where `alias` is the sender's configured full name: the client's `alias` is not passed on,
 //! so nobody can sign a message with another user's name.

@@ -35,6 +35,9 @@ pub struct CtiConfig {
     /// attacker on the path cannot strip STARTTLS and read passwords. Needs `tls_cert` and
     /// `tls_key`.
     pub require_tls: bool,
+    /// Bytes of the subscriptions (`subscribe`, `register_*_status_update`) one session may hold
+    /// (default 256 KiB); one that would go over is refused (`subscription_limit`).
+    pub max_subscription_bytes: usize,
 }
 
 /// Which `getlist` pushes (users, phones, agents, queues, voicemails, queue members) reach a
@@ -64,6 +67,7 @@ impl Default for CtiConfig {
             tls_key: None,
             push_policy: PushPolicy::All,
             require_tls: false,
+            max_subscription_bytes: 256 * 1024,
         }
     }
 }

@@ -11,6 +11,7 @@ use ctid_core::{Command, Outcome};
 
 use crate::errors::command_error;
 use crate::session::{Session, SessionEnd};
+use crate::wire::limits::echo;
 use crate::wire::output::DialSuccess;
 
 /// Splits `<type>:<ipbx>/<id>` (also `<type>:<id>`).
@@ -80,7 +81,10 @@ pub(crate) async fn dial(s: &mut Session, destination: &str) -> Result<(), Sessi
         Ok(n) => n,
         Err(what) => {
             return s
-                .error("ipbxcommand", &format!("unreachable_extension:{what}"))
+                .error(
+                    "ipbxcommand",
+                    &format!("unreachable_extension:{}", echo(&what)),
+                )
                 .await;
         }
     };

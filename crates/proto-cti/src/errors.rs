@@ -5,9 +5,13 @@
 //! `invalid_utf8`, `not_an_object`, `invalid_message`, `missing_field:<name>`,
 //! `invalid_field:<path>`, `unknown_class:<class>`, `unknown_command:<c>`,
 //! `unknown_function:<f>`, `unknown_message:<m>`, `unknown_list:<l>`, `line_too_long`,
-//! `not_authenticated`, `not_implemented`, `login_id_required`, `login_pass_required`.
+//! `not_authenticated`, `not_implemented`, `login_id_required`, `login_pass_required`,
+//! `field_too_long:<path>`, `too_many_items:<path>`. A client's value quoted in an error string is
+//! cut to [`crate::wire::limits::ECHO_BYTES`] bytes (marked `…`).
 
 use ctid_core::{CommandError, CommandKind};
+
+use crate::wire::limits::echo;
 
 /// The class a failure of a command of this kind is answered in, when the failure comes after
 /// the command's reply (the switch refused the action it asked for): the class of the request
@@ -43,24 +47,24 @@ pub fn command_class(kind: CommandKind) -> &'static str {
     }
 }
 
-/// The `error_string` for a refusal of the core. `forbidden` names a refusal of rights for the
+/// The `error_string` for a refusal of the core (a value it names is quoted with [`echo`]). `forbidden` names a refusal of rights for the
 /// command family (`call_unauthorized`, `hangup_unauthorized`, `transfer_unauthorized`...);
 /// empty means `permission_denied`.
 pub fn command_error(e: &CommandError, forbidden: &str) -> String {
     match e {
-        CommandError::UnreachableExtension(n) => format!("unreachable_extension:{n}"),
+        CommandError::UnreachableExtension(n) => format!("unreachable_extension:{}", echo(n)),
         CommandError::Forbidden(_) if forbidden.is_empty() => "permission_denied".to_owned(),
         CommandError::Forbidden(_) => forbidden.to_owned(),
-        CommandError::NotFound { kind, id } => format!("unknown_{kind}:{id}"),
+        CommandError::NotFound { kind, id } => format!("unknown_{kind}:{}", echo(id)),
         CommandError::NoLine => "no_line".to_owned(),
         CommandError::NoAgent => "no_agent".to_owned(),
         CommandError::NoCall => "no_call".to_owned(),
         CommandError::InvalidState(_) => "invalid_state".to_owned(),
         CommandError::AgentExtenInUse => "agent_login_exten_in_use".to_owned(),
         CommandError::AgentInvalidExten => "agent_login_invalid_exten".to_owned(),
-        CommandError::AgentAlreadyLogged(n) => format!("agent_already_logged:{n}"),
-        CommandError::InvalidPresence(p) => format!("invalid_presence:{p}"),
-        CommandError::InvalidArgument { field, .. } => format!("invalid_field:{field}"),
+        CommandError::AgentAlreadyLogged(n) => format!("agent_already_logged:{}", echo(n)),
+        CommandError::InvalidPresence(p) => format!("invalid_presence:{}", echo(p)),
+        CommandError::InvalidArgument { field, .. } => format!("invalid_field:{}", echo(field)),
         CommandError::RateLimited(_) => "rate_limited".to_owned(),
         CommandError::ServiceUnavailable => "service_unavailable".to_owned(),
     }

@@ -38,13 +38,15 @@ pub mod sheet;
 mod starttls;
 mod status_updates;
 mod subscribe;
+mod subscription_budget;
 pub mod wire;
 
 pub use config::{CtiConfig, PushPolicy};
 pub use server::CtiServer;
 
 /// Feeds arbitrary bytes to the line decoder and the message parser (the fuzz target's entry
-/// point). It must never panic, whatever the input.
+/// point). It must never panic, whatever the input, and an error never quotes more than a short
+/// prefix of the input (see [`wire::limits`]).
 pub fn fuzz_parse(data: &[u8]) {
     use tokio_util::codec::Decoder;
 
@@ -56,12 +58,23 @@ pub fn fuzz_parse(data: &[u8]) {
         buf.extend_from_slice(chunk);
         while let Ok(Some(frame)) = codec.decode(&mut buf) {
             if let codec::Frame::Line(line) = frame {
-                let _ = wire::input::parse(&line);
+                check_parse(&line);
             }
         }
     }
     if let Ok(Some(codec::Frame::Line(line))) = codec.decode_eof(&mut buf) {
-        let _ = wire::input::parse(&line);
+        check_parse(&line);
     }
-    let _ = wire::input::parse(data);
+    check_parse(data);
+}
+
+/// Parses a line; an error's class and string quote at most a short prefix of the input.
+fn check_parse(line: &[u8]) {
+    use wire::limits::ECHO_BYTES;
+
+    if let Err(e) = wire::input::parse(line) {
+        let class = e.class.as_deref().unwrap_or_default();
+        assert!(class.len() <= ECHO_BYTES + '…'.len_utf8(), "{class}");
+        assert!(e.error.len() <= 2 * ECHO_BYTES, "{}", e.error);
+    }
 }

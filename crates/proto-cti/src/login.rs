@@ -33,6 +33,7 @@ use crate::connection::Connection;
 use crate::session::Shared;
 use crate::wire::encode;
 use crate::wire::input::{LoginCapas, LoginId, LoginPass, Request, parse};
+use crate::wire::limits::echo;
 use crate::wire::output::{Capas as CapasOut, *};
 
 /// Failed `login_pass` attempts allowed on one connection.
@@ -218,7 +219,7 @@ async fn login_id(l: &mut Login<'_>, m: LoginId) -> bool {
             (None, None) => ("wazoversion", None, &["2.3"]),
         };
     let Some(version) = given.filter(|v| accepted.contains(v)) else {
-        let error = format!("{key}_client:{};{}", given.unwrap_or(""), accepted[0]);
+        let error = format!("{key}_client:{};{}", echo(given.unwrap_or("")), accepted[0]);
         return l.error("login_id", &error).await;
     };
     let version = version.to_owned();

@@ -25,6 +25,7 @@ use crate::sheet;
 use crate::wire::encode;
 use crate::wire::encode::{encode_prefix, with_timenow};
 use crate::wire::input::{ListName, StatusKind};
+use crate::wire::limits::echo;
 use crate::wire::output::*;
 
 /// An agent's status as `getlist updatestatus agents` carries it.
@@ -695,7 +696,7 @@ impl Renderer {
                 destination,
                 reason,
             } => {
-                let error = format!("dial_failed:{destination}");
+                let error = format!("dial_failed:{}", echo(destination));
                 let b = encode(
                     &DialFailed {
                         class: "ipbxcommand",

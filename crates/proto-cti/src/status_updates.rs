@@ -1,7 +1,8 @@
 //! `register_{user,agent,endpoint}_status_update` and their `unregister_*`: per-object status
 //! subscriptions named `[xivo_uuid, id]`. Objects of this node answer at once with their current
 //! `user_status_update` / `agent_status_update` / `endpoint_status_update`, then on change.
-//! Pairs naming another server are accepted and remembered (a topic the bus consumer will feed).
+//! Pairs naming another server are accepted and remembered (a topic the bus consumer will feed),
+//! within the session's subscription budget ([`crate::subscription_budget`]).
 
 use ctid_core::ids::{AgentId, LineId, UserId};
 use ctid_core::live::Availability;
@@ -9,6 +10,7 @@ use ctid_core::live::Availability;
 use crate::fanout::Topic;
 use crate::render::remote_topic;
 use crate::session::{Session, SessionEnd};
+use crate::subscription_budget::Budget;
 use crate::wire::input::{StatusKind, StatusUpdates};
 use crate::wire::lenient::Id;
 use crate::wire::output::{AgentStatusData, DataMessage, EndpointStatusData, UserStatusData};
@@ -44,6 +46,7 @@ pub(crate) async fn handle(s: &mut Session, m: StatusUpdates) -> Result<(), Sess
         (StatusKind::Endpoint, false) => "unregister_endpoint_status_update",
     };
     let own_uuid = s.ds().xivo_uuid.clone();
+    let mut budget = Budget::of(s);
     let mut fresh = Vec::new();
     for (uuid, id) in &m.ids {
         let topic = if *uuid == own_uuid {
@@ -55,12 +58,12 @@ pub(crate) async fn handle(s: &mut Session, m: StatusUpdates) -> Result<(), Sess
             remote_topic(m.kind, uuid, id.as_str())
         };
         if m.register {
-            if !s.join(topic.clone()).await {
-                return s.error(class, "too_many_subscriptions").await;
+            if let Err(refused) = budget.join(s, topic.clone()).await {
+                return s.error(class, refused).await;
             }
             fresh.push(topic);
         } else {
-            s.leave(topic).await;
+            budget.leave(s, topic).await;
         }
     }
     for topic in fresh {

@@ -10,7 +10,9 @@ use ctid_core::rights::Right;
 use crate::fanout::Topic;
 use crate::render::{current_calls_out, meetme_update_out, queue_entries_out};
 use crate::session::{Session, SessionEnd};
+use crate::subscription_budget::Budget;
 use crate::wire::input::Subscribe;
+use crate::wire::limits::echo;
 
 /// Serves `subscribe`.
 pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), SessionEnd> {
@@ -19,8 +21,8 @@ pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), Sessi
             let Some(line) = s.ds().user(s.user).and_then(|u| u.line) else {
                 return s.error("subscribe", "no_line").await;
             };
-            if !s.join(Topic::CurrentCalls(line)).await {
-                return s.error("subscribe", "too_many_subscriptions").await;
+            if let Err(refused) = Budget::of(s).join(s, Topic::CurrentCalls(line)).await {
+                return s.error("subscribe", refused).await;
             }
             let Ok(calls) = s.core.read(move |st| st.line_calls(line)).await else {
                 return s.error("subscribe", "service_unavailable").await;
@@ -28,8 +30,8 @@ pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), Sessi
             s.reply(&current_calls_out(&calls)).await
         }
         Subscribe::MeetmeUpdate => {
-            if !s.join(Topic::Meetme).await {
-                return s.error("subscribe", "too_many_subscriptions").await;
+            if let Err(refused) = Budget::of(s).join(s, Topic::Meetme).await {
+                return s.error("subscribe", refused).await;
             }
             let ids: Vec<_> = s.ds().rooms.iter().map(|r| r.id).collect();
             let Ok(rooms) = s
@@ -56,11 +58,11 @@ pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), Sessi
                 .filter(|q| s.ds().queue(*q).is_some())
             else {
                 return s
-                    .error("subscribe", &format!("unknown_queue:{}", id.as_str()))
+                    .error("subscribe", &format!("unknown_queue:{}", echo(id.as_str())))
                     .await;
             };
-            if !s.join(Topic::QueueEntries(queue)).await {
-                return s.error("subscribe", "too_many_subscriptions").await;
+            if let Err(refused) = Budget::of(s).join(s, Topic::QueueEntries(queue)).await {
+                return s.error("subscribe", refused).await;
             }
             let Ok(entries) = s.core.read(move |st| st.queue_entries(queue)).await else {
                 return s.error("subscribe", "service_unavailable").await;

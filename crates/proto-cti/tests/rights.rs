@@ -252,11 +252,11 @@ async fn chitchat_is_capped_rate_limited_and_signed_with_the_real_name() {
     assert_eq!(m["alias"], "Bob Bernard");
     assert_eq!(m["from"], json!([uuid, bob_uuid]));
 
-    // An oversized text is refused.
+    // An oversized text is refused (when the line is parsed).
     let big = "x".repeat(MAX_CHAT_TEXT_BYTES + 1);
     assert_eq!(
         refused(&mut bob, chat("Bob", &big)).await,
-        "invalid_field:text"
+        "field_too_long:text"
     );
 
     // A flood: the burst goes through (one message already sent), then `rate_limited`.

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::capped::form_variables;
+
 use crate::wire::lenient::Id;
 
 /// `call_form_result`.
@@ -17,6 +19,6 @@ pub struct CallFormResult {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CallFormInfos {
     /// `XIVOFORM_x` → value.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "form_variables")]
     pub variables: BTreeMap<String, Id>,
 }

@@ -3,13 +3,16 @@
 
 use serde::Deserialize;
 
+use super::capped::max_bytes;
+use crate::wire::limits::{ID_BYTES, NAME_BYTES};
+
 use crate::wire::lenient::Id;
 
 /// `hangup`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Hangup {
     /// Which call (default: the current one).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     pub unique_id: Option<String>,
 }
 
@@ -17,6 +20,7 @@ pub struct Hangup {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Transfer {
     /// Where to.
+    #[serde(deserialize_with = "max_bytes::<_, _, NAME_BYTES>")]
     pub number: Id,
 }
 
@@ -24,6 +28,7 @@ pub struct Transfer {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct VoicemailTransfer {
     /// The mailbox number.
+    #[serde(deserialize_with = "max_bytes::<_, _, NAME_BYTES>")]
     pub voicemail: Id,
 }
 
@@ -31,10 +36,10 @@ pub struct VoicemailTransfer {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CallRef {
     /// What xivo-ctid and the Qt client use.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     pub unique_id: Option<String>,
     /// What the protocol document shows.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     pub uniqueid: Option<String>,
 }
 
@@ -52,6 +57,6 @@ impl CallRef {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct HoldSwitchboard {
     /// The hold queue (ignored: ctid holds the call on the operator's line).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     pub queue_name: Option<String>,
 }

@@ -3,11 +3,12 @@
 use super::getlist::parse_getlist;
 use super::ipbx::parse_ipbx;
 use super::parse_error::ParseError;
-use super::read::{read, truncate};
+use super::read::read;
 use super::request::Request;
 use super::services::parse_featuresput;
 use super::status_updates::{AgentIdsRaw, EndpointIdsRaw, StatusKind, StatusUpdates, UserIdsRaw};
 use super::subscribe::parse_subscribe;
+use crate::wire::limits::echo;
 
 /// Classes of the protocol that ctid knows but does not serve yet.
 const NOT_IMPLEMENTED: &[&str] = &[
@@ -87,10 +88,11 @@ pub(super) fn parse_class(class: &str, text: &str) -> Result<Request, ParseError
         "faxsend" => Request::FaxSend(read(class, text)?),
         c if NOT_IMPLEMENTED.contains(&c) => Request::NotImplemented,
         other => {
-            return Err(ParseError::new(
-                Some(other),
-                format!("unknown_class:{}", truncate(other, 64)),
-            ));
+            // Answered in the client's class, unless too long to quote whole: then in `error`,
+            // quoting it cut short once.
+            let class = echo(other);
+            let answer_in = (class.len() == other.len()).then_some(other);
+            return Err(ParseError::new(answer_in, format!("unknown_class:{class}")));
         }
     })
 }

@@ -3,9 +3,13 @@
 
 use serde::Deserialize;
 
+use super::capped::max_bytes;
+use crate::wire::limits::ID_BYTES;
+
 use super::parse_error::ParseError;
-use super::read::{read, truncate};
+use super::read::read;
 use crate::wire::lenient::Id;
+use crate::wire::limits::echo;
 
 /// The lists of `getlist`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,9 +83,11 @@ pub enum GetListFunction {
 
 #[derive(Deserialize)]
 struct GetListRaw {
+    #[serde(deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     function: String,
+    #[serde(deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     listname: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     tid: Option<Id>,
 }
 
@@ -89,10 +95,7 @@ struct GetListRaw {
 pub(super) fn parse_getlist(class: &str, text: &str) -> Result<GetList, ParseError> {
     let raw: GetListRaw = read(class, text)?;
     let list = ListName::parse(&raw.listname).ok_or_else(|| {
-        ParseError::new(
-            Some(class),
-            format!("unknown_list:{}", truncate(&raw.listname, 64)),
-        )
+        ParseError::new(Some(class), format!("unknown_list:{}", echo(&raw.listname)))
     })?;
     let tid = |raw: GetListRaw| {
         raw.tid
@@ -105,7 +108,7 @@ pub(super) fn parse_getlist(class: &str, text: &str) -> Result<GetList, ParseErr
         other => {
             return Err(ParseError::new(
                 Some(class),
-                format!("unknown_function:{}", truncate(other, 64)),
+                format!("unknown_function:{}", echo(other)),
             ));
         }
     };

@@ -3,9 +3,13 @@
 
 use serde::Deserialize;
 
+use super::capped::{id_list, ids, max_bytes};
+use crate::wire::limits::{ID_BYTES, NAME_BYTES};
+
 use super::parse_error::ParseError;
-use super::read::{read, required, sub, truncate};
+use super::read::{read, required, sub};
 use crate::wire::lenient::{Id, Num, OneOrMany};
+use crate::wire::limits::echo;
 
 /// `ipbxcommand`.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,28 +74,31 @@ pub enum IpbxCommand {
 
 #[derive(Deserialize)]
 struct DialRaw {
+    #[serde(deserialize_with = "max_bytes::<_, _, NAME_BYTES>")]
     destination: Id,
 }
 
 #[derive(Deserialize)]
 struct AgentRaw {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ids")]
     agentids: Option<OneOrMany<Id>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, NAME_BYTES>")]
     agentphonenumber: Option<Id>,
 }
 
 #[derive(Deserialize)]
 struct PauseRaw {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     member: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     queue: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct QueueMemberRaw {
+    #[serde(deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     member: String,
+    #[serde(deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     queue: String,
     #[serde(default)]
     penalty: Option<Num>,
@@ -99,12 +106,15 @@ struct QueueMemberRaw {
 
 #[derive(Deserialize)]
 struct ListenRaw {
+    #[serde(deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     destination: Id,
 }
 
 #[derive(Deserialize)]
 struct MeetmeRaw {
+    #[serde(deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     function: String,
+    #[serde(deserialize_with = "id_list")]
     functionargs: Vec<Id>,
 }
 
@@ -171,7 +181,7 @@ pub(super) fn parse_ipbx(class: &str, text: &str) -> Result<IpbxCommand, ParseEr
                 other => {
                     return Err(ParseError::new(
                         Some(class),
-                        format!("unknown_function:{}", truncate(other, 64)),
+                        format!("unknown_function:{}", echo(other)),
                     ));
                 }
             };
@@ -188,7 +198,7 @@ pub(super) fn parse_ipbx(class: &str, text: &str) -> Result<IpbxCommand, ParseEr
         other => {
             return Err(ParseError::new(
                 Some(class),
-                format!("unknown_command:{}", truncate(other, 64)),
+                format!("unknown_command:{}", echo(other)),
             ));
         }
     })

@@ -9,6 +9,7 @@
 
 mod call_form;
 mod calls;
+mod capped;
 mod chat;
 mod class;
 mod fax;

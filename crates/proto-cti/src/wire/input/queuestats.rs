@@ -4,13 +4,15 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::capped::id_keyed;
+
 use crate::wire::lenient::Num;
 
 /// `getqueuesstats`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct GetQueuesStats {
     /// Queue id → parameters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "id_keyed")]
     pub on: BTreeMap<String, QueueStatsParams>,
 }
 

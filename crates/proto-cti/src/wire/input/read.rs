@@ -1,13 +1,15 @@
 //! Reading a class's own type from the line with field-level error names
-//! (`missing_field:<path>`, `invalid_field:<path>`), the sub-head (`command` / `function` /
-//! `message`) of classes with several forms, and the cut of echoed values.
+//! (`missing_field:<path>`, `invalid_field:<path>`, `field_too_long:<path>`...), the sub-head (`command` / `function` /
+//! `message`) of classes with several forms.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::capped::{TOO_LONG, TOO_MANY};
 use super::parse_error::ParseError;
+use crate::wire::limits::echo;
 
 /// What selects the form of a class with several: `command`, `function` or `message`.
 #[derive(Deserialize)]
@@ -20,8 +22,9 @@ pub(super) struct SubHead<'a> {
     pub(super) message: Option<Cow<'a, str>>,
 }
 
-/// Names a deserialization failure: `missing_field:<path>`, `invalid_field:<path>` or
-/// `invalid_message`.
+/// Names a deserialization failure: `missing_field:<path>`, `invalid_field:<path>`,
+/// `field_too_long:<path>`, `too_many_items:<path>` or `invalid_message`. Paths may hold a
+/// client's map keys, so they are quoted with [`echo`].
 pub(super) fn field_error(
     class: &str,
     err: serde_path_to_error::Error<serde_json::Error>,
@@ -36,12 +39,28 @@ pub(super) fn field_error(
     };
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        return ParseError::new(Some(class), format!("missing_field:{prefix}{name}"));
+        return ParseError::new(
+            Some(class),
+            format!("missing_field:{}", echo(&format!("{prefix}{name}"))),
+        );
+    }
+    for marker in [TOO_LONG, TOO_MANY] {
+        if let Some(rest) = msg.strip_prefix(marker) {
+            // `field_too_long:3.0 at line …`: the position inside the field, if any.
+            let inside = rest
+                .strip_prefix(':')
+                .and_then(|r| r.split_whitespace().next());
+            let full = match inside {
+                Some(inside) => format!("{prefix}{inside}"),
+                None => path,
+            };
+            return ParseError::new(Some(class), format!("{marker}:{}", echo(&full)));
+        }
     }
     if path == "." || path.is_empty() {
         return ParseError::new(Some(class), "invalid_message");
     }
-    ParseError::new(Some(class), format!("invalid_field:{path}"))
+    ParseError::new(Some(class), format!("invalid_field:{}", echo(&path)))
 }
 
 /// Reads the class's own type from the line, naming a missing or ill-typed field.
@@ -63,16 +82,4 @@ pub(super) fn required<'a>(
 ) -> Result<&'a str, ParseError> {
     v.as_deref()
         .ok_or_else(|| ParseError::new(Some(class), format!("missing_field:{name}")))
-}
-
-/// At most `max` bytes of `s`, cut at a char boundary.
-pub(super) fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }

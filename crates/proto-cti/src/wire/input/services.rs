@@ -3,14 +3,19 @@
 
 use serde::Deserialize;
 
+use super::capped::max_bytes;
+use crate::wire::limits::{ID_BYTES, NAME_BYTES};
+
 use super::parse_error::ParseError;
-use super::read::{read, required, sub, truncate};
+use super::read::{read, required, sub};
 use crate::wire::lenient::{Flag, Id};
+use crate::wire::limits::echo;
 
 /// `availstate`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct AvailState {
     /// The new presence.
+    #[serde(deserialize_with = "max_bytes::<_, _, NAME_BYTES>")]
     pub availstate: String,
 }
 
@@ -45,28 +50,31 @@ pub struct ForwardValue {
     /// Unconditional forward on/off.
     pub enableunc: Option<Flag>,
     /// Unconditional forward destination.
+    #[serde(deserialize_with = "max_bytes::<_, _, NAME_BYTES>")]
     pub destunc: Option<Id>,
     /// No-answer forward on/off.
     pub enablerna: Option<Flag>,
     /// No-answer forward destination.
+    #[serde(deserialize_with = "max_bytes::<_, _, NAME_BYTES>")]
     pub destrna: Option<Id>,
     /// Busy forward on/off.
     pub enablebusy: Option<Flag>,
     /// Busy forward destination.
+    #[serde(deserialize_with = "max_bytes::<_, _, NAME_BYTES>")]
     pub destbusy: Option<Id>,
 }
 
 #[derive(Deserialize)]
 struct FeatureFlag {
     value: Flag,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     target: Option<Id>,
 }
 
 #[derive(Deserialize)]
 struct FeatureFwd {
     value: ForwardValue,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     target: Option<Id>,
 }
 
@@ -95,7 +103,7 @@ pub(super) fn parse_featuresput(class: &str, text: &str) -> Result<FeaturesPut, 
         }
         other => Err(ParseError::new(
             Some(class),
-            format!("unknown_function:{}", truncate(other, 64)),
+            format!("unknown_function:{}", echo(other)),
         )),
     }
 }

@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use super::capped::id_pairs;
+
 use crate::wire::lenient::Id;
 
 /// Which `register_*_status_update`.
@@ -30,17 +32,20 @@ pub struct StatusUpdates {
 /// The ids of `register_user_status_update`.
 #[derive(Deserialize)]
 pub(super) struct UserIdsRaw {
+    #[serde(deserialize_with = "id_pairs")]
     pub(super) user_ids: Vec<(String, Id)>,
 }
 
 /// The ids of `register_agent_status_update`.
 #[derive(Deserialize)]
 pub(super) struct AgentIdsRaw {
+    #[serde(deserialize_with = "id_pairs")]
     pub(super) agent_ids: Vec<(String, Id)>,
 }
 
 /// The ids of `register_endpoint_status_update`.
 #[derive(Deserialize)]
 pub(super) struct EndpointIdsRaw {
+    #[serde(deserialize_with = "id_pairs")]
     pub(super) endpoint_ids: Vec<(String, Id)>,
 }

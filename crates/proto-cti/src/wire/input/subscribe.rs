@@ -2,9 +2,13 @@
 
 use serde::Deserialize;
 
+use super::capped::max_bytes;
+use crate::wire::limits::ID_BYTES;
+
 use super::parse_error::ParseError;
-use super::read::{read, required, sub, truncate};
+use super::read::{read, required, sub};
 use crate::wire::lenient::Id;
+use crate::wire::limits::echo;
 
 /// `subscribe`.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +23,7 @@ pub enum Subscribe {
 
 #[derive(Deserialize)]
 struct QueueEntryRaw {
+    #[serde(deserialize_with = "max_bytes::<_, _, ID_BYTES>")]
     queueid: Id,
 }
 
@@ -36,7 +41,7 @@ pub(super) fn parse_subscribe(class: &str, text: &str) -> Result<Subscribe, Pars
         other => {
             return Err(ParseError::new(
                 Some(class),
-                format!("unknown_message:{}", truncate(other, 64)),
+                format!("unknown_message:{}", echo(other)),
             ));
         }
     })

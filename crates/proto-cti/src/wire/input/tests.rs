@@ -143,3 +143,111 @@ fn lenient_forms_of_real_clients() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn over_long_fields_and_lists_are_named() {
+    let long = |n: usize| "x".repeat(n);
+    let uuid = long(crate::wire::limits::UUID_BYTES + 1);
+    let id = long(crate::wire::limits::ID_BYTES + 1);
+    let name = long(crate::wire::limits::NAME_BYTES + 1);
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"register_user_status_update","user_ids":[["u",1],["{uuid}",2]]}}"#
+        )),
+        (
+            Some("register_user_status_update".into()),
+            "field_too_long:user_ids.1.0".into()
+        )
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"unregister_agent_status_update","agent_ids":[["u","{id}"]]}}"#
+        ))
+        .1,
+        "field_too_long:agent_ids.0.1"
+    );
+    let many = vec![r#"["u",1]"#; crate::wire::limits::MAX_ITEMS + 1].join(",");
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"register_endpoint_status_update","endpoint_ids":[{many}]}}"#
+        ))
+        .1,
+        "too_many_items:endpoint_ids"
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"ipbxcommand","command":"dial","destination":"{name}"}}"#
+        ))
+        .1,
+        "field_too_long:destination"
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"featuresput","function":"fwd","value":{{"destunc":"{name}"}}}}"#
+        ))
+        .1,
+        "field_too_long:value.destunc"
+    );
+    assert_eq!(
+        err(&format!(r#"{{"class":"answer","unique_id":"{id}"}}"#)).1,
+        "field_too_long:unique_id"
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"chitchat","to":["{uuid}","u"],"alias":"a","text":"t"}}"#
+        ))
+        .1,
+        "field_too_long:to"
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"ipbxcommand","command":"agentlogin","agentids":["a","{id}"]}}"#
+        ))
+        .1,
+        "field_too_long:agentids.1"
+    );
+    assert_eq!(
+        err(&format!(r#"{{"class":"login_id","userlogin":"{id}"}}"#)).1,
+        "field_too_long:userlogin"
+    );
+    // Values at their limit pass.
+    let at = long(crate::wire::limits::UUID_BYTES);
+    assert!(
+        parse(
+            format!(r#"{{"class":"register_user_status_update","user_ids":[["{at}",1]]}}"#)
+                .as_bytes()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn bad_values_are_quoted_cut_short() {
+    let class = "c".repeat(1 << 20);
+    let e = parse(format!(r#"{{"class":"{class}"}}"#).as_bytes()).unwrap_err();
+    let quoted = format!("{}…", "c".repeat(crate::wire::limits::ECHO_BYTES));
+    assert_eq!(e.class, None);
+    assert_eq!(e.error, format!("unknown_class:{quoted}"));
+    let command = "d".repeat(1000);
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"ipbxcommand","command":"{command}"}}"#
+        ))
+        .1,
+        format!("unknown_command:{}…", "d".repeat(64))
+    );
+    // A client's map key in an error path is cut too.
+    let key = "k".repeat(100);
+    assert_eq!(
+        err(&format!(
+            r#"{{"class":"getqueuesstats","on":{{"{key}":{{"xqos":true}}}}}}"#
+        ))
+        .1,
+        format!("invalid_field:on.{}…", "k".repeat(61))
+    );
+    let e = err(&format!(
+        r#"{{"class":"call_form_result","infos":{{"variables":{{"a":[1],"{key}":1}}}}}}"#
+    ))
+    .1;
+    assert!(e.starts_with("invalid_field:infos.variables"), "{e}");
+}
