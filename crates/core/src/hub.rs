@@ -11,8 +11,8 @@
 //!   counted in its [`ConsumerStats`] and logged. For consumers that wait on the outside world
 //!   (a database, a broker): they must never make the core wait.
 //!
-//! Client sessions never sit here: fan-outs give them their own bounded queues
-//! ([`crate::fanout`]), where a slow client is dropped instead.
+//! Client sessions never sit here: a face's fan-out gives each its own outbox bounded in bytes
+//! (`crates/face`), where a slow client is cut off instead.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -6,8 +6,8 @@
 //! - [`pbx`]: the `Pbx` port — [`pbx::PbxEvent`]s in from a telephony engine, [`pbx::PbxAction`]s
 //!   out to it;
 //! - [`command`]: what clients ask ([`command::Command`]) and how the core answers;
-//! - [`event`]: what changed ([`event::Event`]), fanned out to the protocol faces through the
-//!   [`hub`] and, per session, the [`fanout`] index;
+//! - [`event`]: what changed ([`event::Event`]), handed to the protocol faces and other
+//!   consumers through the [`hub`] (the faces' per-session fan-out lives in `crates/face`);
 //! - [`live`]: the values derived once (hint codes, agent availability, queue statistics...);
 //! - [`rights`]: who may do what beyond their own line, calls and agent;
 //! - [`store`]: the call-log store port; [`time`]: the injected clock; [`auth`]: password hashes;
@@ -23,7 +23,6 @@ pub mod command;
 pub mod dataset;
 pub mod engine;
 pub mod event;
-pub mod fanout;
 pub mod hub;
 pub mod ids;
 pub mod live;

@@ -216,6 +216,14 @@ mod tests {
             assert_eq!(config.cti.max_subscription_bytes, 65536);
             jail.set_env("CTID_CTI__PUSH_POLICY", "some");
             assert!(Config::load(&args).is_err());
+            jail.set_env("CTID_CTI__PUSH_POLICY", "all");
+            // Each session's outbox budget, from the file or the environment.
+            jail.create_file("ctid.toml", "[cti]\noutbox_max_bytes = 65536\n")?;
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.cti.outbox_max_bytes, 65536);
+            jail.set_env("CTID_CTI__OUTBOX_MAX_BYTES", "1048576");
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.cti.outbox_max_bytes, 1_048_576);
             Ok(())
         });
     }
@@ -226,6 +234,7 @@ mod tests {
             let config = Config::load(&ConfigArgs::default()).map_err(|e| e.to_string())?;
             assert_eq!(config.http.listen.to_string(), "0.0.0.0:8090");
             assert_eq!(config.cti.listen.to_string(), "0.0.0.0:5003");
+            assert_eq!(config.cti.outbox_max_bytes, 4 * 1024 * 1024);
             assert!(config.dataset.file.is_none());
             assert_eq!(config.http.max_connections, 1024);
             assert_eq!(config.http.header_read_timeout, Duration::from_secs(10));

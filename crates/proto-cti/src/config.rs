@@ -19,8 +19,10 @@ pub struct CtiConfig {
     /// injected clock. On the wire of the configuration: `login_timeout_secs`.
     #[serde(rename = "login_timeout_secs", with = "secs")]
     pub login_timeout: Duration,
-    /// Messages queued for one session before it is cut off as too slow (default 4096).
-    pub outbox_capacity: usize,
+    /// Bytes queued for one session (replies and pushes not yet written to its socket) before
+    /// it is cut off as a client that does not read (default 4 MiB). A single message longer
+    /// than this still goes out when nothing else is queued.
+    pub outbox_max_bytes: usize,
     /// Simultaneous connections accepted (default 50 000); more are closed at once.
     pub max_connections: usize,
     /// PEM certificate chain for STARTTLS. STARTTLS upgrades only when both this and
@@ -61,7 +63,7 @@ impl Default for CtiConfig {
             listen: SocketAddr::from(([0, 0, 0, 0], 5003)),
             max_line_bytes: 8 * 1024 * 1024,
             login_timeout: Duration::from_secs(5),
-            outbox_capacity: 4096,
+            outbox_max_bytes: 4 * 1024 * 1024,
             max_connections: 50_000,
             tls_cert: None,
             tls_key: None,
@@ -97,6 +99,7 @@ mod tests {
         assert_eq!(c.login_timeout, Duration::from_millis(2500));
         assert_eq!(c.listen.port(), 5003);
         assert_eq!(c.max_line_bytes, 8 * 1024 * 1024);
+        assert_eq!(c.outbox_max_bytes, 4_194_304);
         let back = serde_json::to_value(&c).unwrap();
         assert_eq!(back["login_timeout_secs"], 2.5);
         assert!(serde_json::from_str::<CtiConfig>(r#"{"login_timeout_secs": -1}"#).is_err());

@@ -1,21 +1,15 @@
-//! The CTI fan-out task: it subscribes to the core's events, renders each one once into bytes
-//! ([`crate::render`]) and publishes them to the sessions subscribed to the event's [`Topic`],
-//! through the core's [`Fanout`] index of bounded outboxes.
-//!
-//! Sessions register their outbox and (un)subscribe through a bounded control channel
-//! ([`FanoutHandle`]). Controls are served before events (`biased`), so a session that
-//! subscribes and then reads the current state from the core never misses a change made after
-//! that read. A session whose outbox is full is cut off by the index (its kick token fires).
+//! The CTI face's side of the fan-out: its [`Topic`]s, and the start of its fan-out task — the
+//! face layer's task (`ctid_face::task`: control channel, event loop, index of byte-bounded
+//! outboxes) running the CTI [`Renderer`], seeded with the core's current memberships, rooms,
+//! calls and queues.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
 
-use ctid_core::fanout::{Fanout, Outbox};
-use ctid_core::ids::{AgentId, LineId, QueueId, SessionId, UserId};
-use ctid_core::{BufferPolicy, CoreHandle, EventReceiver};
+use ctid_core::ids::{AgentId, LineId, QueueId, UserId};
+use ctid_core::{BufferPolicy, CoreHandle};
 
 use crate::render::Renderer;
 use crate::wire::input::{ListName, StatusKind};
@@ -52,41 +46,19 @@ pub enum Topic {
     Remote(StatusKind, Arc<str>, Arc<str>),
 }
 
-/// A request to the fan-out task.
-#[derive(Debug)]
-pub enum Control {
-    /// Add a session with its outbox.
-    Register(SessionId, Outbox<Bytes>),
-    /// Subscribe a session to a topic.
-    Subscribe(SessionId, Topic),
-    /// Unsubscribe a session from a topic.
-    Unsubscribe(SessionId, Topic),
-    /// Forget a session.
-    Remove(SessionId),
-}
+/// The sessions' end of the CTI fan-out task's control channel.
+pub type FanoutHandle = ctid_face::FanoutHandle<Topic>;
 
-/// The sessions' end of the control channel.
-#[derive(Clone, Debug)]
-pub struct FanoutHandle {
-    tx: mpsc::Sender<Control>,
-}
+impl ctid_face::Render for Renderer {
+    type Topic = Topic;
 
-impl FanoutHandle {
-    /// Sends a control message (waits for room; the fan-out task serves controls first).
-    pub async fn send(&self, control: Control) {
-        if self.tx.send(control).await.is_err() {
-            tracing::debug!("the CTI fan-out task has stopped");
-        }
-    }
-
-    /// Subscribes a session to a topic.
-    pub async fn subscribe(&self, id: SessionId, topic: Topic) {
-        self.send(Control::Subscribe(id, topic)).await;
-    }
-
-    /// Unsubscribes a session from a topic.
-    pub async fn unsubscribe(&self, id: SessionId, topic: Topic) {
-        self.send(Control::Unsubscribe(id, topic)).await;
+    fn render(
+        &mut self,
+        event: &ctid_core::Event,
+        wanted: &dyn Fn(&Topic) -> bool,
+        out: &mut Vec<(Topic, Bytes)>,
+    ) {
+        Renderer::render(self, event, wanted, out);
     }
 }
 
@@ -127,53 +99,10 @@ pub async fn spawn(
     for (queue, entries, stats) in queues {
         renderer.seen_queue(queue, &entries, &stats);
     }
-    let (tx, rx) = mpsc::channel(control_capacity.max(1));
-    let task = tokio::spawn(run(events, rx, renderer));
-    Ok((FanoutHandle { tx }, task))
-}
-
-async fn run(
-    mut events: EventReceiver,
-    mut controls: mpsc::Receiver<Control>,
-    mut renderer: Renderer,
-) {
-    let mut index: Fanout<Topic, Bytes> = Fanout::new();
-    let mut rendered = Vec::new();
-    let mut events_open = true;
-    loop {
-        tokio::select! {
-            biased;
-            control = controls.recv() => match control {
-                Some(control) => apply(&mut index, control),
-                None => break,
-            },
-            batch = events.recv(), if events_open => match batch {
-                Some(batch) => {
-                    for event in batch.iter() {
-                        renderer.render(event, &|t| index.subscribers(t) > 0, &mut rendered);
-                        for (topic, bytes) in rendered.drain(..) {
-                            let delivery = index.publish(&topic, &bytes);
-                            for id in delivery.dropped {
-                                tracing::warn!(session = %id, "CTI session cut off: its outbox is full (the client does not read)");
-                            }
-                        }
-                    }
-                }
-                None => {
-                    tracing::warn!("the core stopped sending events to the CTI fan-out");
-                    events_open = false;
-                }
-            },
-        }
-    }
-    tracing::debug!("CTI fan-out task stopped");
-}
-
-fn apply(index: &mut Fanout<Topic, Bytes>, control: Control) {
-    match control {
-        Control::Register(id, outbox) => index.register(id, outbox),
-        Control::Subscribe(id, topic) => index.subscribe(id, topic),
-        Control::Unsubscribe(id, topic) => index.unsubscribe(id, &topic),
-        Control::Remove(id) => index.remove(id),
-    }
+    Ok(ctid_face::spawn_fanout(
+        "cti",
+        events,
+        renderer,
+        control_capacity,
+    ))
 }

@@ -9,10 +9,12 @@
 //! - `session`: one connection — login phase (`login`, `starttls`), then a reader that
 //!   dispatches to one module per command family (`getlist`, `presence`, `services`, `dial`,
 //!   `calls`, `agent`, `subscribe`, `queuestats`, `history`, `status_updates`, `chat`, `fax`,
-//!   [`sheet`]) and a writer draining the session's bounded outbox;
+//!   [`sheet`]) and a writer (the face layer's, `ctid_face::write_loop`) draining the
+//!   session's outbox, bounded in bytes (`outbox_max_bytes`);
 //! - [`codec`] and `connection`: line framing with a maximum length, the byte stream;
 //! - [`wire`]: every message in and out as a serde type, `timenow` added on encode;
-//! - `fanout` and `render`: the core's events rendered once and published by topic.
+//! - `fanout` and `render`: the CTI topics and renderer; the face layer's fan-out task
+//!   (`ctid_face`) publishes what they render, once per event, to the sessions by topic.
 
 mod agent;
 mod calls;
@@ -42,7 +44,7 @@ mod subscription_budget;
 pub mod wire;
 
 pub use config::{CtiConfig, PushPolicy};
-pub use server::CtiServer;
+pub use server::{CtiServer, CtiStats};
 
 /// Feeds arbitrary bytes to the line decoder and the message parser (the fuzz target's entry
 /// point). It must never panic, whatever the input, and an error never quotes more than a short

@@ -30,6 +30,25 @@ const CONTROL_QUEUE: usize = 4096;
 /// How long a graceful shutdown waits for sessions to end.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
+/// The CTI server's counters.
+#[derive(Clone, Debug)]
+pub struct CtiStats {
+    outboxes: ctid_face::Outboxes,
+}
+
+impl CtiStats {
+    /// Sessions cut off because their outbox passed `[cti] outbox_max_bytes` (clients that do
+    /// not read).
+    pub fn sessions_cut_off(&self) -> u64 {
+        self.outboxes.cut_offs()
+    }
+
+    /// Waits until at least `n` sessions have been cut off for their outbox.
+    pub async fn sessions_cut_off_reach(&self, n: u64) {
+        self.outboxes.cut_offs_reach(n).await;
+    }
+}
+
 /// The CTI server: a bound listener and its fan-out task.
 pub struct CtiServer {
     listener: TcpListener,
@@ -104,6 +123,13 @@ impl CtiServer {
             budget,
             fanout_task,
         })
+    }
+
+    /// The server's counters, readable while it runs.
+    pub fn stats(&self) -> CtiStats {
+        CtiStats {
+            outboxes: self.shared.outboxes.clone(),
+        }
     }
 
     /// The address the server listens on.

@@ -1,7 +1,9 @@
 //! One client connection, from accept to close: the login phase ([`crate::login`]), then the
 //! authenticated session — a reader (this task: decode, dispatch to the command families) and a
-//! writer task draining the session's bounded outbox to the socket. Replies and pushes share the
-//! outbox, so their order is kept; a session whose outbox overflows is kicked by the fan-out.
+//! writer task (the face layer's `ctid_face::write_loop`) draining the session's outbox to the
+//! socket. Replies and pushes share the outbox, so their order is kept. The outbox is bounded in
+//! bytes (`[cti] outbox_max_bytes`): a reply or a push that would pass the budget cuts the
+//! session off (a client that does not read), whoever sent it.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -11,22 +13,20 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::StreamExt;
 use serde::Serialize;
-use tokio::io::AsyncWriteExt;
-use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 
 use ctid_core::dataset::Dataset;
-use ctid_core::fanout::Outbox;
 use ctid_core::ids::{SessionId, UserId};
 use ctid_core::login_guard::LoginGuard;
 use ctid_core::store::CallLogStore;
 use ctid_core::{Command, CoreHandle, Timestamp};
+use ctid_face::{OutboxLimits, OutboxSender, Outboxes};
 
 use crate::codec::Frame;
 use crate::config::{CtiConfig, PushPolicy};
-use crate::connection::{BoxIo, Connection, Reader, Writer};
-use crate::fanout::{Control, FanoutHandle, Topic};
+use crate::connection::{BoxIo, Connection, Reader};
+use crate::fanout::{FanoutHandle, Topic};
 use crate::wire::encode;
 use crate::wire::input::{Incoming, ListName, Request, parse};
 use crate::wire::lenient::CommandId;
@@ -49,6 +49,8 @@ pub(crate) struct Shared {
     /// `getlist listid` replies of the lists that come from the dataset, encoded once per
     /// dataset version without their `timenow`.
     pub list_ids: [std::sync::Mutex<Option<(u64, Bytes)>>; ListName::ALL.len()],
+    /// The sessions' outboxes (their byte budget, the count of sessions cut off).
+    pub outboxes: Outboxes,
     next_id: AtomicU64,
 }
 
@@ -61,6 +63,7 @@ impl Shared {
         tls: Option<TlsAcceptor>,
         login_guard: Arc<LoginGuard>,
     ) -> Self {
+        let outboxes = Outboxes::new("cti", OutboxLimits::bytes(config.outbox_max_bytes));
         Shared {
             config,
             core,
@@ -70,6 +73,7 @@ impl Shared {
             shutdown: CancellationToken::new(),
             login_guard,
             list_ids: Default::default(),
+            outboxes,
             next_id: AtomicU64::new(1),
         }
     }
@@ -82,7 +86,7 @@ pub(crate) enum SessionEnd {
     Closed,
     /// The client sent `logout`.
     Logout,
-    /// The session was cut off (outbox full or write error).
+    /// The session was cut off (its outbox passed its byte budget, or a write failed).
     Kicked,
     /// The server is shutting down.
     Shutdown,
@@ -99,7 +103,7 @@ pub(crate) struct Session {
     pub call_log: Arc<dyn CallLogStore>,
     /// What all sessions share.
     pub shared: Arc<Shared>,
-    out: mpsc::Sender<Bytes>,
+    out: OutboxSender,
     kick: CancellationToken,
     /// The `commandid` of the request being served.
     pub commandid: Option<CommandId>,
@@ -126,12 +130,10 @@ impl Session {
         self.core.clock().now()
     }
 
-    /// Queues encoded bytes (waits while the outbox is full: the client is not reading).
+    /// Queues encoded bytes without waiting. A reply that would pass the outbox's byte budget
+    /// cuts the session off: the client is not reading what it asked for.
     pub async fn send(&self, bytes: Bytes) -> Result<(), SessionEnd> {
-        tokio::select! {
-            r = self.out.send(bytes) => r.map_err(|_| SessionEnd::Kicked),
-            _ = self.kick.cancelled() => Err(SessionEnd::Kicked),
-        }
+        self.out.try_send(bytes).map_err(|_| SessionEnd::Kicked)
     }
 
     /// Encodes and queues a message.
@@ -215,21 +217,12 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo, peer: std::net::IpAddr
     let id = SessionId(shared.next_id.fetch_add(1, Ordering::Relaxed));
     let user = logged.user;
     tracing::info!(session = %id, user = %user, tls = conn.tls, "CTI session opened");
-    let (out, rx) = mpsc::channel(shared.config.outbox_capacity.max(1));
     let kick = CancellationToken::new();
-    shared
-        .fanout
-        .send(Control::Register(
-            id,
-            Outbox {
-                tx: out.clone(),
-                kick: kick.clone(),
-            },
-        ))
-        .await;
+    let (out, rx) = shared.outboxes.open(id, kick.clone());
+    shared.fanout.register(id, out.clone()).await;
     shared.fanout.subscribe(id, Topic::User(user)).await;
     let (reader, writer) = conn.split();
-    let writer = tokio::spawn(write_loop(rx, writer, kick.clone()));
+    let writer = tokio::spawn(ctid_face::write_loop(rx, writer, ctid_face::AsIs));
     let mut session = Session {
         id,
         user,
@@ -272,7 +265,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo, peer: std::net::IpAddr
         }
         end => tracing::info!(session = %id, user = %user, ?end, "CTI session closed"),
     }
-    shared.fanout.send(Control::Remove(id)).await;
+    shared.fanout.remove(id).await;
     let logout = end == SessionEnd::Logout;
     if let Err(e) = shared
         .core
@@ -294,68 +287,8 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo, peer: std::net::IpAddr
     }
 }
 
-/// Messages are gathered into writes of at most about this size.
-const WRITE_BATCH: usize = 64 * 1024;
 /// A read buffer larger than this is released once empty (after a fax, say).
 const IDLE_READ_BUFFER: usize = 64 * 1024;
-
-/// Drains the outbox to the socket. A lone message is written straight from its shared bytes
-/// (the common case: one push encoded once for every subscriber); several queued messages are
-/// gathered into one write sized to what is queued. No buffer outlives a write, so an idle
-/// session holds none.
-async fn write_loop(mut rx: mpsc::Receiver<Bytes>, mut w: Writer, kick: CancellationToken) {
-    let mut queued: Vec<Bytes> = Vec::new();
-    // One cancellation future for the session's life (creating one per message costs a lock).
-    let kicked = kick.cancelled();
-    tokio::pin!(kicked);
-    loop {
-        let first = tokio::select! {
-            biased;
-            _ = &mut kicked => break,
-            m = rx.recv() => match m {
-                Some(m) => m,
-                None => break,
-            },
-        };
-        let mut size = first.len();
-        queued.push(first);
-        while size < WRITE_BATCH {
-            match rx.try_recv() {
-                Ok(next) => {
-                    size += next.len();
-                    queued.push(next);
-                }
-                Err(_) => break,
-            }
-        }
-        let batch = async {
-            if let [only] = queued.as_slice() {
-                w.write_all(only).await?;
-            } else {
-                let mut buf = Vec::with_capacity(size);
-                for m in &queued {
-                    buf.extend_from_slice(m);
-                }
-                w.write_all(&buf).await?;
-            }
-            w.flush().await
-        };
-        let result = tokio::select! {
-            r = batch => r,
-            _ = &mut kicked => break,
-        };
-        queued.clear();
-        if queued.capacity() > 64 {
-            queued = Vec::new();
-        }
-        if let Err(e) = result {
-            tracing::debug!(error = %e, "CTI write failed");
-            kick.cancel();
-            break;
-        }
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(1), w.shutdown()).await;
-}
 
 async fn read_loop(
     s: &mut Session,

@@ -292,7 +292,7 @@ async fn chat_between_users_of_this_node() {
 
 #[tokio::test]
 async fn a_client_that_stops_reading_is_cut_off() {
-    let srv = TestServer::start_with(|c| c.outbox_capacity = 16).await;
+    let srv = TestServer::start_with(|c| c.outbox_max_bytes = 64 * 1024).await;
     let uuid = srv.dataset.xivo_uuid.clone();
     let bob_uuid = srv.dataset.user_by_login("bob").unwrap().uuid.clone();
     // The slow one never reads after login.

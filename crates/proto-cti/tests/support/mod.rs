@@ -18,7 +18,7 @@ use ctid_core::dataset::Dataset;
 use ctid_core::login_guard::{LoginGuard, LoginGuardConfig};
 use ctid_core::store::MemoryCallLog;
 use ctid_core::{CoreConfig, CoreHandle, ManualClock};
-use ctid_proto_cti::{CtiConfig, CtiServer};
+use ctid_proto_cti::{CtiConfig, CtiServer, CtiStats};
 
 /// Real-time guard for every wait.
 pub const GUARD: Duration = Duration::from_secs(15);
@@ -34,6 +34,8 @@ pub struct TestServer {
     pub sim: ctid_pbx_sim::SimHandle,
     /// The server's login guard (throttling, password checks).
     pub guard: Arc<LoginGuard>,
+    /// The server's counters.
+    pub stats: CtiStats,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -90,6 +92,7 @@ impl TestServer {
         .await
         .expect("bind");
         let addr = server.local_addr();
+        let stats = server.stats();
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server.run(async move {
             let _ = rx.await;
@@ -102,6 +105,7 @@ impl TestServer {
             call_log,
             sim,
             guard,
+            stats,
             shutdown: Some(tx),
             task: Some(task),
         }
@@ -174,6 +178,31 @@ impl Client {
             buf: Vec::new(),
             skipped: Vec::new(),
         }
+    }
+
+    /// Connects with a receive buffer of about `bytes` (the kernel may round it), so that a
+    /// client that does not read leaves the server's writes unsent sooner.
+    pub async fn connect_with_receive_buffer(addr: SocketAddr, bytes: u32) -> Client {
+        let socket = TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(bytes).expect("receive buffer");
+        let tcp = socket.connect(addr).await.expect("connect");
+        Client {
+            stream: Some(Box::new(tcp)),
+            buf: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Sends raw bytes within the guard time; an error if the server closed the connection.
+    pub async fn try_send_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let s = self.stream();
+        let write = async {
+            s.write_all(bytes).await?;
+            s.flush().await
+        };
+        tokio::time::timeout(GUARD, write)
+            .await
+            .expect("the server reads what the client sends")
     }
 
     fn stream(&mut self) -> &mut Box<dyn Stream> {

@@ -1,31 +1,23 @@
-//! Fan-out to client sessions: an index of session outboxes by topic, owned by one protocol task.
+//! The fan-out index: the sessions' outboxes by topic, owned by one face's fan-out task.
 //!
-//! A protocol face renders each domain event once into shared bytes, then [`Fanout::publish`]es
-//! them to the sessions subscribed to the event's topic (a line, an agent, a queue, a list...):
-//! the cost of an event is the number of sessions that asked for it, not the number connected.
-//! Every session has a bounded outbox; a session whose outbox is full is cut off (its `kick`
-//! token is cancelled and it leaves the index) so that it never slows the others.
+//! A face renders each domain event once into shared bytes, then [`Fanout::publish`]es them to
+//! the sessions subscribed to the event's topic (a line, an agent, a queue, a list...): the cost
+//! of an event is the number of sessions that asked for it, not the number connected. Sending
+//! never waits: a session whose outbox overflows is cut off by its outbox
+//! ([`crate::outbox`]: its kick token fires) and leaves the index, so it never slows the others.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
+use bytes::Bytes;
 
-use crate::ids::SessionId;
+use ctid_core::ids::SessionId;
 
-/// A session's outbound side, as the fan-out sees it.
-#[derive(Debug)]
-pub struct Outbox<M> {
-    /// The session's bounded message queue.
-    pub tx: mpsc::Sender<M>,
-    /// Cancelled to tell the session it was dropped for being too slow.
-    pub kick: CancellationToken,
-}
+use crate::outbox::OutboxSender;
 
 #[derive(Debug)]
-struct Entry<T, M> {
-    outbox: Outbox<M>,
+struct Entry<T> {
+    outbox: OutboxSender,
     topics: HashSet<T>,
 }
 
@@ -34,18 +26,18 @@ struct Entry<T, M> {
 pub struct Delivery {
     /// Sessions that got the message.
     pub delivered: usize,
-    /// Sessions dropped because their outbox was full.
+    /// Sessions dropped because their outbox overflowed (or their writer had ended).
     pub dropped: Vec<SessionId>,
 }
 
 /// Sessions indexed by the topics they subscribed to.
 #[derive(Debug)]
-pub struct Fanout<T, M> {
-    sessions: HashMap<SessionId, Entry<T, M>>,
+pub struct Fanout<T> {
+    sessions: HashMap<SessionId, Entry<T>>,
     topics: HashMap<T, Vec<SessionId>>,
 }
 
-impl<T, M> Default for Fanout<T, M> {
+impl<T> Default for Fanout<T> {
     fn default() -> Self {
         Fanout {
             sessions: HashMap::new(),
@@ -54,7 +46,7 @@ impl<T, M> Default for Fanout<T, M> {
     }
 }
 
-impl<T: Hash + Eq + Clone, M: Clone> Fanout<T, M> {
+impl<T: Hash + Eq + Clone> Fanout<T> {
     /// An empty index.
     pub fn new() -> Self {
         Self::default()
@@ -76,7 +68,7 @@ impl<T: Hash + Eq + Clone, M: Clone> Fanout<T, M> {
     }
 
     /// Registers a session (replacing any previous registration under the same id).
-    pub fn register(&mut self, id: SessionId, outbox: Outbox<M>) {
+    pub fn register(&mut self, id: SessionId, outbox: OutboxSender) {
         self.remove(id);
         self.sessions.insert(
             id,
@@ -144,7 +136,7 @@ impl<T: Hash + Eq + Clone, M: Clone> Fanout<T, M> {
     }
 
     /// Sends a message to every session subscribed to `topic`.
-    pub fn publish(&mut self, topic: &T, msg: &M) -> Delivery {
+    pub fn publish(&mut self, topic: &T, msg: &Bytes) -> Delivery {
         let mut delivery = Delivery::default();
         let Some(ids) = self.topics.get(topic) else {
             return delivery;
@@ -153,7 +145,7 @@ impl<T: Hash + Eq + Clone, M: Clone> Fanout<T, M> {
             match self
                 .sessions
                 .get(id)
-                .map(|e| e.outbox.tx.try_send(msg.clone()))
+                .map(|e| e.outbox.try_send(msg.clone()))
             {
                 Some(Ok(())) => delivery.delivered += 1,
                 Some(Err(_)) => delivery.dropped.push(*id),
@@ -165,9 +157,9 @@ impl<T: Hash + Eq + Clone, M: Clone> Fanout<T, M> {
     }
 
     /// Sends a message to one session.
-    pub fn send_to(&mut self, id: SessionId, msg: M) -> Delivery {
+    pub fn send_to(&mut self, id: SessionId, msg: Bytes) -> Delivery {
         let mut delivery = Delivery::default();
-        match self.sessions.get(&id).map(|e| e.outbox.tx.try_send(msg)) {
+        match self.sessions.get(&id).map(|e| e.outbox.try_send(msg)) {
             Some(Ok(())) => delivery.delivered = 1,
             Some(Err(_)) => delivery.dropped.push(id),
             None => {}
@@ -176,11 +168,9 @@ impl<T: Hash + Eq + Clone, M: Clone> Fanout<T, M> {
         delivery
     }
 
+    /// Forgets sessions whose outbox refused a message (the outbox has fired their kick).
     fn drop_sessions(&mut self, ids: &[SessionId]) {
         for id in ids {
-            if let Some(entry) = self.sessions.get(id) {
-                entry.outbox.kick.cancel();
-            }
             self.remove(*id);
         }
     }
@@ -188,48 +178,67 @@ impl<T: Hash + Eq + Clone, M: Clone> Fanout<T, M> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use tokio_util::sync::CancellationToken;
 
-    fn session(cap: usize) -> (Outbox<u32>, mpsc::Receiver<u32>, CancellationToken) {
-        let (tx, rx) = mpsc::channel(cap);
+    use super::*;
+    use crate::outbox::{OutboxLimits, OutboxReceiver, Outboxes};
+
+    /// A session with an outbox of `outboxes` limits.
+    fn session(outboxes: &Outboxes, id: u64) -> (OutboxSender, OutboxReceiver, CancellationToken) {
         let kick = CancellationToken::new();
-        (
-            Outbox {
-                tx,
-                kick: kick.clone(),
-            },
-            rx,
-            kick,
-        )
+        let (tx, rx) = outboxes.open(SessionId(id), kick.clone());
+        (tx, rx, kick)
+    }
+
+    fn byte(b: u8) -> Bytes {
+        Bytes::from(vec![b])
     }
 
     #[test]
     fn publishes_only_to_subscribers_and_drops_the_slow() {
-        let mut fanout: Fanout<&'static str, u32> = Fanout::new();
-        let (a, mut a_rx, a_kick) = session(8);
-        let (b, _b_rx, b_kick) = session(1);
+        let roomy = Outboxes::new("test", OutboxLimits::bytes(8));
+        let tight = Outboxes::new("test", OutboxLimits::bytes(1));
+        let mut fanout: Fanout<&'static str> = Fanout::new();
+        let (a, mut a_rx, a_kick) = session(&roomy, 1);
+        let (b, _b_rx, b_kick) = session(&tight, 2);
         fanout.register(SessionId(1), a);
         fanout.register(SessionId(2), b);
         fanout.subscribe(SessionId(1), "line:1");
         fanout.subscribe(SessionId(2), "line:1");
         fanout.subscribe(SessionId(2), "line:2");
 
-        assert_eq!(fanout.publish(&"line:1", &7).delivered, 2);
-        assert_eq!(fanout.publish(&"line:3", &8), Delivery::default());
-        // b's outbox (capacity 1) is full now: the next message drops it.
-        let d = fanout.publish(&"line:1", &9);
+        assert_eq!(fanout.publish(&"line:1", &byte(7)).delivered, 2);
+        assert_eq!(fanout.publish(&"line:3", &byte(8)), Delivery::default());
+        // b's budget (1 byte) is used now: the next message cuts it off.
+        let d = fanout.publish(&"line:1", &byte(9));
         assert_eq!((d.delivered, d.dropped), (1, vec![SessionId(2)]));
         assert!(b_kick.is_cancelled() && !a_kick.is_cancelled());
+        assert_eq!((tight.cut_offs(), roomy.cut_offs()), (1, 0));
         assert_eq!(fanout.subscribers(&"line:2"), 0);
         assert_eq!(fanout.len(), 1);
         assert_eq!(
-            (a_rx.try_recv(), a_rx.try_recv(), a_rx.try_recv().is_err()),
-            (Ok(7), Ok(9), true)
+            (a_rx.try_recv(), a_rx.try_recv(), a_rx.try_recv()),
+            (Some(byte(7)), Some(byte(9)), None)
         );
 
         fanout.unsubscribe(SessionId(1), &"line:1");
-        assert_eq!(fanout.publish(&"line:1", &10).delivered, 0);
+        assert_eq!(fanout.publish(&"line:1", &byte(10)).delivered, 0);
+        assert_eq!(fanout.send_to(SessionId(1), byte(11)).delivered, 1);
         fanout.remove(SessionId(1));
         assert!(fanout.is_empty());
+    }
+
+    #[test]
+    fn unsubscribe_where_leaves_only_the_matching_topics() {
+        let outboxes = Outboxes::new("test", OutboxLimits::bytes(64));
+        let mut fanout: Fanout<u32> = Fanout::new();
+        let (a, _a_rx, _) = session(&outboxes, 1);
+        fanout.register(SessionId(1), a);
+        for t in 0..4 {
+            fanout.subscribe(SessionId(1), t);
+        }
+        fanout.unsubscribe_where(SessionId(1), |t| t % 2 == 0);
+        assert!(fanout.is_subscribed(SessionId(1), &1) && !fanout.is_subscribed(SessionId(1), &2));
+        assert_eq!((fanout.subscribers(&0), fanout.subscribers(&3)), (0, 1));
     }
 }
