@@ -125,7 +125,7 @@ impl Sim {
                 self.end_dial(None, callee, status, failure.phone_cause());
                 self.originate_failed(leg.action, Some(callee.clone()), failure.reason());
             }
-            // A queue member's ring time is the queue's own timer (`queue.rs`).
+            // A queue member's ring time is the queue's own timer (`queue/attempt.rs`).
             RingPurpose::Queue { queue, agent } => {
                 if failure == RingFailure::Refused {
                     self.queue_member_failed(queue, agent, callee, status, causes::REJECTED);
