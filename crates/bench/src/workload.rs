@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use ctid_core::Timestamp;
 use ctid_core::dataset::{
-    Agent, Dataset, Line, Queue, QueueMemberConfig, Strategy, User, UserServices,
+    Agent, Dataset, Line, MAX_QUEUE_CALLERS, Queue, QueueMemberConfig, Strategy, User, UserServices,
 };
 use ctid_core::ids::{AgentId, BridgeId, LineId, QueueId, UniqueId, UserId};
 use ctid_core::live::{ChannelState, DialStatus, Endpoint, Party};
@@ -161,6 +161,9 @@ pub fn dataset(spec: &WorkloadSpec) -> Dataset {
             joinempty: true,
             leaveempty: false,
             service_level: 60,
+            // The workload's own call volume decides how many wait, not the queue's bound.
+            max_callers: MAX_QUEUE_CALLERS,
+            full_destination: None,
         });
     }
     ds.finish().expect("the generated dataset is valid")

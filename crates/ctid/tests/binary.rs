@@ -356,6 +356,21 @@ fn helper_commands() {
         .unwrap();
     assert!(!check.status.success());
     assert!(String::from_utf8_lossy(&check.stderr).contains("unknown line 7"));
+    std::fs::write(
+        &file,
+        "[[queues]]\nid = 1\nname = \"q\"\nnumber = \"3001\"\nmax_callers = 20000\n",
+    )
+    .unwrap();
+    let check = Command::new(CTID)
+        .args(["dataset", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!check.status.success());
+    assert!(
+        String::from_utf8_lossy(&check.stderr)
+            .contains("queue q: max_callers must be 1 to 10000, not 20000")
+    );
 
     let mut hash = Command::new(CTID)
         .arg("hash-password")

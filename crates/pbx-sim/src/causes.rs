@@ -16,3 +16,5 @@ pub(crate) const REJECTED: u16 = 21;
 pub(crate) const ANSWERED_ELSEWHERE: u16 = 26;
 /// 34: no circuit available (congestion).
 pub(crate) const CONGESTION: u16 = 34;
+/// 34 as well when a queue is full and has no `full_destination`: no room for the caller.
+pub(crate) const QUEUE_FULL: u16 = CONGESTION;

@@ -77,7 +77,7 @@ impl Sim {
             }
             Destination::Queue(queue) => {
                 self.set_xivo_vars(caller, &dialled, None);
-                self.queue_join(caller, queue);
+                self.queue_join(caller, queue, hops);
             }
             Destination::Room(room) => {
                 self.set_xivo_vars(caller, &dialled, None);

@@ -1,6 +1,6 @@
 //! Queues and agents: distribution by each strategy to available members only, ring timeout
-//! and retry, wrap-up, abandon, joinempty / leaveempty / max_wait, and the agent and membership
-//! events.
+//! and retry, wrap-up, abandon, joinempty / leaveempty / max_wait / max_callers, and the agent
+//! and membership events.
 
 mod support;
 
@@ -532,6 +532,72 @@ async fn positions_move_up_when_a_caller_leaves() {
     .await;
     let calls = h.calls().await;
     assert_eq!(calls[0].channels[0].queue.as_deref(), Some("sales"));
+}
+
+/// Two outside callers join `sales`, positions 1 and 2; returns their ids.
+async fn two_waiting(h: &mut Harness) -> Vec<UniqueId> {
+    let mut calls = Vec::new();
+    for position in 1..=2 {
+        let call = h.outside("0612345678", "3001").await;
+        h.expect("QueueCallerJoin", |e| {
+            *e == PbxEvent::QueueCallerJoin {
+                queue: QueueId(1),
+                uniqueid: call.clone(),
+                position,
+                count: position,
+            }
+        })
+        .await;
+        calls.push(call);
+    }
+    calls
+}
+
+#[tokio::test]
+async fn a_full_queue_refuses_the_next_caller_with_cause_34() {
+    let mut h = sales(|q| q.max_callers = 2);
+    let waiting = two_waiting(&mut h).await;
+    let third = h.outside("0612345679", "3001").await;
+    h.hangup(&third, 34).await;
+    h.expect_none("a third QueueCallerJoin", |e| {
+        matches!(e, PbxEvent::QueueCallerJoin { .. })
+    })
+    .await;
+    // the refused caller was never answered (no queue music for it)
+    let refused = h.rest().await;
+    assert!(!refused.iter().any(|e| matches!(
+        e,
+        PbxEvent::ChannelStateChanged { uniqueid, state: ChannelState::Up } if *uniqueid == third
+    )));
+    // once one leaves, there is room again
+    h.sim.hangup_call(waiting[0].as_str()).await.unwrap();
+    h.expect("QueueCallerLeave", |e| {
+        matches!(e, PbxEvent::QueueCallerLeave { count: 1, .. })
+    })
+    .await;
+    let fourth = h.outside("0612345670", "3001").await;
+    h.expect(
+        "QueueCallerJoin at position 2",
+        |e| matches!(e, PbxEvent::QueueCallerJoin { uniqueid, position: 2, .. } if *uniqueid == fourth),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_full_queue_sends_the_next_caller_to_its_full_destination() {
+    let mut h = sales(|q| {
+        q.max_callers = 2;
+        q.full_destination = Some("1001".into());
+    });
+    two_waiting(&mut h).await;
+    let third = h.outside("0612345679", "3001").await;
+    let ringing = h.created_on(1).await;
+    assert_ne!(ringing, third);
+    h.expect_none("a third QueueCallerJoin", |e| {
+        matches!(e, PbxEvent::QueueCallerJoin { .. })
+    })
+    .await;
+    assert!(h.ringing_on("1001").await == ringing);
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::{Dataset, Destination, Index};
+use super::{Dataset, Destination, Index, MAX_QUEUE_CALLERS};
 use crate::auth;
 
 /// Why a dataset could not be loaded.
@@ -234,6 +234,20 @@ impl Dataset {
             }
         }
         for q in &self.queues {
+            if !(1..=MAX_QUEUE_CALLERS).contains(&q.max_callers) {
+                return bad(format!(
+                    "queue {}: max_callers must be 1 to {MAX_QUEUE_CALLERS}, not {}",
+                    q.name, q.max_callers
+                ));
+            }
+            if let Some(dest) = &q.full_destination
+                && self.resolve(dest).is_none()
+            {
+                return bad(format!(
+                    "queue {}: full_destination {dest} is not a number of the numbering plan",
+                    q.name
+                ));
+            }
             let mut seen = HashSet::new();
             for m in &q.members {
                 if self.agent(m.agent).is_none() || !seen.insert(m.agent) {
@@ -372,6 +386,11 @@ mod tests {
         assert!(matches!(
             Dataset::from_toml_str(dangling),
             Err(DatasetError::Invalid(_))
+        ));
+        let unbounded = "[[queues]]\nid = 1\nname = \"q\"\nnumber = \"3001\"\nmax_callers = 0\n";
+        assert!(matches!(
+            Dataset::from_toml_str(unbounded),
+            Err(DatasetError::Invalid(e)) if e.contains("max_callers")
         ));
         let typo = "[[users]]\nid = 1\nlogin = \"a\"\nfirstname = \"A\"\nlnie = 9\n";
         assert!(matches!(

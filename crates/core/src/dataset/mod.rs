@@ -320,7 +320,24 @@ pub struct Queue {
     /// Service level (seconds) for the QoS statistic.
     #[serde(default = "default_service_level")]
     pub service_level: u32,
+    /// Callers who may wait at once (Asterisk's `maxlen`); one more is refused as the queue is
+    /// full. Always bounded: 1 to [`MAX_QUEUE_CALLERS`], [`DEFAULT_MAX_CALLERS`] if not set.
+    #[serde(default = "default_max_callers")]
+    pub max_callers: u32,
+    /// Where a caller who finds the queue full is sent (a number of the numbering plan: another
+    /// queue, a voicemail box, an operator's line); unset, the caller is refused (cause 34).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_destination: Option<String>,
 }
+
+/// The callers a queue lets wait at once unless its `max_callers` says otherwise. Every
+/// waiting caller costs memory in the switch and the core and a row in each `queueentryupdate`
+/// sent to switchboards (about 150 bytes, the whole list on every change), so a queue is never
+/// unbounded; 200 is more callers than a large call centre's queue holds at its peak.
+pub const DEFAULT_MAX_CALLERS: u32 = 200;
+
+/// The highest `max_callers` a dataset may set.
+pub const MAX_QUEUE_CALLERS: u32 = 10_000;
 
 fn default_member_timeout() -> u32 {
     15
@@ -330,6 +347,9 @@ fn default_retry() -> u32 {
 }
 fn default_service_level() -> u32 {
     60
+}
+fn default_max_callers() -> u32 {
+    DEFAULT_MAX_CALLERS
 }
 
 /// A queue member as configured.

@@ -1,4 +1,6 @@
-//! A caller enters a queue (`QueueCallerJoin`), or is refused when `joinempty` forbids it.
+//! A caller enters a queue (`QueueCallerJoin`), or is refused: when `joinempty` forbids it
+//! (cause 17), or when `max_callers` are already waiting (Asterisk's `QUEUESTATUS=FULL`: the
+//! caller goes to the queue's `full_destination`, else is hung up with cause 34).
 
 use std::time::Duration;
 
@@ -7,7 +9,7 @@ use ctid_core::pbx::PbxEvent;
 
 use super::live::{Entry, EntryState};
 use crate::causes;
-use crate::sim::Sim;
+use crate::sim::{MAX_HOPS, Sim};
 use crate::timers::Timer;
 use crate::world::Role;
 
@@ -21,8 +23,8 @@ impl Sim {
         })
     }
 
-    /// A caller enters a queue.
-    pub fn queue_join(&mut self, caller: &UniqueId, queue: QueueId) {
+    /// A caller enters a queue; `hops` counts the redirections that brought it here.
+    pub fn queue_join(&mut self, caller: &UniqueId, queue: QueueId, hops: u8) {
         let Some(cfg) = self.ds.queue(queue).cloned() else {
             self.hangup(caller, causes::UNALLOCATED);
             return;
@@ -30,6 +32,15 @@ impl Sim {
         if !cfg.joinempty && !self.queue_has_logged_member(queue) {
             tracing::debug!(%caller, queue = %cfg.name, "queue empty: caller refused");
             self.hangup(caller, causes::BUSY);
+            return;
+        }
+        let waiting = self.queues.get(&queue).map_or(0, |q| q.entries.len());
+        if waiting >= cfg.max_callers as usize {
+            tracing::info!(%caller, queue = %cfg.name, waiting, "queue full: caller refused");
+            match cfg.full_destination {
+                Some(dest) if hops < MAX_HOPS => self.route(caller, &dest, hops + 1),
+                _ => self.hangup(caller, causes::QUEUE_FULL),
+            }
             return;
         }
         self.answer_channel(caller);
