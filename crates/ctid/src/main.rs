@@ -18,6 +18,11 @@ use tracing_subscriber::EnvFilter;
 use cli::{Cli, Command, ConfigCommand, DatasetCommand};
 use config::Config;
 
+/// mimalloc rather than the system allocator: it hands freed memory back to the system (glibc's
+/// malloc kept 1.6 GB resident after a queue flood had ended; `memory-load` in BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()

@@ -1,0 +1,310 @@
+//! Memory under a queue flood: starts the real `ctid` binary (embedded PBX, demo dataset) in a
+//! child process, logs one supervisor in over CTI who subscribes to `queueentryupdate` of the
+//! `sales` queue and then never reads, places N outside calls into that queue through the sim
+//! HTTP API, hangs them all up, closes the subscriber, and prints the server's RSS before the
+//! calls, at its peak, and after the calls ended and the session is gone.
+//!
+//! Loopback only; bounded by `--calls` and `--settle`. It works against any ctid build (`--ctid`),
+//! so one run of the same bench measures two builds.
+//!
+//! `cargo build --release -p ctid -p ctid-bench && target/release/memory-load --calls 6000`
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use ctid_bench::workload::{free_port, rss_kib};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+/// Memory under a queue flood with a subscriber that never reads.
+#[derive(Parser, Debug)]
+struct Args {
+    /// Outside calls placed into the queue.
+    #[arg(long, default_value_t = 6000)]
+    calls: u32,
+    /// Calls placed at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// The queue's number (the demo's `sales`, id 1).
+    #[arg(long, default_value = "3001")]
+    queue_number: String,
+    /// The queue's id (for `subscribe queueentryupdate`).
+    #[arg(long, default_value_t = 1)]
+    queue_id: u32,
+    /// Seconds to wait after the session is gone before the last RSS reading.
+    #[arg(long, default_value_t = 5)]
+    settle: u64,
+    /// The ctid binary (default: `ctid` next to this executable).
+    #[arg(long)]
+    ctid: Option<PathBuf>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(args))
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let ctid = match &args.ctid {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()?.with_file_name("ctid"),
+    };
+    if !ctid.is_file() {
+        bail!(
+            "{} not found: build it first (`cargo build --release -p ctid`) or pass --ctid",
+            ctid.display()
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("ctid-memory-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let config = dir.join("ctid.toml");
+    // Room in the sim for every call: the queue's own bound is what is measured.
+    std::fs::write(
+        &config,
+        format!("[pbx.embedded]\nmax_calls = {}\n", args.calls + 16),
+    )?;
+    let (cti_port, http_port) = (free_port()?, free_port()?);
+    let mut server = Server::start(&ctid, &config, cti_port, http_port)?;
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{http_port}");
+    server.wait_ready(&http, &base).await?;
+    let pid = server.pid();
+    let before = rss_kib(pid)?;
+    println!("server ready (pid {pid}), RSS {before} KiB before the calls");
+
+    let subscriber = subscribe(cti_port, args.queue_id).await?;
+    println!(
+        "alice subscribed to queueentryupdate of queue {} and reads no more",
+        args.queue_id
+    );
+
+    let peak = Arc::new(AtomicU64::new(before));
+    let sampling = Arc::new(AtomicBool::new(true));
+    let sampler = tokio::spawn(sample_peak(pid, peak.clone(), sampling.clone()));
+
+    let started = Instant::now();
+    let (placed, refused) = place_calls(&http, &base, &args).await;
+    println!(
+        "placed {placed} calls into {} in {:.1} s ({refused} refused by the sim API)",
+        args.queue_number,
+        started.elapsed().as_secs_f64()
+    );
+    let waiting = live_calls(&http, &base).await?;
+    println!(
+        "{} calls live after the flood (waiting in the queue)",
+        waiting.len()
+    );
+    let during = rss_kib(pid)?;
+
+    for call in &waiting {
+        let _ = http
+            .post(format!("{base}/sim/calls/{call}/hangup"))
+            .send()
+            .await;
+    }
+    drop(subscriber);
+    let left = live_calls(&http, &base).await?.len();
+    println!("hung every call up ({left} left), closed the subscriber");
+    tokio::time::sleep(Duration::from_secs(args.settle)).await;
+    sampling.store(false, Ordering::Relaxed);
+    let _ = sampler.await;
+    let after = rss_kib(pid)?;
+    let peak = peak.load(Ordering::Relaxed).max(during);
+    println!(
+        "server RSS: before {} MiB, peak {} MiB, after {} MiB ({} s after the session is gone)",
+        mib(before),
+        mib(peak),
+        mib(after),
+        args.settle
+    );
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1}", kib as f64 / 1024.0)
+}
+
+/// Reads the server's RSS every 50 ms while `on`, keeping the highest.
+async fn sample_peak(pid: u32, peak: Arc<AtomicU64>, on: Arc<AtomicBool>) {
+    while on.load(Ordering::Relaxed) {
+        if let Ok(rss) = rss_kib(pid) {
+            peak.fetch_max(rss, Ordering::Relaxed);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Places the calls, `concurrency` at a time; returns (created, refused).
+async fn place_calls(http: &reqwest::Client, base: &str, args: &Args) -> (u32, u32) {
+    use futures::StreamExt;
+    let results: Vec<bool> = futures::stream::iter(0..args.calls)
+        .map(|i| {
+            let body = json!({
+                "from": format!("06{:08}", i),
+                "to": args.queue_number,
+                "caller_name": format!("Caller {i}"),
+            });
+            async move {
+                http.post(format!("{base}/sim/calls"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        })
+        .buffer_unordered(args.concurrency.max(1))
+        .collect()
+        .await;
+    let placed = results.iter().filter(|ok| **ok).count() as u32;
+    (placed, args.calls - placed)
+}
+
+/// The ids of the live calls.
+async fn live_calls(http: &reqwest::Client, base: &str) -> anyhow::Result<Vec<String>> {
+    let calls: Value = http
+        .get(format!("{base}/sim/calls"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(calls["calls"]
+        .as_array()
+        .map(|calls| {
+            calls
+                .iter()
+                .filter_map(|c| c["call_id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Logs alice (a supervisor in the demo) in and subscribes her to a queue's entries; returns
+/// the connection, which nobody reads from then on.
+async fn subscribe(port: u16, queue: u32) -> anyhow::Result<TcpStream> {
+    let stream = TcpStream::connect(("127.0.0.1", port)).await?;
+    let mut conn = BufReader::new(stream);
+    let mut line = String::new();
+    expect(&mut conn, &mut line, "starttls").await?;
+    send(&mut conn, &json!({"class":"login_id","userlogin":"alice","company":"xivo","ident":"bench","wazoversion":"2.3"})).await?;
+    expect(&mut conn, &mut line, "login_id").await?;
+    send(&mut conn, &json!({"class":"login_pass","password":"alice"})).await?;
+    let reply = expect(&mut conn, &mut line, "login_pass").await?;
+    let capaid = reply["capalist"][0].clone();
+    send(
+        &mut conn,
+        &json!({"class":"login_capas","capaid":capaid,"state":"available"}),
+    )
+    .await?;
+    expect(&mut conn, &mut line, "login_capas").await?;
+    send(
+        &mut conn,
+        &json!({"class":"subscribe","message":"queueentryupdate","queueid":queue}),
+    )
+    .await?;
+    expect(&mut conn, &mut line, "queueentryupdate").await?;
+    Ok(conn.into_inner())
+}
+
+async fn send(conn: &mut BufReader<TcpStream>, msg: &Value) -> anyhow::Result<()> {
+    let mut bytes = serde_json::to_vec(msg)?;
+    bytes.push(b'\n');
+    conn.get_mut().write_all(&bytes).await?;
+    Ok(())
+}
+
+/// Reads lines until one of class `class` arrives (10 s at most).
+async fn expect(
+    conn: &mut BufReader<TcpStream>,
+    line: &mut String,
+    class: &str,
+) -> anyhow::Result<Value> {
+    loop {
+        line.clear();
+        let n = tokio::time::timeout(Duration::from_secs(10), conn.read_line(line))
+            .await
+            .context("timeout")??;
+        if n == 0 {
+            bail!("connection closed while waiting for {class}");
+        }
+        let msg: Value = serde_json::from_str(line.trim_end())?;
+        if msg["class"] == class {
+            if let Some(e) = msg.get("error_string") {
+                bail!("{class}: {e}");
+            }
+            return Ok(msg);
+        }
+    }
+}
+
+/// The `ctid serve` child process.
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    fn start(ctid: &Path, config: &Path, cti_port: u16, http_port: u16) -> anyhow::Result<Server> {
+        let child = Command::new(ctid)
+            .arg("serve")
+            .arg("--config")
+            .arg(config)
+            .arg("--cti-listen")
+            .arg(format!("127.0.0.1:{cti_port}"))
+            .arg("--http-listen")
+            .arg(format!("127.0.0.1:{http_port}"))
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .stdin(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", ctid.display()))?;
+        Ok(Server { child })
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    async fn wait_ready(&mut self, http: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait()? {
+                bail!("ctid exited early: {status}");
+            }
+            if http
+                .get(format!("{base}/health"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bail!("ctid did not become ready in 10 s")
+    }
+
+    fn stop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
