@@ -123,20 +123,6 @@ pub enum PhoneEventKind {
     Failure,
 }
 
-impl PhoneEventKind {
-    /// The XuC wire name (`EventRinging`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PhoneEventKind::Dialing => "EventDialing",
-            PhoneEventKind::Ringing => "EventRinging",
-            PhoneEventKind::Established => "EventEstablished",
-            PhoneEventKind::Released => "EventReleased",
-            PhoneEventKind::OnHold => "EventOnHold",
-            PhoneEventKind::Failure => "EventFailure",
-        }
-    }
-}
-
 /// A call event as seen from one line: what the XuC `PhoneEvent`, the CTI sheets and call lists
 /// are made of.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
