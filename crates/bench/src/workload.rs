@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use ctid_core::Timestamp;
 use ctid_core::dataset::{
-    Agent, Dataset, Line, MAX_QUEUE_CALLERS, Queue, QueueMemberConfig, Strategy, User, UserServices,
+    Agent, Dataset, Line, MAX_QUEUE_CALLERS, Queue, QueueMemberConfig, Strategy, Tables, User,
+    UserServices,
 };
 use ctid_core::ids::{AgentId, BridgeId, LineId, QueueId, UniqueId, UserId};
 use ctid_core::live::{ChannelState, DialStatus, Endpoint, Party};
@@ -100,7 +101,7 @@ const RING_TRIES: u32 = 30;
 pub fn dataset(spec: &WorkloadSpec) -> Dataset {
     let queues = spec.agents.div_ceil(spec.queue_size).max(1);
     let hash = Some("$argon2id$v=19$m=64,t=1,p=1$gdBGA8egGOiMuw+abDN6RQ$M4I+b4Slv2h20BIMwZDj5l8voMWJXiX71sUDZ+TbS1Y".to_owned());
-    let mut ds: Dataset = toml::from_str::<Dataset>("").expect("an empty dataset parses");
+    let mut ds = Tables::default();
     for i in 0..spec.agents {
         let id = i + 1;
         ds.users.push(User {
@@ -166,7 +167,7 @@ pub fn dataset(spec: &WorkloadSpec) -> Dataset {
             full_destination: None,
         });
     }
-    ds.finish().expect("the generated dataset is valid")
+    Dataset::from_tables(ds).expect("the generated dataset is valid")
 }
 
 /// A dataset of `users` users (`u<i>`, password `u<i>`, line `1<i>`, one CTI profile), for the
@@ -176,8 +177,9 @@ pub fn cti_dataset(users: u32) -> Dataset {
     let mut ds = dataset(&WorkloadSpec {
         agents: users,
         ..Default::default()
-    });
-    let base: Dataset = toml::from_str(
+    })
+    .into_tables();
+    let base: Tables = toml::from_str(
         r##"
 [[profiles]]
 id = 1
@@ -205,7 +207,7 @@ allowed = ["available"]
         user.profile = Some(ctid_core::ids::ProfileId(1));
         user.password_hash = Some(ctid_core::auth::hash_password_cheap(&user.login));
     }
-    ds.finish().expect("the generated dataset is valid")
+    Dataset::from_tables(ds).expect("the generated dataset is valid")
 }
 
 /// A free TCP port on 127.0.0.1 (bound then released).
@@ -246,7 +248,7 @@ pub fn generate(spec: &WorkloadSpec) -> Workload {
     // The engine's starting snapshot: every phone registered, the configured memberships.
     let start = PbxSnapshot::idle(&dataset);
     let mut events = vec![(START, PbxEvent::Snapshot(Box::new(start)))];
-    for agent in &dataset.agents {
+    for agent in dataset.agents() {
         events.push((
             START,
             PbxEvent::AgentLogin {
@@ -261,7 +263,7 @@ pub fn generate(spec: &WorkloadSpec) -> Workload {
     let mut seq = 0u64;
     for k in 0..total {
         let at = Timestamp(START.0 + 1000 + k as i64 * gap_ms);
-        let queue = dataset.queues[(k % dataset.queues.len() as u64) as usize].id;
+        let queue = dataset.queues()[(k % dataset.queues().len() as u64) as usize].id;
         timeline.push(Reverse((at, seq, Step::Arrive { call: k, queue })));
         seq += 1;
     }
@@ -322,9 +324,9 @@ struct Generator {
 
 impl Generator {
     fn new(ds: &Dataset, mode: RingMode) -> Self {
-        let mut agent_queues = vec![Vec::new(); ds.agents.len() + 1];
-        let mut free = vec![VecDeque::new(); ds.queues.len() + 1];
-        for q in &ds.queues {
+        let mut agent_queues = vec![Vec::new(); ds.agents().len() + 1];
+        let mut free = vec![VecDeque::new(); ds.queues().len() + 1];
+        for q in ds.queues() {
             for m in &q.members {
                 agent_queues[m.agent.0 as usize].push(q.id);
                 free[q.id.0 as usize].push_back(m.agent);
@@ -334,9 +336,9 @@ impl Generator {
             mode,
             rings: 0,
             free,
-            busy: vec![false; ds.agents.len() + 1],
+            busy: vec![false; ds.agents().len() + 1],
             agent_queues,
-            waiting: vec![0; ds.queues.len() + 1],
+            waiting: vec![0; ds.queues().len() + 1],
         }
     }
 
@@ -678,7 +680,7 @@ mod tests {
         let w = generate(&spec);
         assert!(
             w.dataset
-                .queues
+                .queues()
                 .iter()
                 .all(|q| q.strategy == Strategy::Ringall)
         );
@@ -699,7 +701,7 @@ mod tests {
         assert_eq!(called as u64, w.rings);
         assert_eq!(cancelled, called - connected);
         // The first call finds every member of its queue free and rings them all.
-        let first_queue = &w.dataset.queues[0];
+        let first_queue = &w.dataset.queues()[0];
         let first_call_rings = w
             .events
             .iter()

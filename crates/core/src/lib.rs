@@ -1,38 +1,49 @@
 //! ctid's domain core.
 //!
-//! It holds the configured world ([`dataset`]), the live telephony state ([`state`]) owned by a
-//! single task ([`engine`]), and the vocabulary every other crate speaks:
+//! It holds the configured world ([`Dataset`]), the live telephony state ([`State`]) owned by a
+//! single task (started by [`spawn`], driven through [`CoreHandle`]), and the vocabulary every
+//! other crate speaks.
 //!
-//! - [`pbx`]: the `Pbx` port — [`pbx::PbxEvent`]s in from a telephony engine, [`pbx::PbxAction`]s
-//!   out to it;
-//! - [`command`]: what clients ask ([`command::Command`]) and how the core answers;
-//! - [`event`]: what changed ([`event::Event`]), handed to the protocol faces and other
-//!   consumers through the [`hub`] (the faces' per-session fan-out lives in `crates/face`);
-//! - [`live`]: the values derived once (hint codes, agent availability, queue statistics...);
-//! - [`rights`]: who may do what beyond their own line, calls and agent;
-//! - [`store`]: the call-log store port; [`time`]: the injected clock; [`auth`]: password hashes;
-//! - [`login_guard`]: failed-login throttling and the password-check workers, shared by every
-//!   face; [`budget`]: the connection budget every listener draws from.
+//! # Public surface
+//!
+//! What faces, engines, the binary, benchmarks and tests use, and nothing more:
+//!
+//! - at the crate root: the core task ([`spawn`], [`CoreHandle`], [`CoreConfig`],
+//!   [`CoreStopped`]), what sessions ask ([`Command`], [`CommandKind`], [`Outcome`],
+//!   [`CommandError`]), the hub's consumer side ([`EventReceiver`], [`EventBatch`],
+//!   [`BufferPolicy`], [`ConsumerStats`], [`Interest`], [`every_event`]), the read side of the
+//!   state ([`State`]'s accessors, [`Channel`]'s accessors), [`Right`], the chat limits, the
+//!   Pbx port's main types and the clock ([`Timestamp`], [`Clock`], [`SharedClock`],
+//!   [`SystemClock`], [`ManualClock`]);
+//! - modules, for the vocabularies too large for the root: [`dataset`] (the tables and
+//!   [`Dataset`]'s read accessors; a dataset is built only by loading, [`Dataset::from_tables`]
+//!   or [`Dataset::with_changes`], so its index always matches its tables), [`ids`], [`live`]
+//!   (derived values), [`event`] (domain events), [`pbx`] (the whole port vocabulary), [`store`]
+//!   (the call-log store port), [`auth`] (password hashes), [`login_guard`] (throttling and the
+//!   password-check workers, shared by every face) and [`budget`] (the connection budget).
+//!
+//! The state's internals (its tables, channels' fields, the derivation pass, pending actions),
+//! the hub's producer side, the rights table and the engine loop are private.
 //!
 //! Invariants: the core does no network IO and reads no clock but the injected one; the state
-//! changes only in the core task, by PBX events and commands, in order.
+//! changes only in the core task, by PBX events, commands and configuration changes, in order.
 
 pub mod auth;
 pub mod budget;
-pub mod command;
+mod command;
 pub mod dataset;
-pub mod engine;
+mod engine;
 pub mod event;
-pub mod hub;
+mod hub;
 pub mod ids;
 pub mod live;
 pub mod login_guard;
 pub mod pbx;
 mod pbx_snapshot;
-pub mod rights;
-pub mod state;
+mod rights;
+mod state;
 pub mod store;
-pub mod time;
+mod time;
 
 pub use command::{Command, CommandError, CommandKind, Outcome};
 pub use dataset::Dataset;
@@ -40,5 +51,6 @@ pub use engine::{CoreConfig, CoreHandle, CoreStopped, spawn};
 pub use event::Event;
 pub use hub::{BufferPolicy, ConsumerStats, EventBatch, EventReceiver, Interest, every_event};
 pub use pbx::{PbxAction, PbxAdapterEnd, PbxEvent, PbxPort, PbxRequest, PbxSnapshot, pbx_link};
-pub use state::State;
+pub use rights::Right;
+pub use state::{CHAT_BURST, CHAT_REFILL, Channel, MAX_CHAT_TEXT_BYTES, State};
 pub use time::{Clock, ManualClock, SharedClock, SystemClock, Timestamp};

@@ -41,9 +41,9 @@ impl PbxSnapshot {
     /// paused) as the only memberships, nothing else going on.
     pub fn idle(dataset: &Dataset) -> PbxSnapshot {
         PbxSnapshot {
-            registered: dataset.lines.iter().map(|l| l.id).collect(),
+            registered: dataset.lines().iter().map(|l| l.id).collect(),
             members: dataset
-                .queues
+                .queues()
                 .iter()
                 .flat_map(|q| {
                     q.members.iter().map(|m| MemberSnapshot {

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use ctid_core::command::{Command, Outcome};
 use ctid_core::ids::{AgentId, LineId, UniqueId, UserId};
 use ctid_core::live::{Availability, ChannelState, Endpoint, HintStatus, Party};
 use ctid_core::pbx::OriginateFrom;
+use ctid_core::{Command, Outcome};
 use ctid_core::{
     CoreConfig, Dataset, Event, ManualClock, PbxAction, PbxEvent, PbxRequest, pbx_link, spawn,
 };

@@ -47,13 +47,13 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "{}: {} users, {} lines, {} agents, {} queues, {} voicemail boxes, {} rooms, {} profiles: valid",
                 file.display(),
-                ds.users.len(),
-                ds.lines.len(),
-                ds.agents.len(),
-                ds.queues.len(),
-                ds.voicemails.len(),
-                ds.rooms.len(),
-                ds.profiles.len()
+                ds.users().len(),
+                ds.lines().len(),
+                ds.agents().len(),
+                ds.queues().len(),
+                ds.voicemails().len(),
+                ds.rooms().len(),
+                ds.profiles().len()
             );
             Ok(())
         }

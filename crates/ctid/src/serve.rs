@@ -41,10 +41,10 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         .await??,
     );
     tracing::info!(
-        users = dataset.users.len(),
-        lines = dataset.lines.len(),
-        agents = dataset.agents.len(),
-        queues = dataset.queues.len(),
+        users = dataset.users().len(),
+        lines = dataset.lines().len(),
+        agents = dataset.agents().len(),
+        queues = dataset.queues().len(),
         source = %config.dataset.file.as_ref().map_or("built-in demo".to_owned(), |p| p.display().to_string()),
         "dataset loaded"
     );

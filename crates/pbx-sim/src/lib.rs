@@ -74,9 +74,9 @@ mod world;
 
 use std::sync::Arc;
 
+use ctid_core::SharedClock;
 use ctid_core::dataset::Dataset;
 use ctid_core::pbx::{PbxAdapterEnd, PbxEvent};
-use ctid_core::time::SharedClock;
 use tokio::sync::mpsc;
 
 pub use config::{MessagesWaiting, SimConfig};

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use ctid_core::Timestamp;
 use ctid_core::dataset::{Dataset, UserServices};
 use ctid_core::ids::{AgentId, LineId, QueueId, RoomId, UserId, VoicemailId};
 use ctid_core::live::VoicemailCounts;
 use ctid_core::pbx::PbxEvent;
-use ctid_core::time::Timestamp;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -74,24 +74,28 @@ impl Sim {
     /// boxes empty but those the settings give messages.
     pub fn new(ds: Arc<Dataset>, cfg: SimConfig, now: Timestamp) -> Sim {
         let registered = ds
-            .lines
+            .lines()
             .iter()
             .map(|l| (l.id, !cfg.unregistered.contains(&l.number)))
             .collect();
         let services = ds
-            .users
+            .users()
             .iter()
             .map(|u| (u.id, u.services.clone()))
             .collect();
-        let queues = ds.queues.iter().map(|q| (q.id, QueueRt::new(q))).collect();
-        let queue_order = ds.queues.iter().map(|q| q.id).collect();
+        let queues = ds
+            .queues()
+            .iter()
+            .map(|q| (q.id, QueueRt::new(q)))
+            .collect();
+        let queue_order = ds.queues().iter().map(|q| q.id).collect();
         let agents = ds
-            .agents
+            .agents()
             .iter()
             .map(|a| (a.id, AgentRt::default()))
             .collect();
         let boxes = ds
-            .voicemails
+            .voicemails()
             .iter()
             .map(|v| {
                 let counts = cfg

@@ -12,9 +12,9 @@
 //! strategies, members already tried for this caller are passed over until every available
 //! member has been tried, so a caller whose ring timed out goes to the next member.
 
+use ctid_core::Timestamp;
 use ctid_core::dataset::Strategy;
 use ctid_core::ids::AgentId;
-use ctid_core::time::Timestamp;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 

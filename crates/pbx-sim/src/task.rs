@@ -7,8 +7,8 @@
 //! time, so virtual time jumping ahead gives the same story as time passing slowly. Due timers
 //! always run before a new action or request.
 
+use ctid_core::SharedClock;
 use ctid_core::pbx::{PbxAdapterEnd, PbxEvent};
-use ctid_core::time::SharedClock;
 use tokio::sync::mpsc;
 
 use crate::handle::Request;

@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use ctid_core::Timestamp;
 use ctid_core::ids::{ActionId, AgentId, UniqueId, UserId};
-use ctid_core::time::Timestamp;
 
 /// Something to do at a deadline.
 #[derive(Clone, Debug, PartialEq)]

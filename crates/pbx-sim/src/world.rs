@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 
+use ctid_core::Timestamp;
 use ctid_core::ids::{
     ActionId, AgentId, BridgeId, LineId, QueueId, RoomId, UniqueId, UserId, VoicemailId,
 };
 use ctid_core::live::{ChannelState, Endpoint, Party};
-use ctid_core::time::Timestamp;
 
 /// One call leg.
 #[derive(Clone, Debug)]

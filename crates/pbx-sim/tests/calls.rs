@@ -3,11 +3,11 @@
 
 mod support;
 
+use ctid_core::Clock;
 use ctid_core::dataset::{Dataset, UserServices};
 use ctid_core::ids::{LineId, UniqueId, UserId, VoicemailId};
 use ctid_core::live::{ChannelState, DialStatus, Endpoint, Party};
 use ctid_core::pbx::{PbxAction, PbxEvent};
-use ctid_core::time::Clock;
 use ctid_pbx_sim::{LineAction, SimConfig, SimErrorKind};
 use support::{Harness, config, kinds};
 
@@ -389,9 +389,9 @@ async fn busy_forward_sends_the_call_on() {
 
 #[tokio::test]
 async fn no_answer_forward_after_the_users_ring_time() {
-    let mut ds = Dataset::demo();
+    let mut ds = Dataset::demo().into_tables();
     ds.users[1].ring_seconds = Some(8);
-    let mut h = Harness::with(ds.finish().unwrap(), config());
+    let mut h = Harness::with(Dataset::from_tables(ds).unwrap(), config());
     h.act(services(&h, 2, |s| {
         s.fwd_noanswer.enabled = true;
         s.fwd_noanswer.destination = "0612345678".into();
@@ -552,10 +552,10 @@ async fn unregistered_line_is_unavailable() {
 
 #[tokio::test]
 async fn disabled_line_takes_and_places_no_call() {
-    let mut ds = Dataset::demo();
+    let mut ds = Dataset::demo().into_tables();
     ds.lines[1].enabled = false;
     ds.users[1].services.voicemail_enabled = false;
-    let mut h = Harness::with(ds.finish().unwrap(), config());
+    let mut h = Harness::with(Dataset::from_tables(ds).unwrap(), config());
     h.dial("1001", "1002").await;
     let a = h.created_on(1).await;
     h.hangup(&a, 20).await;

@@ -9,9 +9,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
+use ctid_core::ManualClock;
 use ctid_core::dataset::Dataset;
 use ctid_core::pbx::pbx_link;
-use ctid_core::time::ManualClock;
 use ctid_pbx_sim::SimConfig;
 use ctid_pbx_sim::http_access::SimApiConfig;
 use reqwest::{Client, StatusCode};

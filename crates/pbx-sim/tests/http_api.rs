@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use ctid_core::ManualClock;
 use ctid_core::dataset::Dataset;
 use ctid_core::pbx::pbx_link;
-use ctid_core::time::ManualClock;
 use ctid_pbx_sim::SimConfig;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};

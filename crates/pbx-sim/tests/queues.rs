@@ -13,9 +13,9 @@ use support::{Harness, config, kinds};
 
 /// The demo with queue `sales` (3001) changed.
 fn sales(f: impl FnOnce(&mut Queue)) -> Harness {
-    let mut ds = Dataset::demo();
+    let mut ds = Dataset::demo().into_tables();
     f(&mut ds.queues[0]);
-    Harness::with(ds.finish().unwrap(), config())
+    Harness::with(Dataset::from_tables(ds).unwrap(), config())
 }
 
 /// Line number of each demo agent's user.

@@ -130,12 +130,12 @@ async fn random_run(seed: u64, steps: usize) {
         seed,
         ..SimConfig::default()
     };
-    let mut ds = ctid_core::Dataset::demo();
+    let mut ds = ctid_core::Dataset::demo().into_tables();
     for u in &mut ds.users {
         u.services.voicemail_enabled = true;
     }
     ds.queues[0].max_wait = 60;
-    let mut h = Harness::with(ds.finish().unwrap(), cfg);
+    let mut h = Harness::with(ctid_core::Dataset::from_tables(ds).unwrap(), cfg);
     let mut rng = StdRng::seed_from_u64(seed);
     let lines = ["1001", "1002", "1003", "1004", "1005", "1006", "9999"];
     let mut known: Vec<UniqueId> = vec![UniqueId::from("0.0")];

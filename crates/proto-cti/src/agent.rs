@@ -132,7 +132,7 @@ pub(crate) async fn ipbxcommand(s: &mut Session, m: IpbxCommand) -> Result<(), S
         },
         IpbxCommand::Meetme { mute, room, member } => {
             let room_id = ds
-                .rooms
+                .rooms()
                 .iter()
                 .find(|r| r.number == room)
                 .map(|r| r.id)

@@ -49,7 +49,7 @@ pub(crate) fn user_config<'a>(
         voicemailid: u.voicemail.map(|v| v.0),
         services,
         linelist: u.line.iter().map(|l| l.to_string()).collect(),
-        xivo_uuid: &ds.xivo_uuid,
+        xivo_uuid: ds.xivo_uuid(),
     }
 }
 

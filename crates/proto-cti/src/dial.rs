@@ -55,11 +55,11 @@ pub fn resolve_destination(
             .map(|l| l.number.clone()),
         "voicemail" => num()
             .and_then(|i| ds.voicemail(VoicemailId(i)))
-            .map(|v| format!("{}{}", ds.dialplan.voicemail_deposit_prefix, v.mailbox)),
+            .map(|v| format!("{}{}", ds.dialplan().voicemail_deposit_prefix, v.mailbox)),
         "vm_consult" => ds
             .user(user)
             .and_then(|u| u.voicemail)
-            .map(|_| ds.dialplan.voicemail_consult.clone()),
+            .map(|_| ds.dialplan().voicemail_consult.clone()),
         "queue" => num()
             .and_then(|i| ds.queue(QueueId(i)))
             .map(|q| q.number.clone()),

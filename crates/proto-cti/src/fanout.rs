@@ -72,9 +72,9 @@ pub async fn spawn(
     // Blocking: this task does no IO (it cuts off sessions that do not read), so it drains as
     // fast as the core produces, and no push a client relies on is ever lost.
     let events = core.subscribe(event_capacity, BufferPolicy::Block).await?;
-    let room_ids: Vec<_> = core.dataset().rooms.iter().map(|r| r.id).collect();
-    let line_ids: Vec<_> = core.dataset().lines.iter().map(|l| l.id).collect();
-    let queue_ids: Vec<_> = core.dataset().queues.iter().map(|q| q.id).collect();
+    let room_ids: Vec<_> = core.dataset().rooms().iter().map(|r| r.id).collect();
+    let line_ids: Vec<_> = core.dataset().lines().iter().map(|l| l.id).collect();
+    let queue_ids: Vec<_> = core.dataset().queues().iter().map(|q| q.id).collect();
     let now = core.clock().now();
     let (members, rooms, calls, queues) = core
         .read(move |s| {

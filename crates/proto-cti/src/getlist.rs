@@ -71,13 +71,13 @@ async fn list_ids(s: &Session, list: ListName) -> Option<Bytes> {
     }
     let prefix = {
         let ids = match list {
-            ListName::Users => sorted(ds.users.iter().map(|u| u.id).collect()),
-            ListName::Phones => sorted(ds.lines.iter().map(|l| l.id).collect()),
-            ListName::Agents => sorted(ds.agents.iter().map(|a| a.id).collect()),
-            ListName::Queues => sorted(ds.queues.iter().map(|q| q.id).collect()),
-            ListName::Voicemails => sorted(ds.voicemails.iter().map(|v| v.id).collect()),
+            ListName::Users => sorted(ds.users().iter().map(|u| u.id).collect()),
+            ListName::Phones => sorted(ds.lines().iter().map(|l| l.id).collect()),
+            ListName::Agents => sorted(ds.agents().iter().map(|a| a.id).collect()),
+            ListName::Queues => sorted(ds.queues().iter().map(|q| q.id).collect()),
+            ListName::Voicemails => sorted(ds.voicemails().iter().map(|v| v.id).collect()),
             ListName::Meetmes | ListName::QueueMembers => {
-                sorted(ds.rooms.iter().map(|r| r.id).collect())
+                sorted(ds.rooms().iter().map(|r| r.id).collect())
             }
         };
         encode_prefix(&list_id_reply(list, &ids))

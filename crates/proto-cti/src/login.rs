@@ -380,7 +380,7 @@ pub(crate) fn capas_reply(ds: &Dataset, user: UserId, now: Timestamp) -> Bytes {
         })
         .unwrap_or_default();
     let phonestatus = ds
-        .phone_hints
+        .phone_hints()
         .iter()
         .map(|h| {
             (

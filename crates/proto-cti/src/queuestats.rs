@@ -24,7 +24,7 @@ pub(crate) async fn subscribe(s: &mut Session) -> Result<(), SessionEnd> {
             .error("subscribetoqueuesstats", "too_many_subscriptions")
             .await;
     }
-    let ids: Vec<QueueId> = s.ds().queues.iter().map(|q| q.id).collect();
+    let ids: Vec<QueueId> = s.ds().queues().iter().map(|q| q.id).collect();
     let now = s.now();
     let Ok(stats) = s
         .core
@@ -77,7 +77,7 @@ pub(crate) async fn get(s: &mut Session, m: GetQueuesStats) -> Result<(), Sessio
                     Duration::from_secs(qos),
                 ))
             })
-            .take(ds.queues.len().max(1))
+            .take(ds.queues().len().max(1))
             .collect();
     let now = s.now();
     let Ok(stats) = s

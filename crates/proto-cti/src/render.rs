@@ -213,7 +213,7 @@ pub fn queue_entries_out<'a>(
 /// The `meetme_update` message for every room.
 pub fn meetme_update_out(ds: &Dataset, rooms: &HashMap<RoomId, ConferenceState>) -> MeetmeUpdate {
     let mut config = BTreeMap::new();
-    for room in &ds.rooms {
+    for room in ds.rooms() {
         let state = rooms.get(&room.id);
         let members = state
             .map(|s| {
@@ -431,7 +431,7 @@ impl Renderer {
     ) {
         let now = self.clock.now();
         let ds = &*self.dataset;
-        let uuid = ds.xivo_uuid.as_str();
+        let uuid = ds.xivo_uuid();
         match event {
             Event::Config {
                 key,

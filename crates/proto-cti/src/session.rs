@@ -382,7 +382,7 @@ async fn dispatch(s: &mut Session, msg: Incoming) -> Result<(), SessionEnd> {
             s.reply(&DataMessage {
                 class: "relations",
                 data: Relations {
-                    xivo_uuid: &ds.xivo_uuid,
+                    xivo_uuid: ds.xivo_uuid(),
                     user_id: s.user.0,
                     endpoint_id: u.and_then(|u| u.line).map(|l| l.0),
                     agent_id: ds.agent_of_user(s.user).map(|a| a.id.0),

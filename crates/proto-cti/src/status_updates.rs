@@ -45,7 +45,7 @@ pub(crate) async fn handle(s: &mut Session, m: StatusUpdates) -> Result<(), Sess
         (StatusKind::Endpoint, true) => "register_endpoint_status_update",
         (StatusKind::Endpoint, false) => "unregister_endpoint_status_update",
     };
-    let own_uuid = s.ds().xivo_uuid.clone();
+    let own_uuid = s.ds().xivo_uuid().to_owned();
     let mut budget = Budget::of(s);
     let mut fresh = Vec::new();
     for (uuid, id) in &m.ids {
@@ -74,7 +74,7 @@ pub(crate) async fn handle(s: &mut Session, m: StatusUpdates) -> Result<(), Sess
 
 async fn send_current(s: &Session, topic: &Topic) -> Result<(), SessionEnd> {
     let ds = s.ds().clone();
-    let uuid = ds.xivo_uuid.as_str();
+    let uuid = ds.xivo_uuid();
     match *topic {
         Topic::UserStatus(user) => {
             let Some(u) = ds.user(user) else {

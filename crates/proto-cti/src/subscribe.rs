@@ -4,8 +4,8 @@
 //! [`Right::ViewQueueEntries`], else `permission_denied`). Each joins the matching topic, then
 //! gets the current state at once; changes follow as pushes.
 
+use ctid_core::Right;
 use ctid_core::ids::QueueId;
-use ctid_core::rights::Right;
 
 use crate::fanout::Topic;
 use crate::render::{current_calls_out, meetme_update_out, queue_entries_out};
@@ -33,7 +33,7 @@ pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), Sessi
             if let Err(refused) = Budget::of(s).join(s, Topic::Meetme).await {
                 return s.error("subscribe", refused).await;
             }
-            let ids: Vec<_> = s.ds().rooms.iter().map(|r| r.id).collect();
+            let ids: Vec<_> = s.ds().rooms().iter().map(|r| r.id).collect();
             let Ok(rooms) = s
                 .core
                 .read(move |st| {

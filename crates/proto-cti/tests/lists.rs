@@ -319,7 +319,7 @@ async fn history_comes_from_the_call_log() {
 #[tokio::test]
 async fn relations_and_status_registrations() {
     let srv = TestServer::start().await;
-    let uuid = srv.dataset.xivo_uuid.clone();
+    let uuid = srv.dataset.xivo_uuid().to_owned();
     let mut c = srv.login("carol").await;
     c.send(json!({"class":"get_relations"})).await;
     let m = c.expect_class("relations").await;

@@ -272,7 +272,7 @@ async fn dnd_and_forwards_update_the_client_with_changed_keys_only() {
 #[tokio::test]
 async fn chat_between_users_of_this_node() {
     let srv = TestServer::start().await;
-    let uuid = srv.dataset.xivo_uuid.clone();
+    let uuid = srv.dataset.xivo_uuid().to_owned();
     let alice_uuid = srv.dataset.user_by_login("alice").unwrap().uuid.clone();
     let bob_uuid = srv.dataset.user_by_login("bob").unwrap().uuid.clone();
     let mut alice = srv.login("alice").await;
@@ -293,7 +293,7 @@ async fn chat_between_users_of_this_node() {
 #[tokio::test]
 async fn a_client_that_stops_reading_is_cut_off() {
     let srv = TestServer::start_with(|c| c.outbox_max_bytes = 64 * 1024).await;
-    let uuid = srv.dataset.xivo_uuid.clone();
+    let uuid = srv.dataset.xivo_uuid().to_owned();
     let bob_uuid = srv.dataset.user_by_login("bob").unwrap().uuid.clone();
     // The slow one never reads after login.
     let mut slow = srv.login("bob").await;
@@ -301,8 +301,8 @@ async fn a_client_that_stops_reading_is_cut_off() {
     // Each chat message is one 4 KiB push (the longest text) to the slow session. The sockets'
     // buffers absorb a few MiB; keep pushing until the server has cut it off, moving the clock
     // on after each burst so that alice's chat budget refills.
-    let text = "x".repeat(ctid_core::state::MAX_CHAT_TEXT_BYTES);
-    let burst = ctid_core::state::CHAT_BURST;
+    let text = "x".repeat(ctid_core::MAX_CHAT_TEXT_BYTES);
+    let burst = ctid_core::CHAT_BURST;
     let mut cut = false;
     for i in 0..20_000 {
         alice
@@ -314,7 +314,7 @@ async fn a_client_that_stops_reading_is_cut_off() {
                 replies.iter().all(|m| m.get("error_string").is_none()),
                 "{replies:?}"
             );
-            srv.clock.advance(ctid_core::state::CHAT_REFILL * burst);
+            srv.clock.advance(ctid_core::CHAT_REFILL * burst);
             let sessions = srv
                 .core
                 .read(|st| {

@@ -13,9 +13,9 @@ use support::TestServer;
 
 /// The demo with queue `support` (3002, id 2) holding at most `max` callers.
 fn support_holding(max: u32) -> Arc<Dataset> {
-    let mut ds = Dataset::demo();
+    let mut ds = Dataset::demo().into_tables();
     ds.queues[1].max_callers = max;
-    Arc::new(ds.finish().expect("dataset"))
+    Arc::new(Dataset::from_tables(ds).expect("dataset"))
 }
 
 fn entries(m: &Value) -> usize {

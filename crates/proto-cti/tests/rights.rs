@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use support::{Client, TestServer};
 
 use ctid_core::ids::{LineId, QueueId, UniqueId};
-use ctid_core::state::{CHAT_BURST, CHAT_REFILL, MAX_CHAT_TEXT_BYTES};
+use ctid_core::{CHAT_BURST, CHAT_REFILL, MAX_CHAT_TEXT_BYTES};
 use ctid_pbx_sim::LineAction;
 
 /// The unique ids of a line's live channels (the core has seen everything the sim did).
@@ -19,7 +19,7 @@ async fn channels_of(srv: &TestServer, line: u32) -> Vec<UniqueId> {
     srv.core
         .read(move |st| {
             st.line_channels(LineId(line))
-                .map(|c| c.uniqueid.clone())
+                .map(|c| c.uniqueid().clone())
                 .collect()
         })
         .await
@@ -238,7 +238,7 @@ async fn an_agent_logs_in_on_her_own_phone_only() {
 #[tokio::test]
 async fn chitchat_is_capped_rate_limited_and_signed_with_the_real_name() {
     let srv = TestServer::start().await;
-    let uuid = srv.dataset.xivo_uuid.clone();
+    let uuid = srv.dataset.xivo_uuid().to_owned();
     let bob_uuid = srv.dataset.user_by_login("bob").unwrap().uuid.clone();
     let carol_uuid = srv.dataset.user_by_login("carol").unwrap().uuid.clone();
     let mut bob = srv.login("bob").await;

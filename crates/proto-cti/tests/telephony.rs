@@ -50,7 +50,7 @@ async fn bob_talks_to_an_outside_caller() -> (TestServer, Client, Client, ctid_c
 #[tokio::test]
 async fn a_call_shows_ringing_then_in_use_then_idle() {
     let srv = TestServer::start().await;
-    let uuid = srv.dataset.xivo_uuid.clone();
+    let uuid = srv.dataset.xivo_uuid().to_owned();
     let mut sup = srv.login("alice").await;
     watch(&mut sup, "phones").await;
     sup.send(json!({"class":"register_endpoint_status_update","endpoint_ids":[[uuid, 2]]}))
@@ -664,7 +664,7 @@ async fn voicemail_counts_are_pushed() {
 #[tokio::test]
 async fn queue_window_statistics_and_status_registrations() {
     let srv = TestServer::start().await;
-    let uuid = srv.dataset.xivo_uuid.clone();
+    let uuid = srv.dataset.xivo_uuid().to_owned();
     let mut sup = srv.login("alice").await;
     sup.send(json!({"class":"register_agent_status_update","agent_ids":[[uuid, 1]]}))
         .await;
@@ -800,7 +800,7 @@ async fn attended_transfer_completes_and_voicemail_attended_transfer() {
 #[tokio::test]
 async fn unmute_and_unregistered_agents_stay_quiet() {
     let srv = TestServer::start().await;
-    let uuid = srv.dataset.xivo_uuid.clone();
+    let uuid = srv.dataset.xivo_uuid().to_owned();
     let mut sup = srv.login("alice").await;
     sup.send(json!({"class":"subscribe","message":"meetme_update"}))
         .await;

@@ -83,7 +83,7 @@ fn measure(args: &Args, ring_mode: RingMode) -> (f64, f64) {
         "workload {}: {} agents, {} queues, {} calls ({} abandoned), {} member phones rung, over {} s simulated, {} PBX events",
         name(ring_mode),
         args.agents,
-        dataset.queues.len(),
+        dataset.queues().len(),
         workload.calls,
         workload.abandoned,
         workload.rings,

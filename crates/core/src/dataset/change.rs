@@ -242,13 +242,13 @@ impl Dataset {
         let key = change.key();
         match change {
             ConfigChange::Added(object) => match object {
-                ConfigObject::User(u) => add(&mut self.users, u, key),
-                ConfigObject::Line(l) => add(&mut self.lines, l, key),
-                ConfigObject::Agent(a) => add(&mut self.agents, a, key),
-                ConfigObject::Queue(q) => add(&mut self.queues, q, key),
-                ConfigObject::Voicemail(v) => add(&mut self.voicemails, v, key),
-                ConfigObject::Profile(p) => add(&mut self.profiles, p, key),
-                ConfigObject::Room(r) => add(&mut self.rooms, r, key),
+                ConfigObject::User(u) => add(&mut self.tables.users, u, key),
+                ConfigObject::Line(l) => add(&mut self.tables.lines, l, key),
+                ConfigObject::Agent(a) => add(&mut self.tables.agents, a, key),
+                ConfigObject::Queue(q) => add(&mut self.tables.queues, q, key),
+                ConfigObject::Voicemail(v) => add(&mut self.tables.voicemails, v, key),
+                ConfigObject::Profile(p) => add(&mut self.tables.profiles, p, key),
+                ConfigObject::Room(r) => add(&mut self.tables.rooms, r, key),
                 ConfigObject::QueueMember { queue, member } => {
                     let q = self.queue_mut(queue)?;
                     if q.members.iter().any(|m| m.agent == member.agent) {
@@ -259,16 +259,16 @@ impl Dataset {
                 }
             },
             ConfigChange::Updated(object) => match object {
-                ConfigObject::User(u) => update(&mut self.users, u, key),
-                ConfigObject::Line(l) => update(&mut self.lines, l, key),
-                ConfigObject::Agent(a) => update(&mut self.agents, a, key),
+                ConfigObject::User(u) => update(&mut self.tables.users, u, key),
+                ConfigObject::Line(l) => update(&mut self.tables.lines, l, key),
+                ConfigObject::Agent(a) => update(&mut self.tables.agents, a, key),
                 ConfigObject::Queue(mut q) => {
                     q.members = self.queue_mut(q.id)?.members.clone();
-                    update(&mut self.queues, q, key)
+                    update(&mut self.tables.queues, q, key)
                 }
-                ConfigObject::Voicemail(v) => update(&mut self.voicemails, v, key),
-                ConfigObject::Profile(p) => update(&mut self.profiles, p, key),
-                ConfigObject::Room(r) => update(&mut self.rooms, r, key),
+                ConfigObject::Voicemail(v) => update(&mut self.tables.voicemails, v, key),
+                ConfigObject::Profile(p) => update(&mut self.tables.profiles, p, key),
+                ConfigObject::Room(r) => update(&mut self.tables.rooms, r, key),
                 ConfigObject::QueueMember { queue, member } => {
                     let slot = self
                         .queue_mut(queue)?
@@ -281,13 +281,13 @@ impl Dataset {
                 }
             },
             ConfigChange::Removed(key) => match key {
-                ConfigKey::User(id) => remove(&mut self.users, id, key),
-                ConfigKey::Line(id) => remove(&mut self.lines, id, key),
-                ConfigKey::Agent(id) => remove(&mut self.agents, id, key),
-                ConfigKey::Queue(id) => remove(&mut self.queues, id, key),
-                ConfigKey::Voicemail(id) => remove(&mut self.voicemails, id, key),
-                ConfigKey::Profile(id) => remove(&mut self.profiles, id, key),
-                ConfigKey::Room(id) => remove(&mut self.rooms, id, key),
+                ConfigKey::User(id) => remove(&mut self.tables.users, id, key),
+                ConfigKey::Line(id) => remove(&mut self.tables.lines, id, key),
+                ConfigKey::Agent(id) => remove(&mut self.tables.agents, id, key),
+                ConfigKey::Queue(id) => remove(&mut self.tables.queues, id, key),
+                ConfigKey::Voicemail(id) => remove(&mut self.tables.voicemails, id, key),
+                ConfigKey::Profile(id) => remove(&mut self.tables.profiles, id, key),
+                ConfigKey::Room(id) => remove(&mut self.tables.rooms, id, key),
                 ConfigKey::QueueMember(queue, agent) => {
                     let q = self.queue_mut(queue)?;
                     let at = q
@@ -303,7 +303,8 @@ impl Dataset {
     }
 
     fn queue_mut(&mut self, id: QueueId) -> Result<&mut Queue, ConfigError> {
-        self.queues
+        self.tables
+            .queues
             .iter_mut()
             .find(|q| q.id == id)
             .ok_or(ConfigError::Unknown(ConfigKey::Queue(id)))
@@ -317,7 +318,7 @@ impl Dataset {
         let mut removed = Vec::new();
         let mut changed = Vec::new();
         // Memberships of queues present in both.
-        for q in &self.queues {
+        for q in &self.tables.queues {
             let Some(nq) = next.queue(q.id) else { continue };
             for m in &q.members {
                 match nq.members.iter().find(|n| n.agent == m.agent) {
@@ -335,8 +336,8 @@ impl Dataset {
             }
         }
         diff_table(
-            &self.queues,
-            &next.queues,
+            &self.tables.queues,
+            &next.tables.queues,
             ConfigKey::Queue,
             ConfigObject::Queue,
             |a, b| {
@@ -351,7 +352,7 @@ impl Dataset {
             &mut removed,
             &mut changed,
         );
-        for q in &next.queues {
+        for q in &next.tables.queues {
             let Some(old) = self.queue(q.id) else {
                 continue;
             };
@@ -365,8 +366,8 @@ impl Dataset {
             }
         }
         diff_table(
-            &self.agents,
-            &next.agents,
+            &self.tables.agents,
+            &next.tables.agents,
             ConfigKey::Agent,
             ConfigObject::Agent,
             PartialEq::eq,
@@ -374,8 +375,8 @@ impl Dataset {
             &mut changed,
         );
         diff_table(
-            &self.users,
-            &next.users,
+            &self.tables.users,
+            &next.tables.users,
             ConfigKey::User,
             ConfigObject::User,
             PartialEq::eq,
@@ -383,8 +384,8 @@ impl Dataset {
             &mut changed,
         );
         diff_table(
-            &self.lines,
-            &next.lines,
+            &self.tables.lines,
+            &next.tables.lines,
             ConfigKey::Line,
             ConfigObject::Line,
             PartialEq::eq,
@@ -392,8 +393,8 @@ impl Dataset {
             &mut changed,
         );
         diff_table(
-            &self.voicemails,
-            &next.voicemails,
+            &self.tables.voicemails,
+            &next.tables.voicemails,
             ConfigKey::Voicemail,
             ConfigObject::Voicemail,
             PartialEq::eq,
@@ -401,8 +402,8 @@ impl Dataset {
             &mut changed,
         );
         diff_table(
-            &self.profiles,
-            &next.profiles,
+            &self.tables.profiles,
+            &next.tables.profiles,
             ConfigKey::Profile,
             ConfigObject::Profile,
             PartialEq::eq,
@@ -410,8 +411,8 @@ impl Dataset {
             &mut changed,
         );
         diff_table(
-            &self.rooms,
-            &next.rooms,
+            &self.tables.rooms,
+            &next.tables.rooms,
             ConfigKey::Room,
             ConfigObject::Room,
             PartialEq::eq,
@@ -419,16 +420,16 @@ impl Dataset {
             &mut changed,
         );
         let mut fixed = Vec::new();
-        if self.xivo_uuid != next.xivo_uuid {
+        if self.tables.xivo_uuid != next.tables.xivo_uuid {
             fixed.push("xivo_uuid");
         }
-        if self.dialplan != next.dialplan {
+        if self.tables.dialplan != next.tables.dialplan {
             fixed.push("dialplan");
         }
-        if self.presence_groups != next.presence_groups {
+        if self.tables.presence_groups != next.tables.presence_groups {
             fixed.push("presence_groups");
         }
-        if self.phone_hints != next.phone_hints {
+        if self.tables.phone_hints != next.tables.phone_hints {
             fixed.push("phone_hints");
         }
         removed.extend(changed);

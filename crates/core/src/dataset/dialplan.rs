@@ -66,7 +66,7 @@ impl Dataset {
         if let Some(dest) = self.index.numbers.get(&number) {
             return Some(dest.clone());
         }
-        let plan = &self.dialplan;
+        let plan = &self.tables.dialplan;
         if number == plan.voicemail_consult {
             return Some(Destination::VoicemailConsult);
         }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::{Dataset, Destination, Index, MAX_QUEUE_CALLERS};
+use super::{Dataset, Destination, Index, MAX_QUEUE_CALLERS, Tables};
 use crate::auth;
 
 /// Why a dataset could not be loaded.
@@ -62,29 +62,32 @@ impl Dataset {
             path: path.display().to_string(),
             source,
         })?;
-        let mut ds: Dataset = toml::from_str(&text)?;
-        for user in &mut ds.users {
+        let mut tables: Tables = toml::from_str(&text)?;
+        for user in &mut tables.users {
             if let Some(hash) = (reuse.0)(user) {
                 user.password = None;
                 user.password_hash = Some(hash);
             }
         }
-        ds.complete()?;
-        Ok(ds)
+        Dataset::from_tables(tables)
     }
 
     /// Parses and validates a dataset from TOML text.
     pub fn from_toml_str(text: &str) -> Result<Dataset, DatasetError> {
-        let mut ds: Dataset = toml::from_str(text)?;
-        ds.complete()?;
-        Ok(ds)
+        Dataset::from_tables(toml::from_str(text)?)
     }
 
-    /// Validates a dataset built in code and builds its index (for generated datasets, e.g. in
-    /// benchmarks).
-    pub fn finish(mut self) -> Result<Dataset, DatasetError> {
-        self.complete()?;
-        Ok(self)
+    /// Validates tables built or edited in code and indexes them (generated datasets in
+    /// benchmarks, variants of the demo in tests): defaults filled, clear passwords hashed,
+    /// references checked, as a loaded file is.
+    pub fn from_tables(tables: Tables) -> Result<Dataset, DatasetError> {
+        let mut ds = Dataset {
+            tables,
+            index: Index::default(),
+            version: 0,
+        };
+        ds.complete()?;
+        Ok(ds)
     }
 
     pub(super) fn complete(&mut self) -> Result<(), DatasetError> {
@@ -95,7 +98,7 @@ impl Dataset {
     }
 
     fn fill_defaults(&mut self) -> Result<(), DatasetError> {
-        for user in &mut self.users {
+        for user in &mut self.tables.users {
             if user.uuid.is_empty() {
                 user.uuid = format!("00000000-0000-4000-8000-{:012}", user.id.0);
             }
@@ -111,22 +114,22 @@ impl Dataset {
                 )));
             }
         }
-        for line in &mut self.lines {
+        for line in &mut self.tables.lines {
             if line.name.is_empty() {
                 line.name = line.number.clone();
             }
         }
-        for queue in &mut self.queues {
+        for queue in &mut self.tables.queues {
             if queue.displayname.is_empty() {
                 queue.displayname = queue.name.clone();
             }
         }
         let names: HashMap<_, _> = self
-            .users
+            .users()
             .iter()
             .map(|u| (u.id, (u.firstname.clone(), u.lastname.clone())))
             .collect();
-        for agent in &mut self.agents {
+        for agent in &mut self.tables.agents {
             if let Some((first, last)) = agent.user.and_then(|u| names.get(&u)) {
                 if agent.firstname.is_empty() {
                     agent.firstname = first.clone();
@@ -153,7 +156,7 @@ impl Dataset {
             Ok(())
         }
         let mut ix = Index::default();
-        for (i, u) in self.users.iter().enumerate() {
+        for (i, u) in self.tables.users.iter().enumerate() {
             unique(&mut ix.users, u.id, i, "user id")?;
             unique(&mut ix.users_by_login, u.login.clone(), i, "user login")?;
             unique(&mut ix.users_by_uuid, u.uuid.clone(), i, "user uuid")?;
@@ -170,13 +173,13 @@ impl Dataset {
             }
             Ok(())
         };
-        for (i, l) in self.lines.iter().enumerate() {
+        for (i, l) in self.tables.lines.iter().enumerate() {
             unique(&mut ix.lines, l.id, i, "line id")?;
             claim(&l.number, Destination::Line(l.id))?;
             ix.line_by_interface.insert(l.interface(), l.id);
             ix.line_by_interface.insert(l.identity(), l.id);
         }
-        for (i, a) in self.agents.iter().enumerate() {
+        for (i, a) in self.tables.agents.iter().enumerate() {
             unique(&mut ix.agents, a.id, i, "agent id")?;
             unique(
                 &mut ix.agents_by_number,
@@ -188,19 +191,19 @@ impl Dataset {
                 unique(&mut ix.agents_by_user, user, i, "agent of user")?;
             }
         }
-        for (i, q) in self.queues.iter().enumerate() {
+        for (i, q) in self.tables.queues.iter().enumerate() {
             unique(&mut ix.queues, q.id, i, "queue id")?;
             unique(&mut ix.queues_by_name, q.name.clone(), i, "queue name")?;
             claim(&q.number, Destination::Queue(q.id))?;
         }
-        for (i, v) in self.voicemails.iter().enumerate() {
+        for (i, v) in self.tables.voicemails.iter().enumerate() {
             unique(&mut ix.voicemails, v.id, i, "voicemail id")?;
         }
-        for (i, r) in self.rooms.iter().enumerate() {
+        for (i, r) in self.tables.rooms.iter().enumerate() {
             unique(&mut ix.rooms, r.id, i, "room id")?;
             claim(&r.number, Destination::Room(r.id))?;
         }
-        for (i, p) in self.profiles.iter().enumerate() {
+        for (i, p) in self.tables.profiles.iter().enumerate() {
             unique(&mut ix.profiles, p.id, i, "profile id")?;
         }
         ix.numbers = numbers;
@@ -209,7 +212,7 @@ impl Dataset {
 
     fn check_references(&self) -> Result<(), DatasetError> {
         let bad = |what: String| Err(DatasetError::Invalid(what));
-        for u in &self.users {
+        for u in &self.tables.users {
             if let Some(l) = u.line
                 && self.line(l).is_none()
             {
@@ -226,14 +229,14 @@ impl Dataset {
                 return bad(format!("user {} refers to unknown profile {p}", u.login));
             }
         }
-        for a in &self.agents {
+        for a in &self.tables.agents {
             if let Some(u) = a.user
                 && self.user(u).is_none()
             {
                 return bad(format!("agent {} refers to unknown user {u}", a.number));
             }
         }
-        for q in &self.queues {
+        for q in &self.tables.queues {
             if !(1..=MAX_QUEUE_CALLERS).contains(&q.max_callers) {
                 return bad(format!(
                     "queue {}: max_callers must be 1 to {MAX_QUEUE_CALLERS}, not {}",
@@ -258,9 +261,9 @@ impl Dataset {
                 }
             }
         }
-        for p in &self.profiles {
+        for p in &self.tables.profiles {
             if !self
-                .presence_groups
+                .presence_groups()
                 .iter()
                 .any(|g| g.name == p.presence_group)
             {
@@ -270,7 +273,7 @@ impl Dataset {
                 ));
             }
         }
-        for g in &self.presence_groups {
+        for g in &self.tables.presence_groups {
             for s in &g.statuses {
                 for a in &s.allowed {
                     if g.status(a).is_none() {
@@ -295,7 +298,7 @@ mod tests {
     fn the_demo_dataset_is_as_documented() {
         let ds = Dataset::demo();
         let logins: Vec<_> = ds
-            .users
+            .users()
             .iter()
             .map(|u| {
                 (
@@ -315,7 +318,7 @@ mod tests {
                 ("frank", "1006")
             ]
         );
-        for u in &ds.users {
+        for u in ds.users() {
             assert!(
                 auth::verify_password(u.password_hash.as_deref().unwrap(), &u.login),
                 "{}",
@@ -331,7 +334,7 @@ mod tests {
             );
         }
         let agents: Vec<_> = ds
-            .agents
+            .agents()
             .iter()
             .map(|a| {
                 (
@@ -369,10 +372,10 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["2003", "2004"]
         );
-        assert_eq!(ds.rooms[0].name, "standup");
-        assert_eq!(ds.rooms[0].number, "4000");
+        assert_eq!(ds.rooms()[0].name, "standup");
+        assert_eq!(ds.rooms()[0].number, "4000");
         assert!(ds.is_supervisor(UserId(1)));
-        assert!(ds.users.iter().skip(1).all(|u| !ds.is_supervisor(u.id)));
+        assert!(ds.users().iter().skip(1).all(|u| !ds.is_supervisor(u.id)));
     }
 
     #[test]

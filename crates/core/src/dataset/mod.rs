@@ -27,10 +27,12 @@ pub use profile::{
 
 use crate::ids::{AgentId, LineId, ProfileId, QueueId, RoomId, UserId, VoicemailId};
 
-/// The whole configuration of the telephony world ctid serves.
+/// The tables of a dataset, as a file holds them: what a [`Dataset`] is built from
+/// ([`Dataset::from_tables`]) and taken apart into ([`Dataset::into_tables`]). Editing a table
+/// here is free; a dataset is only ever built from them whole, validated and indexed.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Dataset {
+pub struct Tables {
     /// This server's uuid (`xivo_uuid` / `origin_uuid` on the wire).
     #[serde(default = "default_xivo_uuid")]
     pub xivo_uuid: String,
@@ -64,10 +66,32 @@ pub struct Dataset {
     /// Colours and names of the phone hint codes shown to clients.
     #[serde(default = "profile::default_phone_hints")]
     pub phone_hints: Vec<PhoneHintStyle>,
-    #[serde(skip)]
+}
+
+impl Default for Tables {
+    /// Empty tables with the defaults a file without them gets (this server's uuid, the
+    /// default numbering plan and phone hint styles).
+    fn default() -> Self {
+        toml::from_str("").expect("empty tables parse")
+    }
+}
+
+/// The whole configuration of the telephony world ctid serves: its [`Tables`], validated, and
+/// the lookup index built from them. Read through accessors ([`Dataset::users`],
+/// [`Dataset::user`], ...); built only by loading ([`Dataset::load`], [`Dataset::demo`]),
+/// from tables ([`Dataset::from_tables`]) or as the next version of another
+/// ([`Dataset::with_changes`]), so the index always matches the tables.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    tables: Tables,
     index: Index,
-    #[serde(skip)]
     version: u64,
+}
+
+impl Serialize for Dataset {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.tables.serialize(s)
+    }
 }
 
 fn default_xivo_uuid() -> String {
@@ -418,9 +442,75 @@ struct Index {
 }
 
 impl Dataset {
+    /// This server's uuid (`xivo_uuid` / `origin_uuid` on the wire).
+    pub fn xivo_uuid(&self) -> &str {
+        &self.tables.xivo_uuid
+    }
+
+    /// The numbering plan's settings.
+    pub fn dialplan(&self) -> &DialplanConfig {
+        &self.tables.dialplan
+    }
+
+    /// Every user, in file order.
+    pub fn users(&self) -> &[User] {
+        &self.tables.users
+    }
+
+    /// Every line, in file order.
+    pub fn lines(&self) -> &[Line] {
+        &self.tables.lines
+    }
+
+    /// Every agent, in file order.
+    pub fn agents(&self) -> &[Agent] {
+        &self.tables.agents
+    }
+
+    /// Every queue, in file order.
+    pub fn queues(&self) -> &[Queue] {
+        &self.tables.queues
+    }
+
+    /// Every voicemail box, in file order.
+    pub fn voicemails(&self) -> &[Voicemail] {
+        &self.tables.voicemails
+    }
+
+    /// Every conference room, in file order.
+    pub fn rooms(&self) -> &[Room] {
+        &self.tables.rooms
+    }
+
+    /// Every CTI profile, in file order.
+    pub fn profiles(&self) -> &[Profile] {
+        &self.tables.profiles
+    }
+
+    /// Every presence status set.
+    pub fn presence_groups(&self) -> &[PresenceGroup] {
+        &self.tables.presence_groups
+    }
+
+    /// The phone hint styles shown to clients.
+    pub fn phone_hints(&self) -> &[PhoneHintStyle] {
+        &self.tables.phone_hints
+    }
+
+    /// A copy of the tables, to edit and build another dataset from
+    /// ([`Dataset::from_tables`]; a running core takes [`ConfigChange`]s instead).
+    pub fn to_tables(&self) -> Tables {
+        self.tables.clone()
+    }
+
+    /// The tables this dataset was built from.
+    pub fn into_tables(self) -> Tables {
+        self.tables
+    }
+
     /// The user with this id.
     pub fn user(&self, id: UserId) -> Option<&User> {
-        self.index.users.get(&id).map(|&i| &self.users[i])
+        self.index.users.get(&id).map(|&i| &self.tables.users[i])
     }
 
     /// The user with this login name.
@@ -428,22 +518,28 @@ impl Dataset {
         self.index
             .users_by_login
             .get(login)
-            .map(|&i| &self.users[i])
+            .map(|&i| &self.tables.users[i])
     }
 
     /// The user with this uuid.
     pub fn user_by_uuid(&self, uuid: &str) -> Option<&User> {
-        self.index.users_by_uuid.get(uuid).map(|&i| &self.users[i])
+        self.index
+            .users_by_uuid
+            .get(uuid)
+            .map(|&i| &self.tables.users[i])
     }
 
     /// The user who owns this line.
     pub fn user_of_line(&self, line: LineId) -> Option<&User> {
-        self.index.users_by_line.get(&line).map(|&i| &self.users[i])
+        self.index
+            .users_by_line
+            .get(&line)
+            .map(|&i| &self.tables.users[i])
     }
 
     /// The line with this id.
     pub fn line(&self, id: LineId) -> Option<&Line> {
-        self.index.lines.get(&id).map(|&i| &self.lines[i])
+        self.index.lines.get(&id).map(|&i| &self.tables.lines[i])
     }
 
     /// The line whose PBX interface (`SIP/1001`, `PJSIP/1001`) is given.
@@ -471,7 +567,7 @@ impl Dataset {
 
     /// The agent with this id.
     pub fn agent(&self, id: AgentId) -> Option<&Agent> {
-        self.index.agents.get(&id).map(|&i| &self.agents[i])
+        self.index.agents.get(&id).map(|&i| &self.tables.agents[i])
     }
 
     /// The agent with this number.
@@ -479,7 +575,7 @@ impl Dataset {
         self.index
             .agents_by_number
             .get(number)
-            .map(|&i| &self.agents[i])
+            .map(|&i| &self.tables.agents[i])
     }
 
     /// The agent belonging to this user.
@@ -487,12 +583,12 @@ impl Dataset {
         self.index
             .agents_by_user
             .get(&user)
-            .map(|&i| &self.agents[i])
+            .map(|&i| &self.tables.agents[i])
     }
 
     /// The queue with this id.
     pub fn queue(&self, id: QueueId) -> Option<&Queue> {
-        self.index.queues.get(&id).map(|&i| &self.queues[i])
+        self.index.queues.get(&id).map(|&i| &self.tables.queues[i])
     }
 
     /// The queue with this name.
@@ -500,27 +596,33 @@ impl Dataset {
         self.index
             .queues_by_name
             .get(name)
-            .map(|&i| &self.queues[i])
+            .map(|&i| &self.tables.queues[i])
     }
 
     /// The voicemail box with this id.
     pub fn voicemail(&self, id: VoicemailId) -> Option<&Voicemail> {
-        self.index.voicemails.get(&id).map(|&i| &self.voicemails[i])
+        self.index
+            .voicemails
+            .get(&id)
+            .map(|&i| &self.tables.voicemails[i])
     }
 
     /// The voicemail box with this mailbox number.
     pub fn voicemail_by_mailbox(&self, mailbox: &str) -> Option<&Voicemail> {
-        self.voicemails.iter().find(|v| v.mailbox == mailbox)
+        self.tables.voicemails.iter().find(|v| v.mailbox == mailbox)
     }
 
     /// The conference room with this id.
     pub fn room(&self, id: RoomId) -> Option<&Room> {
-        self.index.rooms.get(&id).map(|&i| &self.rooms[i])
+        self.index.rooms.get(&id).map(|&i| &self.tables.rooms[i])
     }
 
     /// The CTI profile with this id.
     pub fn profile(&self, id: ProfileId) -> Option<&Profile> {
-        self.index.profiles.get(&id).map(|&i| &self.profiles[i])
+        self.index
+            .profiles
+            .get(&id)
+            .map(|&i| &self.tables.profiles[i])
     }
 
     /// The user's CTI profile.
@@ -533,7 +635,8 @@ impl Dataset {
     /// The presence statuses a user may use (from the user's profile).
     pub fn presence_group_of_user(&self, user: UserId) -> Option<&PresenceGroup> {
         let profile = self.profile_of_user(user)?;
-        self.presence_groups
+        self.tables
+            .presence_groups
             .iter()
             .find(|g| g.name == profile.presence_group)
     }
@@ -545,7 +648,7 @@ impl Dataset {
 
     /// The queues an agent is a configured member of, with penalties.
     pub fn queues_of_agent(&self, agent: AgentId) -> impl Iterator<Item = (&Queue, u32)> {
-        self.queues.iter().filter_map(move |q| {
+        self.tables.queues.iter().filter_map(move |q| {
             q.members
                 .iter()
                 .find(|m| m.agent == agent)

@@ -71,7 +71,7 @@ impl Agents {
     pub fn from_dataset(dataset: &Dataset, now: Timestamp) -> Agents {
         Table::from_rows(
             dataset
-                .agents
+                .agents()
                 .iter()
                 .map(|agent| AgentLive::new(dataset, agent, now))
                 .collect(),

@@ -61,35 +61,35 @@ pub(crate) struct Other<'a> {
 #[derive(Clone, Debug)]
 pub struct Channel {
     /// Its unique id.
-    pub uniqueid: UniqueId,
+    pub(crate) uniqueid: UniqueId,
     /// The call's linked id.
-    pub linkedid: UniqueId,
+    pub(crate) linkedid: UniqueId,
     /// Channel name (`SIP/1001-0000000a`).
-    pub name: String,
+    pub(crate) name: String,
     /// What it is attached to.
-    pub endpoint: Endpoint,
+    pub(crate) endpoint: Endpoint,
     /// Its own caller-id.
-    pub caller: Party,
+    pub(crate) caller: Party,
     /// The party it is connected to (may be empty when unknown).
-    pub connected: Party,
+    pub(crate) connected: Party,
     /// The extension it dials or was dialled with.
-    pub exten: String,
+    pub(crate) exten: String,
     /// Its state.
-    pub state: ChannelState,
+    pub(crate) state: ChannelState,
     /// The bridge it is in.
-    pub bridge: Option<BridgeId>,
+    pub(crate) bridge: Option<BridgeId>,
     /// Whether it put its call on hold.
-    pub held: bool,
+    pub(crate) held: bool,
     /// Attached `USR_*` and `XIVO_*` variables, in the order they were first set.
-    pub vars: UserData,
+    pub(crate) vars: UserData,
     /// Direction of its call, seen from its side.
-    pub direction: CallDirection,
+    pub(crate) direction: CallDirection,
     /// The queue of the ACD call it takes (as an `AgentCalled`/`AgentConnect` destination).
-    pub queue: Option<QueueId>,
+    pub(crate) queue: Option<QueueId>,
     /// When it was answered.
-    pub answered_at: Option<Timestamp>,
+    pub(crate) answered_at: Option<Timestamp>,
     /// When it appeared.
-    pub created_at: Timestamp,
+    pub(crate) created_at: Timestamp,
     pub(crate) line: Option<LineId>,
     pub(crate) peer: Option<UniqueId>,
     pub(crate) peer_info: Option<PeerInfo>,
@@ -103,6 +103,51 @@ pub struct Channel {
 }
 
 impl Channel {
+    /// Its unique id.
+    pub fn uniqueid(&self) -> &UniqueId {
+        &self.uniqueid
+    }
+
+    /// The call's linked id.
+    pub fn linkedid(&self) -> &UniqueId {
+        &self.linkedid
+    }
+
+    /// Channel name (`SIP/1001-0000000a`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What it is attached to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The bridge it is in.
+    pub fn bridge(&self) -> Option<&BridgeId> {
+        self.bridge.as_ref()
+    }
+
+    /// Attached `USR_*` and `XIVO_*` variables, in the order they were first set.
+    pub fn vars(&self) -> &UserData {
+        &self.vars
+    }
+
+    /// Its state.
+    pub fn state(&self) -> ChannelState {
+        self.state
+    }
+
+    /// Whether it put its call on hold.
+    pub fn held(&self) -> bool {
+        self.held
+    }
+
+    /// Direction of its call, seen from its side.
+    pub fn direction(&self) -> CallDirection {
+        self.direction
+    }
+
     /// The configured line the channel is on, if any.
     pub fn line(&self) -> Option<LineId> {
         self.line

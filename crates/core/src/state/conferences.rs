@@ -41,7 +41,7 @@ impl Conferences {
     /// The rooms of a dataset, empty.
     pub fn new(dataset: &Dataset) -> Conferences {
         let mut rooms = Conferences::default();
-        for r in &dataset.rooms {
+        for r in dataset.rooms() {
             rooms.insert(r.id);
         }
         rooms

@@ -59,7 +59,7 @@ impl Lines {
     pub fn from_dataset(dataset: &Dataset) -> Lines {
         Table::from_rows(
             dataset
-                .lines
+                .lines()
                 .iter()
                 .map(|line| LineLive::new(dataset, line))
                 .collect(),

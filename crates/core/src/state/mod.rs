@@ -84,7 +84,7 @@ impl State {
     /// `disconnected`, services as configured. The engine's snapshot brings the switch's truth.
     pub fn new(dataset: Arc<Dataset>, now: Timestamp, config: CoreConfig) -> State {
         let voicemails = dataset
-            .voicemails
+            .voicemails()
             .iter()
             .map(|v| (v.id, VoicemailCounts::default()))
             .collect();

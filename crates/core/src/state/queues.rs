@@ -210,7 +210,7 @@ impl Queues {
     pub fn from_dataset(dataset: &Dataset) -> Queues {
         Table::from_rows(
             dataset
-                .queues
+                .queues()
                 .iter()
                 .map(|q| QueueLive::new(dataset, q))
                 .collect(),

@@ -31,7 +31,7 @@ impl Users {
     /// The users of a dataset: disconnected, services as configured.
     pub fn new(dataset: &Dataset) -> Users {
         let mut users = Users::default();
-        for u in &dataset.users {
+        for u in dataset.users() {
             users.insert(u);
         }
         users

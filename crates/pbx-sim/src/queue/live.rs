@@ -1,8 +1,8 @@
 //! The live state of a queue: its members, its waiting callers and its answered calls.
 
+use ctid_core::Timestamp;
 use ctid_core::dataset::Queue;
 use ctid_core::ids::{AgentId, QueueId, UniqueId};
-use ctid_core::time::Timestamp;
 
 /// A queue, live.
 #[derive(Clone, Debug)]

@@ -4,11 +4,11 @@
 //! outgoing external) → paused in all its queues (unavailable) → logged out. Ringing and
 //! ringback never change availability; `availability_since` moves only when availability does.
 
-use ctid_core::command::{Command, CommandError};
+use ctid_core::Timestamp;
 use ctid_core::event::Event;
 use ctid_core::ids::AgentId;
 use ctid_core::live::{AgentState, Availability as Av, CallDirection};
-use ctid_core::time::Timestamp;
+use ctid_core::{Command, CommandError};
 
 use crate::support::*;
 

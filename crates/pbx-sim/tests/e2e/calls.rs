@@ -2,7 +2,7 @@
 //! do-not-disturb, the three forwards, voicemail on no answer, missed calls, hold / resume and
 //! call waiting.
 
-use ctid_core::command::Command;
+use ctid_core::Command;
 use ctid_core::event::Event;
 use ctid_core::ids::VoicemailId;
 use ctid_core::live::{

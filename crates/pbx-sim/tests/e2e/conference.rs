@@ -1,9 +1,9 @@
 //! Conference room 4000 end to end (joining, muting through `Command::ConferenceMute`, leaving),
 //! and a supervisor listening to an agent (`Command::Listen` → `Event::Listen`).
 
-use ctid_core::command::{Command, CommandError};
 use ctid_core::event::Event;
 use ctid_core::live::{ConferenceState, PhoneEventKind as K};
+use ctid_core::{Command, CommandError};
 
 use crate::support::*;
 

@@ -3,11 +3,11 @@
 //! the user as `DialFailed` (own phone unregistered, unreachable external number, busy
 //! mobile), or refused at once (a number that reaches nothing).
 
-use ctid_core::command::{Command, CommandError, Outcome};
 use ctid_core::dataset::Dataset;
 use ctid_core::event::Event;
 use ctid_core::ids::UserId;
 use ctid_core::live::{CallDirection, PhoneEventKind as K};
+use ctid_core::{Command, CommandError, Outcome};
 use ctid_pbx_sim::{LineAction, SimConfig};
 
 use crate::support::*;
@@ -58,7 +58,7 @@ async fn click_to_dial_with_auto_answer() {
     let state = h
         .read({
             let c = bob_chan[0].clone();
-            move |s| s.channel(&c).map(|c| c.state)
+            move |s| s.channel(&c).map(|c| c.state())
         })
         .await;
     assert_eq!(state, Some(ctid_core::live::ChannelState::Up));

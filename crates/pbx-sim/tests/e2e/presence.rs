@@ -3,10 +3,10 @@
 //! as busy), `outtolunch` pauses the agent in all its queues (a queue call no longer rings it),
 //! `available` undoes both, and `disconnected` on logout logs the agent off.
 
-use ctid_core::command::{Command, CommandError};
 use ctid_core::event::Event;
 use ctid_core::ids::UserId;
 use ctid_core::live::{AgentState, Availability};
+use ctid_core::{Command, CommandError};
 
 use crate::support::*;
 

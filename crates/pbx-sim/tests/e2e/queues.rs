@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use ctid_core::command::Command;
+use ctid_core::Command;
 use ctid_core::dataset::Dataset;
 use ctid_core::event::Event;
 use ctid_core::ids::{AgentId, QueueId, UserId};

@@ -3,7 +3,7 @@
 //! stream, in every kind of situation, so a resync emits nothing; and the core starts from the
 //! engine's snapshot, not from the dataset.
 
-use ctid_core::command::Command;
+use ctid_core::Command;
 use ctid_core::dataset::Dataset;
 use ctid_pbx_sim::{LineAction, SimConfig};
 

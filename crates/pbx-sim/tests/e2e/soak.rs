@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use ctid_core::command::Command;
+use ctid_core::Command;
 use ctid_core::event::Event;
 use ctid_core::ids::{AgentId, UserId};
 use ctid_core::live::{ForwardKind, ServiceChange};

@@ -28,7 +28,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ctid_core::command::{Command, CommandError, Outcome};
+use ctid_core::State;
+use ctid_core::Timestamp;
 use ctid_core::dataset::{Dataset, UserServices};
 use ctid_core::event::Event;
 use ctid_core::ids::{AgentId, BridgeId, LineId, QueueId, RoomId, UniqueId, UserId, VoicemailId};
@@ -36,11 +37,10 @@ use ctid_core::live::{
     AgentStatus, CallLogEntry, ChannelState, ConferenceState, CurrentCall, Endpoint, HintStatus,
     PhoneEvent, PhoneEventKind, QueueEntry, QueueLiveStats, QueueMemberStatus, VoicemailCounts,
 };
-use ctid_core::state::State;
-use ctid_core::time::Timestamp;
 use ctid_core::{
     BufferPolicy, Clock, CoreConfig, CoreHandle, EventReceiver, ManualClock, pbx_link,
 };
+use ctid_core::{Command, CommandError, Outcome};
 use ctid_pbx_sim::{LineAction, SimCall, SimConfig, SimHandle};
 
 #[path = "../support/event_wait.rs"]
@@ -125,7 +125,7 @@ impl Derived {
     fn read(s: &State, now: Timestamp) -> Derived {
         let ds = s.dataset().clone();
         let mut d = Derived::default();
-        for l in &ds.lines {
+        for l in ds.lines() {
             d.hints.insert(l.id, s.line_hint(l.id));
             d.calls.insert(l.id, s.line_calls(l.id));
             d.phones.insert(
@@ -136,7 +136,7 @@ impl Derived {
                     .collect(),
             );
         }
-        for a in &ds.agents {
+        for a in ds.agents() {
             if let Some(st) = s.agent_status(a.id) {
                 d.agents.insert(a.id, st.clone());
             }
@@ -144,11 +144,11 @@ impl Derived {
         for m in s.queue_members() {
             d.members.insert((m.queue, m.agent), m.clone());
         }
-        for q in &ds.queues {
+        for q in ds.queues() {
             d.stats.insert(q.id, s.queue_stats(q.id, now));
             d.entries.insert(q.id, s.queue_entries(q.id));
         }
-        for u in &ds.users {
+        for u in ds.users() {
             if let Some(p) = s.user_presence(u.id) {
                 d.presence.insert(u.id, p.status.clone());
             }
@@ -156,10 +156,10 @@ impl Derived {
                 d.services.insert(u.id, sv.clone());
             }
         }
-        for v in &ds.voicemails {
+        for v in ds.voicemails() {
             d.voicemails.insert(v.id, s.voicemail_counts(v.id));
         }
-        for r in &ds.rooms {
+        for r in ds.rooms() {
             if let Some(c) = s.conference(r.id) {
                 d.rooms.insert(r.id, c);
             }
@@ -285,14 +285,14 @@ fn core_channels(s: &State) -> BTreeMap<UniqueId, ChannelView> {
     s.channels()
         .map(|c| {
             (
-                c.uniqueid.clone(),
+                c.uniqueid().clone(),
                 ChannelView {
-                    linkedid: c.linkedid.clone(),
-                    endpoint: c.endpoint.clone(),
-                    state: c.state,
-                    held: c.held,
-                    bridge: c.bridge.clone(),
-                    vars: c.vars.iter().cloned().collect(),
+                    linkedid: c.linkedid().clone(),
+                    endpoint: c.endpoint().clone(),
+                    state: c.state(),
+                    held: c.held(),
+                    bridge: c.bridge().cloned(),
+                    vars: c.vars().iter().cloned().collect(),
                 },
             )
         })
@@ -440,7 +440,7 @@ impl E2e {
                 self.dump(self.step)
             );
         }
-        for q in &self.ds.queues {
+        for q in self.ds.queues() {
             let mut in_sim: Vec<&UniqueId> = calls
                 .iter()
                 .flat_map(|c| &c.channels)
@@ -702,7 +702,7 @@ impl E2e {
     /// The unique ids of a line's channels, by call start.
     pub async fn channels_on(&self, number: &str) -> Vec<UniqueId> {
         let l = line(number);
-        self.read(move |s| s.line_channels(l).map(|c| c.uniqueid.clone()).collect())
+        self.read(move |s| s.line_channels(l).map(|c| c.uniqueid().clone()).collect())
             .await
     }
 
@@ -751,7 +751,7 @@ impl E2e {
                 if s.channel_count() != 0 {
                     bad.push(format!("{} channels left", s.channel_count()));
                 }
-                for l in &ds.lines {
+                for l in ds.lines() {
                     let expected = if s.line_registered(l.id) == Some(true) {
                         HintStatus::Idle
                     } else {
@@ -766,7 +766,7 @@ impl E2e {
                         ));
                     }
                 }
-                for q in &ds.queues {
+                for q in ds.queues() {
                     let st = s.queue_stats(q.id, Timestamp(0));
                     if st.waiting_calls != 0 || st.talking_agents != 0 {
                         bad.push(format!("queue {} {:?}", q.name, st));

@@ -3,9 +3,9 @@
 //! calls, from the queue, or from another phone (pickup) — with the hints and current calls of
 //! the lines involved.
 
-use ctid_core::command::{Command, CommandError};
 use ctid_core::ids::UniqueId;
 use ctid_core::live::{CurrentCallStatus as S, PhoneEventKind as K};
+use ctid_core::{Command, CommandError};
 
 use crate::support::*;
 
@@ -92,7 +92,7 @@ async fn answer_the_second_of_three_ringing_calls() {
     let third = h
         .read({
             let c = chans[2].clone();
-            move |s| s.channel(&c).map(|c| c.linkedid.clone())
+            move |s| s.channel(&c).map(|c| c.linkedid().clone())
         })
         .await
         .unwrap();

@@ -2,11 +2,11 @@
 //! `AttendedTransfer` progress events, the hints of the three lines after each step, and the
 //! attached `USR_` data following the call to the target.
 
-use ctid_core::command::{Command, CommandError};
 use ctid_core::dataset::Dataset;
 use ctid_core::event::Event;
 use ctid_core::live::{CallDirection, PhoneEventKind as K};
 use ctid_core::pbx::AttendedTransferState as T;
+use ctid_core::{Command, CommandError};
 
 use crate::support::*;
 

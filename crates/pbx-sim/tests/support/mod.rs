@@ -7,13 +7,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use ctid_core::ManualClock;
 use ctid_core::dataset::Dataset;
 use ctid_core::ids::{ActionId, AgentId, LineId, QueueId, UniqueId};
 use ctid_core::live::{ChannelState, Endpoint, Party};
 use ctid_core::pbx::{
     OriginateFrom, PbxAction, PbxEvent, PbxPort, PbxRequest, PbxSnapshot, pbx_link,
 };
-use ctid_core::time::ManualClock;
 use ctid_pbx_sim::{LineAction, SimCall, SimConfig, SimHandle};
 use tokio::sync::mpsc;
 

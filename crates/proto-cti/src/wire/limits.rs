@@ -22,7 +22,7 @@ pub const NAME_BYTES: usize = 256;
 /// A password (`login_pass`).
 pub const PASSWORD_BYTES: usize = 1024;
 /// Free text: a chat message (the core's own cap), a form field's value.
-pub const TEXT_BYTES: usize = ctid_core::state::MAX_CHAT_TEXT_BYTES;
+pub const TEXT_BYTES: usize = ctid_core::MAX_CHAT_TEXT_BYTES;
 /// Items of a list argument: `[xivo_uuid, id]` pairs of one `register_*_status_update`, agent
 /// ids, queues of one `getqueuesstats`, the fields of a call form.
 pub const MAX_ITEMS: usize = 1000;

@@ -80,7 +80,7 @@ impl State {
                 reason: format!("longer than {MAX_CHAT_TEXT_BYTES} bytes"),
             });
         }
-        if to_xivo_uuid != dataset.xivo_uuid {
+        if to_xivo_uuid != dataset.xivo_uuid() {
             return Err(not_found("xivo", to_xivo_uuid));
         }
         let to = dataset

@@ -75,7 +75,7 @@ impl State {
         }
         let destination = format!(
             "{}{mailbox}",
-            self.dataset.dialplan.voicemail_deposit_prefix
+            self.dataset.dialplan().voicemail_deposit_prefix
         );
         self.transfer(user, &destination, attended, actions)
     }

@@ -333,7 +333,7 @@ impl State {
 
     fn room_diff(&self, snap: &PbxSnapshot, diff: &mut Vec<PbxEvent>) {
         let rooms: HashMap<_, _> = snap.rooms.iter().map(|r| (r.room, r)).collect();
-        for room in self.dataset.rooms.iter().map(|r| r.id) {
+        for room in self.dataset.rooms().iter().map(|r| r.id) {
             let Some(state) = self.rooms.get(room) else {
                 continue;
             };

@@ -691,7 +691,7 @@ fn fax_chat_and_call_forms() {
     );
     assert_ne!(action, ActionId(0));
 
-    let xivo = w.state.dataset().xivo_uuid.clone();
+    let xivo = w.state.dataset().xivo_uuid().to_owned();
     let carol_uuid = w.state.dataset().user(user(3)).expect("carol").uuid.clone();
     let chat = |xivo: &str, to: &str| Command::Chat {
         from: user(2),

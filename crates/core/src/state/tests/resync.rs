@@ -84,7 +84,7 @@ fn mirror(s: &State, now: crate::time::Timestamp) -> PbxSnapshot {
             .collect(),
         rooms: s
             .dataset
-            .rooms
+            .rooms()
             .iter()
             .filter_map(|r| s.conference(r.id))
             .map(|r| RoomSnapshot {

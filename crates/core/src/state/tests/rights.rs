@@ -235,7 +235,7 @@ fn chat_to_carol(w: &World, text: &str) -> Command {
     let ds = w.state.dataset();
     Command::Chat {
         from: user(2),
-        to_xivo_uuid: ds.xivo_uuid.clone(),
+        to_xivo_uuid: ds.xivo_uuid().to_owned(),
         to_user_uuid: ds.user(user(3)).expect("carol").uuid.clone(),
         text: text.to_owned(),
     }
@@ -294,7 +294,7 @@ fn chat_is_rate_limited_per_sender_on_the_injected_clock() {
     let ds = w.state.dataset().clone();
     let ran = w.run(Command::Chat {
         from: user(4),
-        to_xivo_uuid: ds.xivo_uuid.clone(),
+        to_xivo_uuid: ds.xivo_uuid().to_owned(),
         to_user_uuid: ds.user(user(3)).expect("carol").uuid.clone(),
         text: "dave here".into(),
     });
