@@ -12,7 +12,7 @@
 //!   [`CoreStopped`]), what sessions ask ([`Command`], [`CommandKind`], [`Outcome`],
 //!   [`CommandError`]), the hub's consumer side ([`EventReceiver`], [`EventBatch`],
 //!   [`BufferPolicy`], [`ConsumerStats`], [`Interest`], [`every_event`]), the read side of the
-//!   state ([`State`]'s accessors, [`Channel`]'s accessors), [`Right`], the chat limits, the
+//!   state ([`State`]'s accessors, [`Channel`]'s accessors), [`Right`] and [`LoginBar`], the chat limits, the
 //!   Pbx port's main types and the clock ([`Timestamp`], [`Clock`], [`SharedClock`],
 //!   [`SystemClock`], [`ManualClock`]);
 //! - modules, for the vocabularies too large for the root: [`dataset`] (the tables and
@@ -51,6 +51,6 @@ pub use engine::{CoreConfig, CoreHandle, CoreStopped, spawn};
 pub use event::Event;
 pub use hub::{BufferPolicy, ConsumerStats, EventBatch, EventReceiver, Interest, every_event};
 pub use pbx::{PbxAction, PbxAdapterEnd, PbxEvent, PbxPort, PbxRequest, PbxSnapshot, pbx_link};
-pub use rights::Right;
+pub use rights::{LoginBar, Right};
 pub use state::{CHAT_BURST, CHAT_REFILL, Channel, MAX_CHAT_TEXT_BYTES, State};
 pub use time::{Clock, ManualClock, SharedClock, SystemClock, Timestamp};

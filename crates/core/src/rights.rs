@@ -34,7 +34,34 @@ pub enum Right {
     AgentLoginOnAnyLine,
 }
 
+/// Why a user may not open a session, or keep one open: checked at login and, by every face,
+/// on each configuration change for the sessions already open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginBar {
+    /// The user is not (or no longer) in the configuration.
+    UnknownUser,
+    /// The user has no CTI profile, or one the configuration does not have.
+    NoProfile,
+    /// The user's `cti_enabled` is false.
+    CtiDisabled,
+}
+
 impl Dataset {
+    /// What keeps `user` from having a session, if anything (checked in this order: unknown
+    /// user, no profile, CTI disabled).
+    pub fn login_bar(&self, user: UserId) -> Option<LoginBar> {
+        let Some(u) = self.user(user) else {
+            return Some(LoginBar::UnknownUser);
+        };
+        if u.profile.and_then(|p| self.profile(p)).is_none() {
+            return Some(LoginBar::NoProfile);
+        }
+        if !u.cti_enabled {
+            return Some(LoginBar::CtiDisabled);
+        }
+        None
+    }
+
     /// Whether `user`'s profile grants `right` (`false` for an unknown user or profile).
     pub fn may(&self, user: UserId, right: Right) -> bool {
         let Some(p) = self.profile_of_user(user) else {
@@ -76,6 +103,19 @@ mod tests {
             assert!(!ds.may(carol, right), "carol: {right:?}");
             assert!(!ds.may(UserId(99), right), "unknown user: {right:?}");
         }
+    }
+
+    #[test]
+    fn login_bars_follow_the_user_and_its_profile() {
+        let ds = Dataset::demo();
+        assert_eq!(ds.login_bar(UserId(1)), None);
+        assert_eq!(ds.login_bar(UserId(99)), Some(LoginBar::UnknownUser));
+        let mut tables = ds.to_tables();
+        tables.users[0].cti_enabled = false;
+        tables.users[1].profile = None;
+        let ds = Dataset::from_tables(tables).expect("dataset");
+        assert_eq!(ds.login_bar(UserId(1)), Some(LoginBar::CtiDisabled));
+        assert_eq!(ds.login_bar(UserId(2)), Some(LoginBar::NoProfile));
     }
 
     #[test]

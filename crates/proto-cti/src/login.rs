@@ -26,7 +26,7 @@ use std::net::IpAddr;
 use ctid_core::dataset::Dataset;
 use ctid_core::ids::{ProfileId, UserId};
 use ctid_core::login_guard::Verdict;
-use ctid_core::{SharedClock, Timestamp};
+use ctid_core::{LoginBar, SharedClock, Timestamp};
 
 use crate::codec::Frame;
 use crate::connection::Connection;
@@ -281,10 +281,10 @@ async fn login_pass(l: &mut Login<'_>, m: LoginPass) -> Option<bool> {
         }
     };
     let result = match user {
-        Some(u) if verified => match u.profile.filter(|p| ds.profile(*p).is_some()) {
-            None => Err("login_password"),
-            Some(_) if !u.cti_enabled => Err("user_not_found"),
-            Some(profile) => Ok((u.id, profile)),
+        Some(u) if verified => match (ds.login_bar(u.id), u.profile) {
+            (None, Some(profile)) => Ok((u.id, profile)),
+            (Some(LoginBar::CtiDisabled), _) => Err("user_not_found"),
+            _ => Err("login_password"),
         },
         _ => Err("login_password"),
     };

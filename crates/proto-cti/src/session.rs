@@ -20,13 +20,14 @@ use ctid_core::dataset::Dataset;
 use ctid_core::ids::{SessionId, UserId};
 use ctid_core::login_guard::LoginGuard;
 use ctid_core::store::CallLogStore;
-use ctid_core::{Command, CoreHandle, Timestamp};
+use ctid_core::{Command, CoreHandle, LoginBar, Right, Timestamp};
 use ctid_face::{OutboxLimits, OutboxSender, Outboxes};
 
 use crate::codec::Frame;
 use crate::config::{CtiConfig, PushPolicy};
 use crate::connection::{BoxIo, Connection, Reader};
 use crate::fanout::{FanoutHandle, Topic};
+use crate::subscription_budget::Budget;
 use crate::wire::encode;
 use crate::wire::input::{Incoming, ListName, Request, parse};
 use crate::wire::lenient::CommandId;
@@ -90,8 +91,8 @@ pub(crate) enum SessionEnd {
     Kicked,
     /// The server is shutting down.
     Shutdown,
-    /// The session's user was removed from the configuration.
-    UserRemoved,
+    /// The session's user may no longer log in (removed, CTI disabled, no profile).
+    Barred(LoginBar),
 }
 
 /// An authenticated session, as command handlers see it.
@@ -260,8 +261,8 @@ pub(crate) async fn serve(shared: Arc<Shared>, io: BoxIo, peer: std::net::IpAddr
         SessionEnd::Kicked => {
             tracing::warn!(session = %id, user = %user, "CTI session closed: cut off (too slow or broken)")
         }
-        SessionEnd::UserRemoved => {
-            tracing::info!(session = %id, user = %user, "CTI session closed: the user was removed from the configuration")
+        SessionEnd::Barred(bar) => {
+            tracing::info!(session = %id, user = %user, reason = bar_reason(bar), "CTI session closed: the user may no longer log in")
         }
         end => tracing::info!(session = %id, user = %user, ?end, "CTI session closed"),
     }
@@ -297,9 +298,15 @@ async fn read_loop(
 ) -> SessionEnd {
     let kick = s.kick.clone();
     let mut config = s.core.watch_dataset();
+    let mut seen = None;
     loop {
-        if config.borrow_and_update().user(s.user).is_none() {
-            return end_removed(s).await;
+        let ds = config.borrow_and_update().clone();
+        if seen != Some(ds.version()) {
+            seen = Some(ds.version());
+            if let Some(bar) = ds.login_bar(s.user) {
+                return end_barred(s, bar).await;
+            }
+            leave_what_rights_no_longer_allow(s, &ds).await;
         }
         let frame = tokio::select! {
             biased;
@@ -334,18 +341,46 @@ async fn read_loop(
     }
 }
 
-/// Ends the session of a user removed from the configuration: a last message saying so (the
-/// desktop client does not reconnect after a forced disconnect), then the connection closes
-/// once the outbox is flushed.
-async fn end_removed(s: &Session) -> SessionEnd {
+/// Ends the session of a user who may no longer log in (removed from the configuration, CTI
+/// disabled, profile gone): a last message saying why (the desktop client does not reconnect
+/// after a forced disconnect), then the connection closes once the outbox is flushed.
+async fn end_barred(s: &Session, bar: LoginBar) -> SessionEnd {
     let _ = s
         .reply(&serde_json::json!({
             "class": "disconnect",
             "type": "force",
-            "reason": "user_removed",
+            "reason": bar_reason(bar),
         }))
         .await;
-    SessionEnd::UserRemoved
+    SessionEnd::Barred(bar)
+}
+
+/// The `reason` of the forced disconnect (docs/cti-protocol.md).
+fn bar_reason(bar: LoginBar) -> &'static str {
+    match bar {
+        LoginBar::UnknownUser => "user_removed",
+        LoginBar::CtiDisabled => "cti_disabled",
+        LoginBar::NoProfile => "no_profile",
+    }
+}
+
+/// A profile change applies to open sessions at once: commands are checked against the current
+/// configuration by the core, and the subscriptions a right gave (queue entries) are left when
+/// the profile no longer grants it.
+async fn leave_what_rights_no_longer_allow(s: &mut Session, ds: &Dataset) {
+    if ds.may(s.user, Right::ViewQueueEntries) {
+        return;
+    }
+    let entries: Vec<Topic> = s
+        .topics
+        .iter()
+        .filter(|t| matches!(t, Topic::QueueEntries(_)))
+        .cloned()
+        .collect();
+    let mut budget = Budget::of(s);
+    for topic in entries {
+        budget.leave(s, topic).await;
+    }
 }
 
 /// Runs one message of an authenticated session.

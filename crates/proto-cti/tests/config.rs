@@ -7,8 +7,9 @@ mod support;
 
 use serde_json::{Value, json};
 
+use ctid_core::dataset::User;
 use ctid_core::dataset::{ConfigChange, ConfigError, ConfigKey, ConfigObject};
-use ctid_core::ids::{LineId, QueueId, UserId};
+use ctid_core::ids::{LineId, ProfileId, QueueId, UserId};
 use support::*;
 
 fn object<T: serde::de::DeserializeOwned>(v: Value) -> T {
@@ -222,4 +223,141 @@ async fn the_engine_follows_lines_added_and_removed() {
         .await;
     assert!(server.sim.calls().await.expect("calls").is_empty());
     server.stop().await;
+}
+
+/// The demo user `id`, changed by `f`, as an update.
+fn user_updated(server: &TestServer, id: u32, f: impl FnOnce(&mut User)) -> ConfigChange {
+    let mut user = server
+        .core
+        .dataset()
+        .user(UserId(id))
+        .expect("a demo user")
+        .clone();
+    f(&mut user);
+    ConfigChange::Updated(ConfigObject::User(user))
+}
+
+/// A user who may no longer log in loses the sessions already open, with a last message naming
+/// why: CTI disabled (`cti_disabled`) or no profile left (`no_profile`); the others stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_who_may_no_longer_log_in_are_disconnected() {
+    let server = TestServer::start().await;
+    let mut alice = server.login("alice").await;
+    let mut bob = server.login("bob").await;
+    let mut carol = server.login("carol").await;
+
+    let no_cti = user_updated(&server, 2, |u| u.cti_enabled = false);
+    server
+        .core
+        .apply_config(vec![no_cti])
+        .await
+        .expect("valid change");
+    let last = bob.expect_class("disconnect").await;
+    assert_eq!(
+        (&last["type"], &last["reason"]),
+        (&json!("force"), &json!("cti_disabled"))
+    );
+    bob.expect_closed().await;
+
+    let no_profile = user_updated(&server, 3, |u| u.profile = None);
+    server
+        .core
+        .apply_config(vec![no_profile])
+        .await
+        .expect("valid change");
+    let last = carol.expect_class("disconnect").await;
+    assert_eq!(
+        (&last["type"], &last["reason"]),
+        (&json!("force"), &json!("no_profile"))
+    );
+    carol.expect_closed().await;
+
+    // Alice was not concerned: her session still answers, and saw nobody's disconnect.
+    let seen = alice.drain().await;
+    assert!(seen.iter().all(|m| m["class"] != "disconnect"), "{seen:?}");
+
+    // Bob cannot come back: right password, CTI disabled.
+    let mut again = server.connect().await;
+    again.expect_class("starttls").await;
+    again.send(json!({"class":"login_id","userlogin":"bob","company":"xivo","ident":"test","wazoversion":"2.3","commandid":1}))
+        .await;
+    again.expect_class("login_id").await;
+    again
+        .send(json!({"class":"login_pass","password":"bob","commandid":2}))
+        .await;
+    let refusal = again.expect_class("login_pass").await;
+    assert_eq!(refusal["error_string"], "user_not_found");
+    server.stop().await;
+}
+
+/// A profile change applies to open sessions at once: bob, made a supervisor, may watch a
+/// queue's callers and change others' services without logging in again; alice, no longer
+/// one, may not, and the queue-entry subscription her old profile gave her is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_change_applies_to_open_sessions_at_once() {
+    const SUPERVISOR: u32 = 1;
+    const PLAIN_USER: u32 = 3;
+    let server = TestServer::start().await;
+    let mut alice = server.login("alice").await;
+    let mut bob = server.login("bob").await;
+    let watch = json!({"class":"subscribe","message":"queueentryupdate","queueid":2});
+    alice.send(watch.clone()).await;
+    alice.expect_class("queueentryupdate").await;
+    assert_eq!(refused(&mut bob, watch.clone()).await, "permission_denied");
+
+    let swap = vec![
+        user_updated(&server, 1, |u| u.profile = Some(ProfileId(PLAIN_USER))),
+        user_updated(&server, 2, |u| u.profile = Some(ProfileId(SUPERVISOR))),
+    ];
+    server.core.apply_config(swap).await.expect("valid change");
+
+    bob.send(watch.clone()).await;
+    bob.expect_class("queueentryupdate").await;
+    assert_eq!(refused(&mut alice, watch).await, "permission_denied");
+    let others_dnd = |target: &str| json!({"class":"featuresput","function":"enablednd","value":true,"target":target});
+    assert_eq!(
+        refused(&mut alice, others_dnd("3")).await,
+        "permission_denied"
+    );
+    bob.send(others_dnd("3")).await;
+    bob.expect("carol's dnd on", |m| {
+        is_getlist(m, "updateconfig", "users", "3") && m["config"]["enablednd"] == true
+    })
+    .await;
+
+    // A caller joins support: bob is told; alice is not, as her subscription was left (the
+    // fan-out hands a push to every subscriber at once, so it would be in her stream already).
+    server
+        .sim
+        .outside_call("0611111111".into(), "3002".into(), Some("Caller".into()))
+        .await
+        .expect("a caller");
+    bob.expect("one caller waiting", |m| {
+        m["class"] == "queueentryupdate"
+            && m["state"]["entries"]
+                .as_array()
+                .is_some_and(|e| e.len() == 1)
+    })
+    .await;
+    let seen = alice.drain().await;
+    assert!(
+        seen.iter().all(|m| m["class"] != "queueentryupdate"),
+        "{seen:?}"
+    );
+    server.stop().await;
+}
+
+/// Sends `msg` and returns the `error_string` of the reply of its class.
+async fn refused(c: &mut Client, msg: Value) -> String {
+    let class = msg["class"].as_str().expect("a class").to_owned();
+    c.send(msg).await;
+    let m = c
+        .expect("an error reply", |m| {
+            m["class"] == class.as_str() && m.get("error_string").is_some()
+        })
+        .await;
+    m["error_string"]
+        .as_str()
+        .expect("an error string")
+        .to_owned()
 }
