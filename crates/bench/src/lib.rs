@@ -3,4 +3,5 @@
 //! `BENCHMARKS.md` with the command that reproduces them.
 
 pub mod baseline;
+pub mod server;
 pub mod workload;

@@ -333,43 +333,24 @@ fn helper_commands() {
         .args(["dataset", "demo"])
         .output()
         .unwrap();
-    let file = dir.join("demo.toml");
-    std::fs::write(&file, &demo.stdout).unwrap();
-    let check = Command::new(CTID)
-        .args(["dataset", "check"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(check.status.success());
+    let (passed, said) = dataset_check(&dir, &demo.stdout);
+    assert!(passed, "{said}");
     assert!(
-        String::from_utf8_lossy(&check.stdout).contains("6 users, 6 lines, 4 agents, 2 queues")
+        said.contains("6 users, 6 lines, 4 agents, 2 queues"),
+        "{said}"
     );
-    std::fs::write(
-        &file,
-        "[[users]]\nid = 1\nlogin = \"x\"\nfirstname = \"X\"\nline = 7\n",
-    )
-    .unwrap();
-    let check = Command::new(CTID)
-        .args(["dataset", "check"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(!check.status.success());
-    assert!(String::from_utf8_lossy(&check.stderr).contains("unknown line 7"));
-    std::fs::write(
-        &file,
-        "[[queues]]\nid = 1\nname = \"q\"\nnumber = \"3001\"\nmax_callers = 20000\n",
-    )
-    .unwrap();
-    let check = Command::new(CTID)
-        .args(["dataset", "check"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(!check.status.success());
+    let (passed, said) = dataset_check(
+        &dir,
+        b"[[users]]\nid = 1\nlogin = \"x\"\nfirstname = \"X\"\nline = 7\n",
+    );
+    assert!(!passed && said.contains("unknown line 7"), "{said}");
+    let (passed, said) = dataset_check(
+        &dir,
+        b"[[queues]]\nid = 1\nname = \"q\"\nnumber = \"3001\"\nmax_callers = 20000\n",
+    );
     assert!(
-        String::from_utf8_lossy(&check.stderr)
-            .contains("queue q: max_callers must be 1 to 10000, not 20000")
+        !passed && said.contains("queue q: max_callers must be 1 to 10000, not 20000"),
+        "{said}"
     );
 
     let mut hash = Command::new(CTID)
@@ -383,4 +364,22 @@ fn helper_commands() {
     let phc = String::from_utf8(out.stdout).unwrap();
     assert!(ctid_core::auth::verify_password(phc.trim(), "s3cret"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Writes `toml` to a dataset file in `dir` and runs `ctid dataset check` on it: whether the
+/// check passed, and what it printed (its output, then its errors).
+fn dataset_check(dir: &std::path::Path, toml: &[u8]) -> (bool, String) {
+    let file = dir.join("dataset.toml");
+    std::fs::write(&file, toml).unwrap();
+    let check = Command::new(CTID)
+        .args(["dataset", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    (check.status.success(), said)
 }

@@ -10,6 +10,7 @@
 //!
 //! `cargo build --release -p ctid -p ctid-bench && target/release/cti-load --clients 10000`
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, bail};
 use clap::Parser;
 use ctid_bench::baseline;
+use ctid_bench::server::{Server, ctid_binary};
 use ctid_bench::workload::{cpu_seconds, cti_dataset, free_port, rss_kib};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -84,28 +86,20 @@ async fn serve_baseline() -> anyhow::Result<()> {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let ctid = match &args.ctid {
-        Some(p) => p.clone(),
-        None => std::env::current_exe()?.with_file_name("ctid"),
-    };
-    if !ctid.is_file() {
-        bail!(
-            "{} not found: build it first (`cargo build --release -p ctid`) or pass --ctid",
-            ctid.display()
-        );
-    }
+    let ctid = ctid_binary(args.ctid.as_deref())?;
     let dir = std::env::temp_dir().join(format!("ctid-cti-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let dataset_file = dir.join("dataset.toml");
     std::fs::write(&dataset_file, toml::to_string(&cti_dataset(args.clients))?)?;
     let (cti_port, http_port) = (free_port()?, free_port()?);
-    let mut server = Server::start(
-        &ctid,
-        &dataset_file,
-        cti_port,
-        http_port,
-        args.push_policy.as_deref(),
-    )?;
+    let env: Vec<(&str, &str)> = args
+        .push_policy
+        .as_deref()
+        .map(|policy| ("CTID_CTI__PUSH_POLICY", policy))
+        .into_iter()
+        .collect();
+    let dataset_arg = [OsStr::new("--dataset"), dataset_file.as_os_str()];
+    let mut server = Server::start(&ctid, &dataset_arg, &env, cti_port, http_port)?;
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{http_port}");
     server.wait_ready(&http, &base).await?;
@@ -574,78 +568,6 @@ impl<T> Running<T> {
     async fn next_result(&mut self) -> Option<T> {
         use futures::StreamExt;
         self.set.next().await
-    }
-}
-
-/// The `ctid serve` child process.
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    fn start(
-        ctid: &PathBuf,
-        dataset: &PathBuf,
-        cti_port: u16,
-        http_port: u16,
-        push_policy: Option<&str>,
-    ) -> anyhow::Result<Server> {
-        let mut command = Command::new(ctid);
-        if let Some(policy) = push_policy {
-            command.env("CTID_CTI__PUSH_POLICY", policy);
-        }
-        let child = command
-            .arg("serve")
-            .arg("--dataset")
-            .arg(dataset)
-            .arg("--cti-listen")
-            .arg(format!("127.0.0.1:{cti_port}"))
-            .arg("--http-listen")
-            .arg(format!("127.0.0.1:{http_port}"))
-            .env(
-                "RUST_LOG",
-                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdin(Stdio::null())
-            .spawn()
-            .with_context(|| format!("cannot start {}", ctid.display()))?;
-        Ok(Server { child })
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    async fn wait_ready(&mut self, http: &reqwest::Client, base: &str) -> anyhow::Result<()> {
-        for _ in 0..200 {
-            if let Some(status) = self.child.try_wait()? {
-                bail!("ctid exited early: {status}");
-            }
-            if http
-                .get(format!("{base}/health"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        bail!("ctid did not become ready in 10 s")
-    }
-
-    fn stop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
     }
 }
 

@@ -9,14 +9,15 @@
 //!
 //! `cargo build --release -p ctid -p ctid-bench && target/release/memory-load --calls 6000`
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::ffi::OsStr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use ctid_bench::server::{Server, ctid_binary};
 use ctid_bench::workload::{free_port, rss_kib};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -54,16 +55,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let ctid = match &args.ctid {
-        Some(p) => p.clone(),
-        None => std::env::current_exe()?.with_file_name("ctid"),
-    };
-    if !ctid.is_file() {
-        bail!(
-            "{} not found: build it first (`cargo build --release -p ctid`) or pass --ctid",
-            ctid.display()
-        );
-    }
+    let ctid = ctid_binary(args.ctid.as_deref())?;
     let dir = std::env::temp_dir().join(format!("ctid-memory-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let config = dir.join("ctid.toml");
@@ -73,7 +65,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
         format!("[pbx.embedded]\nmax_calls = {}\n", args.calls + 16),
     )?;
     let (cti_port, http_port) = (free_port()?, free_port()?);
-    let mut server = Server::start(&ctid, &config, cti_port, http_port)?;
+    let config_arg = [OsStr::new("--config"), config.as_os_str()];
+    let mut server = Server::start(&ctid, &config_arg, &[], cti_port, http_port)?;
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{http_port}");
     server.wait_ready(&http, &base).await?;
@@ -244,67 +237,5 @@ async fn expect(
             }
             return Ok(msg);
         }
-    }
-}
-
-/// The `ctid serve` child process.
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    fn start(ctid: &Path, config: &Path, cti_port: u16, http_port: u16) -> anyhow::Result<Server> {
-        let child = Command::new(ctid)
-            .arg("serve")
-            .arg("--config")
-            .arg(config)
-            .arg("--cti-listen")
-            .arg(format!("127.0.0.1:{cti_port}"))
-            .arg("--http-listen")
-            .arg(format!("127.0.0.1:{http_port}"))
-            .env(
-                "RUST_LOG",
-                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdin(Stdio::null())
-            .spawn()
-            .with_context(|| format!("cannot start {}", ctid.display()))?;
-        Ok(Server { child })
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    async fn wait_ready(&mut self, http: &reqwest::Client, base: &str) -> anyhow::Result<()> {
-        for _ in 0..200 {
-            if let Some(status) = self.child.try_wait()? {
-                bail!("ctid exited early: {status}");
-            }
-            if http
-                .get(format!("{base}/health"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        bail!("ctid did not become ready in 10 s")
-    }
-
-    fn stop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
     }
 }
