@@ -20,8 +20,15 @@ use config::Config;
 
 /// mimalloc rather than the system allocator: it hands freed memory back to the system (glibc's
 /// malloc kept 1.6 GB resident after a queue flood had ended; `memory-load` in BENCHMARKS.md).
+/// The cargo features pick another one to measure (`jemalloc`; none: the system's malloc).
+#[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// jemalloc, with background threads that purge freed memory (`--features jemalloc`).
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
