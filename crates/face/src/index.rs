@@ -5,6 +5,8 @@
 //! of an event is the number of sessions that asked for it, not the number connected. Sending
 //! never waits: a session whose outbox overflows is cut off by its outbox
 //! ([`crate::outbox`]: its kick token fires) and leaves the index, so it never slows the others.
+//! A whole-state push may be published replaceable ([`Fanout::publish_replacing`]): in a session
+//! that has not yet taken the previous copy of the same object, the newer copy replaces it.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
@@ -13,7 +15,7 @@ use bytes::Bytes;
 
 use ctid_core::ids::SessionId;
 
-use crate::outbox::OutboxSender;
+use crate::outbox::{OutboxSender, SendError, SupersedeKey};
 
 #[derive(Debug)]
 struct Entry<T> {
@@ -137,16 +139,27 @@ impl<T: Hash + Eq + Clone> Fanout<T> {
 
     /// Sends a message to every session subscribed to `topic`.
     pub fn publish(&mut self, topic: &T, msg: &Bytes) -> Delivery {
+        self.publish_with(topic, |outbox| outbox.try_send(msg.clone()))
+    }
+
+    /// Sends a replaceable message to every session subscribed to `topic`: in each session's
+    /// outbox it replaces a copy of `key` still waiting there
+    /// ([`OutboxSender::try_send_replacing`]).
+    pub fn publish_replacing(&mut self, topic: &T, key: SupersedeKey, msg: &Bytes) -> Delivery {
+        self.publish_with(topic, |outbox| outbox.try_send_replacing(key, msg.clone()))
+    }
+
+    fn publish_with(
+        &mut self,
+        topic: &T,
+        send: impl Fn(&OutboxSender) -> Result<(), SendError>,
+    ) -> Delivery {
         let mut delivery = Delivery::default();
         let Some(ids) = self.topics.get(topic) else {
             return delivery;
         };
         for id in ids {
-            match self
-                .sessions
-                .get(id)
-                .map(|e| e.outbox.try_send(msg.clone()))
-            {
+            match self.sessions.get(id).map(|e| send(&e.outbox)) {
                 Some(Ok(())) => delivery.delivered += 1,
                 Some(Err(_)) => delivery.dropped.push(*id),
                 None => {}
@@ -240,5 +253,34 @@ mod tests {
         fanout.unsubscribe_where(SessionId(1), |t| t % 2 == 0);
         assert!(fanout.is_subscribed(SessionId(1), &1) && !fanout.is_subscribed(SessionId(1), &2));
         assert_eq!((fanout.subscribers(&0), fanout.subscribers(&3)), (0, 1));
+    }
+
+    #[test]
+    fn a_replaceable_publish_replaces_only_in_the_sessions_that_did_not_take_the_last_copy() {
+        let outboxes = Outboxes::new("test", OutboxLimits::bytes(64));
+        let mut fanout: Fanout<&'static str> = Fanout::new();
+        let (a, mut a_rx, _) = session(&outboxes, 1);
+        let (b, mut b_rx, _) = session(&outboxes, 2);
+        fanout.register(SessionId(1), a);
+        fanout.register(SessionId(2), b);
+        fanout.subscribe(SessionId(1), "queue:1");
+        fanout.subscribe(SessionId(2), "queue:1");
+        let key = SupersedeKey::new("entries", 1);
+        assert_eq!(
+            fanout
+                .publish_replacing(&"queue:1", key, &byte(1))
+                .delivered,
+            2
+        );
+        // a's writer takes the first copy; b's does not.
+        assert_eq!(a_rx.try_recv(), Some(byte(1)));
+        assert_eq!(
+            fanout
+                .publish_replacing(&"queue:1", key, &byte(2))
+                .delivered,
+            2
+        );
+        assert_eq!((a_rx.try_recv(), a_rx.try_recv()), (Some(byte(2)), None));
+        assert_eq!((b_rx.try_recv(), b_rx.try_recv()), (Some(byte(2)), None));
     }
 }

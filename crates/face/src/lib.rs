@@ -9,9 +9,13 @@
 //!  session outbox ──▶ writer loop ([`writer`], the face's Framing) ──▶ socket
 //! ```
 //!
-//! - [`outbox`]: a session's outbox, a sender/receiver pair sharing an atomic count of the bytes
-//!   queued; a send that would pass the session's byte budget cuts the session off (its kick
-//!   token fires, logged once, counted). Replies and pushes share it, so their order is kept.
+//! - [`outbox`]: a session's outbox, a sender/receiver pair sharing a queue and its count of the
+//!   bytes queued; a send that would pass the session's byte budget cuts the session off (its
+//!   kick token fires, logged once, counted). Replies and pushes share it, so their order is
+//!   kept. A replaceable message (an object's whole state, with a [`SupersedeKey`]) drops an
+//!   older copy of the same object still waiting there and goes to the end.
+//! - [`pushes`]: [`Pushes`], what the face's [`Render`] makes of an event: `(topic, bytes)`
+//!   messages, plain or replaceable (opt-in per message).
 //! - [`index`]: [`Fanout`], the sessions' outboxes indexed by topic: an event costs the number
 //!   of sessions that asked for its topic, not the number connected.
 //! - [`writer`]: the loop draining an outbox to any `AsyncWrite`, framing each message through
@@ -20,15 +24,18 @@
 //!   remove) served before events, and the event loop publishing what the face's [`Render`]
 //!   produced.
 //!
-//! Hot-path rules: bytes are encoded once and shared (`Bytes` clones), nothing on the path from
-//! an event to a socket takes a lock, and nothing waits on a slow client.
+//! Hot-path rules: bytes are encoded once and shared (`Bytes` clones), the only lock on the path
+//! from an event to a socket is each outbox's queue, held for a push or a pop (never across a
+//! write or an await), and nothing waits on a slow client.
 
 pub mod index;
 pub mod outbox;
+pub mod pushes;
 pub mod task;
 pub mod writer;
 
 pub use index::{Delivery, Fanout};
-pub use outbox::{OutboxLimits, OutboxReceiver, OutboxSender, Outboxes, SendError};
+pub use outbox::{OutboxLimits, OutboxReceiver, OutboxSender, Outboxes, SendError, SupersedeKey};
+pub use pushes::Pushes;
 pub use task::{Control, FanoutHandle, Render, spawn_fanout};
 pub use writer::{AsIs, Framing, write_loop};

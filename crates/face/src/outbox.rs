@@ -1,8 +1,8 @@
 //! A session's outbox, bounded in bytes: what is queued for one client between the face (its
 //! replies, the fan-out's pushes) and the session's writer loop.
 //!
-//! [`Outboxes::open`] makes a sender/receiver pair sharing an atomic count of the bytes queued.
-//! [`OutboxSender::try_send`] adds a message's length and never waits; the writer
+//! [`Outboxes::open`] makes a sender/receiver pair sharing one queue and its count of the bytes
+//! queued. [`OutboxSender::try_send`] adds a message's length and never waits; the writer
 //! ([`crate::writer`]) takes messages out and [`OutboxReceiver::release`]s their length once
 //! they are written. A send that would take the queued bytes past the session's budget (or the
 //! queued messages past a secondary count cap) cuts the session off: its kick token fires, the
@@ -13,13 +13,41 @@
 //!
 //! Messages are shared [`Bytes`]: a push encoded once for a thousand sessions is counted in each
 //! session's budget but stored once.
+//!
+//! # Replaceable messages
+//!
+//! Some pushes carry an object's whole state (CTI `queueentryupdate` re-sends every caller of a
+//! queue on each change): a newer copy makes an older one useless. Such a push may be sent with
+//! [`OutboxSender::try_send_replacing`] and a [`SupersedeKey`] naming the object. If a copy with
+//! the same key still waits in the outbox (the writer has not taken it), **the older copy is
+//! dropped and the newer one is appended** at the end of the queue; its bytes leave the count
+//! before the newer one's are added, so the budget stays exact and a slow reader holds at most
+//! one copy per object. A copy the writer has taken is on its way and is never recalled.
+//!
+//! Why drop-and-append rather than putting the newer copy in the older one's place: the client
+//! then receives a subsequence of what it would have received, in the same order — every message
+//! it gets still comes after every message that was sent before it. Only older copies are left
+//! out, each followed later in the stream by a newer copy of the same object, so once the client
+//! has read everything it knows exactly what it would have known without replacement. Taking the
+//! older copy's place would move newer state ahead of messages sent before it, and could change
+//! that end state: a queue's entries moved ahead of the `delconfig` and `addconfig` that removed
+//! and re-created the queue would be wiped by them. The cost is that a replaced object's news
+//! moves back to the end of the queue, behind whatever was sent meanwhile.
+//!
+//! The queue is a `VecDeque` behind a mutex that the senders and the writer hold only to push
+//! or pop (never across an await or a write); the writer is woken through an `AtomicWaker`. A
+//! dropped copy leaves an empty slot that the writer skips; slots are compacted when they
+//! outnumber the messages. An idle outbox holds no allocation.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::collections::{HashMap, VecDeque};
+use std::future::poll_fn;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Poll;
 
 use bytes::Bytes;
-use tokio::sync::mpsc::error::TrySendError;
-use tokio::sync::{mpsc, watch};
+use futures::task::AtomicWaker;
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use ctid_core::ids::SessionId;
@@ -44,6 +72,24 @@ impl OutboxLimits {
             max_bytes,
             max_messages: Self::DEFAULT_MAX_MESSAGES,
         }
+    }
+}
+
+/// Names the object whose whole state a replaceable message carries: a newer message with the
+/// same key replaces an older one still waiting in a session's outbox. `kind` is the face's
+/// name for the message (CTI: its class), `id` the object's (a queue's, a line's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SupersedeKey {
+    /// The kind of message (e.g. `"queueentryupdate"`).
+    pub kind: &'static str,
+    /// The object it is about (e.g. the queue's id).
+    pub id: u64,
+}
+
+impl SupersedeKey {
+    /// The key of `kind` messages about object `id`.
+    pub const fn new(kind: &'static str, id: u64) -> Self {
+        SupersedeKey { kind, id }
     }
 }
 
@@ -90,11 +136,15 @@ impl Outboxes {
         session: SessionId,
         kick: CancellationToken,
     ) -> (OutboxSender, OutboxReceiver) {
-        let (tx, rx) = mpsc::channel(self.limits.max_messages.max(1));
         let shared = Arc::new(Shared {
-            queued: AtomicUsize::new(0),
+            queue: Mutex::new(Queue {
+                senders: 1,
+                ..Queue::default()
+            }),
+            writer: AtomicWaker::new(),
             cut: AtomicBool::new(false),
             max_bytes: self.limits.max_bytes,
+            max_messages: self.limits.max_messages.max(1),
             session,
             face: self.face,
             kick,
@@ -102,21 +152,118 @@ impl Outboxes {
         });
         (
             OutboxSender {
-                tx,
                 shared: shared.clone(),
             },
-            OutboxReceiver { rx, shared },
+            OutboxReceiver { shared },
         )
+    }
+}
+
+/// One place in the queue.
+#[derive(Debug)]
+struct Slot {
+    /// Its place in the order of sends (increasing from front to back).
+    seq: u64,
+    /// The message; `None` once a newer copy replaced it.
+    msg: Option<Bytes>,
+    /// The key of a replaceable message.
+    key: Option<SupersedeKey>,
+}
+
+/// What the senders and the writer share under the lock.
+#[derive(Debug, Default)]
+struct Queue {
+    slots: VecDeque<Slot>,
+    /// Slots that still hold a message (the others were replaced).
+    messages: usize,
+    /// The sequence number of the next send.
+    next_seq: u64,
+    /// Where the waiting copy of each replaceable message is: its slot's sequence number.
+    waiting: HashMap<SupersedeKey, u64>,
+    /// Bytes sent and not yet released by the writer.
+    bytes: usize,
+    /// Live senders; the writer sees the end of the outbox when none is left.
+    senders: usize,
+    /// Whether the receiver was dropped.
+    receiver_gone: bool,
+}
+
+impl Queue {
+    /// Drops the waiting copy of `key`, if any; returns its length.
+    fn drop_waiting(&mut self, key: SupersedeKey) -> usize {
+        let Some(seq) = self.waiting.remove(&key) else {
+            return 0;
+        };
+        let Ok(at) = self.slots.binary_search_by_key(&seq, |s| s.seq) else {
+            return 0;
+        };
+        let Some(old) = self.slots[at].msg.take() else {
+            return 0;
+        };
+        self.messages -= 1;
+        self.bytes -= old.len();
+        // Empty slots are skipped by the writer; compact them once they outnumber messages.
+        let empty = self.slots.len() - self.messages;
+        if empty > 32 && empty > self.messages {
+            self.slots.retain(|s| s.msg.is_some());
+        }
+        old.len()
+    }
+
+    fn push(&mut self, msg: Bytes, key: Option<SupersedeKey>) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if let Some(key) = key {
+            self.waiting.insert(key, seq);
+        }
+        self.bytes += msg.len();
+        self.messages += 1;
+        self.slots.push_back(Slot {
+            seq,
+            msg: Some(msg),
+            key,
+        });
+    }
+
+    /// The oldest message (still counted in `bytes` until released).
+    fn pop(&mut self) -> Option<Bytes> {
+        while let Some(slot) = self.slots.pop_front() {
+            let Some(msg) = slot.msg else { continue };
+            self.messages -= 1;
+            if let Some(key) = slot.key
+                && self.waiting.get(&key) == Some(&slot.seq)
+            {
+                self.waiting.remove(&key);
+            }
+            if self.slots.is_empty() {
+                self.release_memory();
+            }
+            return Some(msg);
+        }
+        self.release_memory();
+        None
+    }
+
+    /// Gives back the memory of a burst once the queue is empty.
+    fn release_memory(&mut self) {
+        if self.slots.capacity() > 64 {
+            self.slots = VecDeque::new();
+        }
+        if self.waiting.is_empty() && self.waiting.capacity() > 64 {
+            self.waiting = HashMap::new();
+        }
     }
 }
 
 #[derive(Debug)]
 struct Shared {
-    /// Bytes sent and not yet released by the writer.
-    queued: AtomicUsize,
+    queue: Mutex<Queue>,
+    /// The writer waiting for a message.
+    writer: AtomicWaker,
     /// Whether the session was cut off.
     cut: AtomicBool,
     max_bytes: usize,
+    max_messages: usize,
     session: SessionId,
     face: &'static str,
     kick: CancellationToken,
@@ -124,21 +271,58 @@ struct Shared {
 }
 
 impl Shared {
+    /// The queue (a panic elsewhere while it was held leaves it consistent: every change to it
+    /// is a few field updates that cannot fail halfway).
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Cuts the session off (once: logged and counted the first time only, before the kick
     /// fires, so whoever sees the session end sees it counted).
-    fn cut_off(&self, why: &'static str, len: usize) {
+    fn cut_off(&self, why: &'static str, queued: usize, len: usize) {
         if !self.cut.swap(true, Ordering::AcqRel) {
             self.cut_offs.send_modify(|n| *n += 1);
             tracing::warn!(
                 face = self.face,
                 session = %self.session,
-                queued_bytes = self.queued.load(Ordering::Relaxed),
+                queued_bytes = queued,
                 message_bytes = len,
                 max_bytes = self.max_bytes,
                 "session cut off: {why} (the client does not read)"
             );
         }
         self.kick.cancel();
+    }
+
+    fn send(&self, msg: Bytes, key: Option<SupersedeKey>) -> Result<(), SendError> {
+        if self.cut.load(Ordering::Acquire) {
+            return Err(SendError::Closed);
+        }
+        let len = msg.len();
+        let mut queue = self.queue();
+        if queue.receiver_gone {
+            drop(queue);
+            self.kick.cancel();
+            return Err(SendError::Closed);
+        }
+        if let Some(key) = key {
+            queue.drop_waiting(key);
+        }
+        let before = queue.bytes;
+        if before > 0 && before + len > self.max_bytes {
+            drop(queue);
+            self.cut_off("its outbox passed its byte budget", before, len);
+            return Err(SendError::Overflow);
+        }
+        if queue.messages >= self.max_messages {
+            drop(queue);
+            self.cut_off("its outbox passed its message cap", before, len);
+            return Err(SendError::Overflow);
+        }
+        queue.push(msg, key);
+        drop(queue);
+        self.writer.wake();
+        Ok(())
     }
 }
 
@@ -152,10 +336,30 @@ pub enum SendError {
 }
 
 /// The sending side of a session's outbox (the session's replies, the fan-out's pushes).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct OutboxSender {
-    tx: mpsc::Sender<Bytes>,
     shared: Arc<Shared>,
+}
+
+impl Clone for OutboxSender {
+    fn clone(&self) -> Self {
+        self.shared.queue().senders += 1;
+        OutboxSender {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl Drop for OutboxSender {
+    fn drop(&mut self) {
+        let mut queue = self.shared.queue();
+        queue.senders -= 1;
+        let last = queue.senders == 0;
+        drop(queue);
+        if last {
+            self.shared.writer.wake();
+        }
+    }
 }
 
 impl OutboxSender {
@@ -163,35 +367,24 @@ impl OutboxSender {
     /// budget (unless the outbox is empty) or the queued messages past their cap cuts the
     /// session off.
     pub fn try_send(&self, msg: Bytes) -> Result<(), SendError> {
-        let s = &*self.shared;
-        if s.cut.load(Ordering::Acquire) {
-            return Err(SendError::Closed);
-        }
-        let len = msg.len();
-        let before = s.queued.fetch_add(len, Ordering::AcqRel);
-        if before > 0 && before + len > s.max_bytes {
-            s.queued.fetch_sub(len, Ordering::AcqRel);
-            s.cut_off("its outbox passed its byte budget", len);
-            return Err(SendError::Overflow);
-        }
-        match self.tx.try_send(msg) {
-            Ok(()) => Ok(()),
-            Err(TrySendError::Full(_)) => {
-                s.queued.fetch_sub(len, Ordering::AcqRel);
-                s.cut_off("its outbox passed its message cap", len);
-                Err(SendError::Overflow)
-            }
-            Err(TrySendError::Closed(_)) => {
-                s.queued.fetch_sub(len, Ordering::AcqRel);
-                s.kick.cancel();
-                Err(SendError::Closed)
-            }
-        }
+        self.shared.send(msg, None)
+    }
+
+    /// Queues a replaceable message: a copy of `key` still waiting in the outbox is dropped
+    /// first (its bytes leave the count) and this one goes to the end of the queue (the rule and
+    /// its reasons are in the [module documentation](self)). Otherwise as [`Self::try_send`].
+    pub fn try_send_replacing(&self, key: SupersedeKey, msg: Bytes) -> Result<(), SendError> {
+        self.shared.send(msg, Some(key))
     }
 
     /// Bytes queued and not yet written.
     pub fn queued_bytes(&self) -> usize {
-        self.shared.queued.load(Ordering::Acquire)
+        self.shared.queue().bytes
+    }
+
+    /// Messages waiting (not yet taken by the writer).
+    pub fn queued_messages(&self) -> usize {
+        self.shared.queue().messages
     }
 
     /// Whether the session was cut off for overflowing.
@@ -208,29 +401,56 @@ impl OutboxSender {
 /// The receiving side of a session's outbox (its writer loop).
 #[derive(Debug)]
 pub struct OutboxReceiver {
-    rx: mpsc::Receiver<Bytes>,
     shared: Arc<Shared>,
+}
+
+impl Drop for OutboxReceiver {
+    fn drop(&mut self) {
+        let mut queue = self.shared.queue();
+        queue.receiver_gone = true;
+        // What is left is the client's loss: free it now rather than with the last sender.
+        let left = std::mem::take(&mut queue.slots);
+        queue.waiting = HashMap::new();
+        queue.messages = 0;
+        drop(queue);
+        drop(left);
+    }
 }
 
 impl OutboxReceiver {
     /// The next message; `None` once every sender is gone and the outbox is empty.
     pub async fn recv(&mut self) -> Option<Bytes> {
-        self.rx.recv().await
+        poll_fn(|cx| {
+            if let Some(msg) = self.try_recv() {
+                return Poll::Ready(Some(msg));
+            }
+            self.shared.writer.register(cx.waker());
+            // Again, after registering: a send in between has woken the waker just registered
+            // or is seen here.
+            let mut queue = self.shared.queue();
+            match queue.pop() {
+                Some(msg) => Poll::Ready(Some(msg)),
+                None if queue.senders == 0 => Poll::Ready(None),
+                None => Poll::Pending,
+            }
+        })
+        .await
     }
 
     /// The next message if one is queued.
     pub fn try_recv(&mut self) -> Option<Bytes> {
-        self.rx.try_recv().ok()
+        self.shared.queue().pop()
     }
 
     /// Gives back the budget of `bytes` taken out and written.
     pub fn release(&self, bytes: usize) {
-        self.shared.queued.fetch_sub(bytes, Ordering::AcqRel);
+        let mut queue = self.shared.queue();
+        queue.bytes = queue.bytes.saturating_sub(bytes);
     }
 
     /// Bytes queued and not yet released.
     pub fn queued_bytes(&self) -> usize {
-        self.shared.queued.load(Ordering::Acquire)
+        self.shared.queue().bytes
     }
 
     /// The session's kick token.
@@ -333,5 +553,126 @@ mod tests {
         assert_eq!(tx.try_send(msg(1)), Err(SendError::Closed));
         assert_eq!((tx.queued_bytes(), outboxes.cut_offs()), (0, 0));
         assert!(tx.kick().is_cancelled());
+    }
+
+    fn key(id: u64) -> SupersedeKey {
+        SupersedeKey::new("snapshot", id)
+    }
+
+    /// Every message waiting, in order, each released as if written.
+    fn drain(rx: &mut OutboxReceiver) -> Vec<Bytes> {
+        let mut out = Vec::new();
+        while let Some(m) = rx.try_recv() {
+            rx.release(m.len());
+            out.push(m);
+        }
+        out
+    }
+
+    #[test]
+    fn a_newer_copy_drops_the_waiting_one_and_goes_to_the_end() {
+        let (_, tx, mut rx) = open(1000, 64);
+        let (old, plain, new) = (msg(30), Bytes::from_static(b"plain"), msg(50));
+        tx.try_send_replacing(key(1), old).unwrap();
+        tx.try_send(plain.clone()).unwrap();
+        tx.try_send_replacing(key(1), new.clone()).unwrap();
+        // The older copy's bytes left the count exactly.
+        assert_eq!((tx.queued_bytes(), tx.queued_messages()), (55, 2));
+        // The client gets what was sent, in order, minus the older copy.
+        assert_eq!(drain(&mut rx), vec![plain, new]);
+        assert_eq!(rx.queued_bytes(), 0);
+    }
+
+    #[test]
+    fn a_copy_the_writer_took_is_not_recalled() {
+        let (_, tx, mut rx) = open(1000, 64);
+        tx.try_send_replacing(key(1), msg(30)).unwrap();
+        let taken = rx.try_recv().unwrap();
+        tx.try_send_replacing(key(1), msg(20)).unwrap();
+        // The taken copy is counted until written.
+        assert_eq!(tx.queued_bytes(), 50);
+        rx.release(taken.len());
+        assert_eq!(drain(&mut rx), vec![msg(20)]);
+    }
+
+    #[test]
+    fn only_the_same_key_replaces() {
+        let (_, tx, mut rx) = open(1000, 64);
+        let other_kind = SupersedeKey::new("other", 1);
+        tx.try_send_replacing(key(1), Bytes::from_static(b"a1"))
+            .unwrap();
+        tx.try_send_replacing(key(2), Bytes::from_static(b"b1"))
+            .unwrap();
+        tx.try_send_replacing(other_kind, Bytes::from_static(b"c1"))
+            .unwrap();
+        tx.try_send(Bytes::from_static(b"p1")).unwrap();
+        tx.try_send(Bytes::from_static(b"p1")).unwrap();
+        tx.try_send_replacing(key(2), Bytes::from_static(b"b2"))
+            .unwrap();
+        let got: Vec<_> = drain(&mut rx);
+        assert_eq!(
+            got,
+            ["a1", "c1", "p1", "p1", "b2"].map(|m| Bytes::from_static(m.as_bytes()))
+        );
+    }
+
+    #[test]
+    fn replacing_keeps_the_budget_exact() {
+        let (outboxes, tx, rx) = open(100, 64);
+        tx.try_send_replacing(key(1), msg(60)).unwrap();
+        // 60 + 60 would pass the budget, but the first copy leaves first.
+        tx.try_send_replacing(key(1), msg(60)).unwrap();
+        tx.try_send(msg(40)).unwrap();
+        assert_eq!(tx.queued_bytes(), 100);
+        tx.try_send_replacing(key(1), msg(60)).unwrap();
+        assert_eq!(tx.queued_bytes(), 100);
+        // A copy that does not fit even alone with the rest still cuts the session off.
+        assert_eq!(
+            tx.try_send_replacing(key(1), msg(61)),
+            Err(SendError::Overflow)
+        );
+        assert_eq!(outboxes.cut_offs(), 1);
+        assert!(rx.kick().is_cancelled());
+    }
+
+    #[test]
+    fn replaced_copies_cost_no_message_and_their_slots_are_compacted() {
+        let (outboxes, tx, mut rx) = open(1 << 20, 8);
+        for i in 0..10_000u64 {
+            tx.try_send_replacing(key(i % 3), msg(10)).unwrap();
+            if i % 100 == 0 {
+                tx.try_send(msg(1)).unwrap();
+                let first = rx.try_recv().unwrap();
+                rx.release(first.len());
+            }
+        }
+        assert_eq!(outboxes.cut_offs(), 0);
+        let messages = tx.queued_messages();
+        let slots = tx.shared.queue().slots.len();
+        assert!(
+            slots <= messages + 33,
+            "{slots} slots for {messages} messages"
+        );
+        assert_eq!(drain(&mut rx).len(), messages);
+    }
+
+    #[tokio::test]
+    async fn the_writer_is_woken_by_a_send_and_sees_the_end_when_every_sender_is_gone() {
+        let (_, tx, mut rx) = open(1000, 64);
+        let other = tx.clone();
+        let writer = tokio::spawn(async move {
+            let mut got = Vec::new();
+            while let Some(m) = rx.recv().await {
+                rx.release(m.len());
+                got.push(m);
+            }
+            got
+        });
+        tokio::task::yield_now().await;
+        tx.try_send(msg(1)).unwrap();
+        drop(tx);
+        other.try_send_replacing(key(1), msg(2)).unwrap();
+        drop(other);
+        assert_eq!(writer.await.unwrap(), vec![msg(1), msg(2)]);
     }
 }

@@ -1,6 +1,6 @@
 //! The fan-out task of a face: it receives the core's event batches, has the face's [`Render`]
-//! turn each event into `(topic, bytes)` pairs (encoded once), and publishes them through a
-//! [`Fanout`] index of session outboxes.
+//! turn each event into messages for topics (encoded once, plain or replaceable: [`Pushes`]), and
+//! publishes them through a [`Fanout`] index of session outboxes.
 //!
 //! Sessions register their outbox and (un)subscribe through a bounded control channel
 //! ([`FanoutHandle`]). Controls are served before events (`biased`), so a session that
@@ -11,7 +11,6 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 
-use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use ctid_core::ids::SessionId;
@@ -19,20 +18,23 @@ use ctid_core::{EventReceiver, event::Event};
 
 use crate::index::Fanout;
 use crate::outbox::OutboxSender;
+use crate::pushes::Pushes;
 
 /// What a face renders: events into bytes per topic.
 pub trait Render: Send + 'static {
     /// What a session subscribes to.
     type Topic: Hash + Eq + Clone + Debug + Send + 'static;
 
-    /// Renders one event into `(topic, bytes)` pairs appended to `out` (the same bytes may go to
-    /// several topics). `wanted` tells whether a topic has subscribers, so that costly
-    /// renderings can be skipped when nobody would get them.
+    /// Renders one event into messages for topics appended to `out` (the same bytes may go to
+    /// several topics): plain `(topic, bytes)` pairs, or, for a push that carries an object's
+    /// whole state, replaceable ones ([`Pushes::push_replaceable`]). `wanted` tells whether a
+    /// topic has subscribers, so that costly renderings can be skipped when nobody would get
+    /// them.
     fn render(
         &mut self,
         event: &Event,
         wanted: &dyn Fn(&Self::Topic) -> bool,
-        out: &mut Vec<(Self::Topic, Bytes)>,
+        out: &mut Pushes<Self::Topic>,
     );
 }
 
@@ -114,7 +116,7 @@ async fn run<R: Render>(
     mut renderer: R,
 ) {
     let mut index: Fanout<R::Topic> = Fanout::new();
-    let mut rendered = Vec::new();
+    let mut rendered = Pushes::new();
     let mut events_open = true;
     loop {
         tokio::select! {
@@ -127,9 +129,12 @@ async fn run<R: Render>(
                 Some(batch) => {
                     for event in batch.iter() {
                         renderer.render(event, &|t| index.subscribers(t) > 0, &mut rendered);
-                        for (topic, bytes) in rendered.drain(..) {
+                        for (topic, bytes, key) in rendered.drain() {
                             // Sessions cut off here were logged and counted by their outbox.
-                            index.publish(&topic, &bytes);
+                            match key {
+                                Some(key) => index.publish_replacing(&topic, key, &bytes),
+                                None => index.publish(&topic, &bytes),
+                            };
                         }
                     }
                 }

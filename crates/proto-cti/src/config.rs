@@ -40,6 +40,12 @@ pub struct CtiConfig {
     /// Bytes of the subscriptions (`subscribe`, `register_*_status_update`) one session may hold
     /// (default 256 KiB); one that would go over is refused (`subscription_limit`).
     pub max_subscription_bytes: usize,
+    /// Whether a newer whole-state push (`queueentryupdate`, `getqueuesstats`, `current_calls`,
+    /// `meetme_update`) replaces an older copy of the same object still waiting in a session's
+    /// outbox (default true): a client that reads slowly then gets the current state rather
+    /// than a backlog of outdated ones, and is not cut off for them (`docs/cti-protocol.md`,
+    /// *Slow readers*).
+    pub coalesce_snapshots: bool,
 }
 
 /// Which `getlist` pushes (users, phones, agents, queues, voicemails, queue members) reach a
@@ -70,6 +76,7 @@ impl Default for CtiConfig {
             push_policy: PushPolicy::All,
             require_tls: false,
             max_subscription_bytes: 256 * 1024,
+            coalesce_snapshots: true,
         }
     }
 }
@@ -107,5 +114,8 @@ mod tests {
         let c: CtiConfig = serde_json::from_str(r#"{"push_policy": "subscribed"}"#).unwrap();
         assert_eq!(c.push_policy, PushPolicy::Subscribed);
         assert!(serde_json::from_str::<CtiConfig>(r#"{"push_policy": "some"}"#).is_err());
+        assert!(c.coalesce_snapshots);
+        let c: CtiConfig = serde_json::from_str(r#"{"coalesce_snapshots": false}"#).unwrap();
+        assert!(!c.coalesce_snapshots);
     }
 }

@@ -4,7 +4,6 @@
 //! the object), `getlist updateconfig` with only the keys that changed, `getlist delconfig
 //! {list:[id]}`. Queue memberships are pushed from the membership events (`render.rs`).
 
-use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use ctid_core::Timestamp;
@@ -138,7 +137,7 @@ pub(crate) fn render_change(
     key: ConfigKey,
     change: ChangeKind,
     now: Timestamp,
-    out: &mut Vec<(Topic, Bytes)>,
+    out: &mut ctid_face::Pushes<Topic>,
 ) {
     let Some((list, tid)) = list_of(key) else {
         return;
@@ -199,6 +198,8 @@ fn lines_of(ds: &Dataset, user: UserId) -> impl Iterator<Item = LineId> {
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
+
     use super::*;
     use ctid_core::dataset::{ConfigChange, ConfigObject};
 
@@ -214,7 +215,7 @@ mod tests {
         let new = old
             .with_changes(&[ConfigChange::Updated(ConfigObject::User(bob))])
             .unwrap();
-        let mut out = Vec::new();
+        let mut out = ctid_face::Pushes::new();
         render_change(
             &old,
             &new,
@@ -241,7 +242,7 @@ mod tests {
             (ChangeKind::Added, "addconfig"),
             (ChangeKind::Removed, "delconfig"),
         ] {
-            let mut out = Vec::new();
+            let mut out = ctid_face::Pushes::new();
             render_change(
                 &ds,
                 &ds,

@@ -6,8 +6,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use bytes::Bytes;
-
 use ctid_core::ids::{AgentId, LineId, QueueId, UserId};
 use ctid_core::{BufferPolicy, CoreHandle};
 
@@ -56,18 +54,19 @@ impl ctid_face::Render for Renderer {
         &mut self,
         event: &ctid_core::Event,
         wanted: &dyn Fn(&Topic) -> bool,
-        out: &mut Vec<(Topic, Bytes)>,
+        out: &mut ctid_face::Pushes<Topic>,
     ) {
         Renderer::render(self, event, wanted, out);
     }
 }
 
 /// Starts the fan-out task: subscribes to the core and seeds the renderer with the current
-/// memberships and conference rooms.
+/// memberships and conference rooms; `coalesce_snapshots` is `[cti] coalesce_snapshots`.
 pub async fn spawn(
     core: &CoreHandle,
     event_capacity: usize,
     control_capacity: usize,
+    coalesce_snapshots: bool,
 ) -> Result<(FanoutHandle, tokio::task::JoinHandle<()>), ctid_core::CoreStopped> {
     // Blocking: this task does no IO (it cuts off sessions that do not read), so it drains as
     // fast as the core produces, and no push a client relies on is ever lost.
@@ -92,6 +91,7 @@ pub async fn spawn(
         })
         .await?;
     let mut renderer = Renderer::new(core.dataset().clone(), core.clock().clone(), members, rooms);
+    renderer.coalesce_snapshots(coalesce_snapshots);
     // What a session subscribing from now on is told first: a push saying the same is not sent.
     for (line, calls) in calls {
         renderer.seen_calls(line, &calls);

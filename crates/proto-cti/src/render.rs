@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use ctid_face::{Pushes, SupersedeKey};
 
 use ctid_core::dataset::{Dataset, UserServices};
 use ctid_core::event::Event;
@@ -284,6 +285,33 @@ enum Snapshot {
     QueueMember(QueueId, AgentId),
 }
 
+/// The supersede key of an object's whole-state push, for the four kinds a newer copy replaces
+/// in a session's outbox (a membership's pushes are a pair, and stay plain).
+fn supersede_key(snapshot: Snapshot) -> Option<SupersedeKey> {
+    Some(match snapshot {
+        Snapshot::CurrentCalls(line) => SupersedeKey::new("current_calls", line.0.into()),
+        Snapshot::QueueStats(queue) => SupersedeKey::new("getqueuesstats", queue.0.into()),
+        Snapshot::QueueEntries(queue) => SupersedeKey::new("queueentryupdate", queue.0.into()),
+        Snapshot::Meetme => SupersedeKey::new("meetme_update", 0),
+        Snapshot::QueueMember(..) => return None,
+    })
+}
+
+/// Adds an object's whole-state push to `out`: replaceable by a newer copy while it waits in a
+/// session's outbox when `coalesce` (`[cti] coalesce_snapshots`), else plain.
+fn push_snapshot(
+    out: &mut Pushes<Topic>,
+    coalesce: bool,
+    topic: Topic,
+    snapshot: Snapshot,
+    bytes: Bytes,
+) {
+    match supersede_key(snapshot).filter(|_| coalesce) {
+        Some(key) => out.push_replaceable(topic, key, bytes),
+        None => out.push((topic, bytes)),
+    }
+}
+
 /// Encodes `msg` once, unless its wire form is the one last sent for `key`.
 fn encode_if_changed<T: serde::Serialize>(
     last: &mut HashMap<Snapshot, Bytes>,
@@ -332,6 +360,8 @@ pub struct Renderer {
     agents: HashMap<AgentId, AgentStatusOut>,
     /// The wire form (without `timenow`) last sent for each whole-state push.
     last: HashMap<Snapshot, Bytes>,
+    /// Whether whole-state pushes are sent replaceable (`[cti] coalesce_snapshots`).
+    coalesce_snapshots: bool,
 }
 
 impl Renderer {
@@ -349,7 +379,15 @@ impl Renderer {
             rooms,
             agents: HashMap::new(),
             last: HashMap::new(),
+            coalesce_snapshots: true,
         }
+    }
+
+    /// Whether whole-state pushes (`current_calls`, `getqueuesstats`, `queueentryupdate`,
+    /// `meetme_update`) are sent replaceable: a newer copy then replaces an older one still
+    /// waiting in a session's outbox (`[cti] coalesce_snapshots`; on unless told otherwise).
+    pub fn coalesce_snapshots(&mut self, on: bool) {
+        self.coalesce_snapshots = on;
     }
 
     /// Records what a client subscribing now is told about a line's calls (seeds the
@@ -427,9 +465,10 @@ impl Renderer {
         &mut self,
         event: &Event,
         wanted: &dyn Fn(&Topic) -> bool,
-        out: &mut Vec<(Topic, Bytes)>,
+        out: &mut Pushes<Topic>,
     ) {
         let now = self.clock.now();
+        let coalesce = self.coalesce_snapshots;
         let ds = &*self.dataset;
         let uuid = ds.xivo_uuid();
         match event {
@@ -472,7 +511,7 @@ impl Renderer {
                 if let Some(b) =
                     encode_if_changed(&mut self.last, key, &current_calls_out(calls), now)
                 {
-                    out.push((Topic::CurrentCalls(*line), b));
+                    push_snapshot(out, coalesce, Topic::CurrentCalls(*line), key, b);
                 }
             }
             Event::Phone(ev) => {
@@ -567,14 +606,14 @@ impl Renderer {
                 let msg = queue_stats_push(*queue, stats);
                 let key = Snapshot::QueueStats(*queue);
                 if let Some(b) = encode_if_changed(&mut self.last, key, &msg, now) {
-                    out.push((Topic::QueueStats, b));
+                    push_snapshot(out, coalesce, Topic::QueueStats, key, b);
                 }
             }
             Event::QueueEntries { queue, entries } => {
                 let msg = queue_entries_out(ds, *queue, entries);
                 let key = Snapshot::QueueEntries(*queue);
                 if let Some(b) = encode_if_changed(&mut self.last, key, &msg, now) {
-                    out.push((Topic::QueueEntries(*queue), b));
+                    push_snapshot(out, coalesce, Topic::QueueEntries(*queue), key, b);
                 }
             }
             Event::UserPresence { user, status } => {
@@ -652,7 +691,7 @@ impl Renderer {
                 }
                 let msg = meetme_update_out(ds, &self.rooms);
                 if let Some(b) = encode_if_changed(&mut self.last, Snapshot::Meetme, &msg, now) {
-                    out.push((Topic::Meetme, b));
+                    push_snapshot(out, coalesce, Topic::Meetme, Snapshot::Meetme, b);
                 }
             }
             Event::Chat {
@@ -784,7 +823,7 @@ mod tests {
     #[test]
     fn one_event_many_topics_same_bytes() {
         let mut r = renderer();
-        let mut out = Vec::new();
+        let mut out = Pushes::new();
         r.render(
             &Event::LineHint {
                 line: LineId(2),
@@ -825,7 +864,7 @@ mod tests {
     fn agent_statuses_are_pushed_only_when_their_cti_form_changes() {
         use ctid_core::live::{AgentState, AgentStatus, Availability};
         let mut r = renderer();
-        let mut out = Vec::new();
+        let mut out = Pushes::new();
         let mut st = AgentStatus {
             agent: AgentId(1),
             number: "2001".into(),
@@ -909,7 +948,7 @@ mod tests {
     #[test]
     fn unwanted_sheets_are_not_rendered_and_misc_events() {
         let mut r = renderer();
-        let mut out = Vec::new();
+        let mut out = Pushes::new();
         r.render(
             &Event::DialFailed {
                 user: UserId(1),
@@ -944,6 +983,59 @@ mod tests {
         );
         assert_eq!(
             queue_member_tid(&Dataset::demo(), QueueId(9), AgentId(4)),
+            None
+        );
+    }
+
+    #[test]
+    fn whole_state_pushes_are_replaceable_unless_coalescing_is_off() {
+        let events = [
+            Event::QueueEntries {
+                queue: QueueId(2),
+                entries: Arc::from([]),
+            },
+            Event::QueueStats {
+                queue: QueueId(2),
+                stats: QueueLiveStats::default(),
+            },
+            Event::LineCalls {
+                line: LineId(3),
+                calls: Arc::from([]),
+            },
+        ];
+        let keys = [
+            SupersedeKey::new("queueentryupdate", 2),
+            SupersedeKey::new("getqueuesstats", 2),
+            SupersedeKey::new("current_calls", 3),
+        ];
+        for coalesce in [true, false] {
+            let mut r = renderer();
+            r.coalesce_snapshots(coalesce);
+            let mut out = Pushes::new();
+            for event in &events {
+                r.render(event, &|_| true, &mut out);
+            }
+            let got: Vec<_> = (0..out.len()).map(|i| out.supersede_key(i)).collect();
+            let want: Vec<_> = keys.iter().map(|k| Some(*k).filter(|_| coalesce)).collect();
+            assert_eq!(got, want, "coalesce_snapshots = {coalesce}");
+            // A plain push stays plain.
+            out.clear();
+            r.render(
+                &Event::LineHint {
+                    line: LineId(3),
+                    hint: HintStatus::Ringing,
+                },
+                &|_| true,
+                &mut out,
+            );
+            assert!(!out.is_empty() && (0..out.len()).all(|i| out.supersede_key(i).is_none()));
+        }
+        assert_eq!(
+            supersede_key(Snapshot::Meetme),
+            Some(SupersedeKey::new("meetme_update", 0))
+        );
+        assert_eq!(
+            supersede_key(Snapshot::QueueMember(QueueId(1), AgentId(1))),
             None
         );
     }

@@ -105,9 +105,10 @@ impl CtiServer {
             ));
         }
         let listener = TcpListener::bind(config.listen).await?;
-        let (handle, fanout_task) = fanout::spawn(&core, EVENT_QUEUE, CONTROL_QUEUE)
-            .await
-            .map_err(io::Error::other)?;
+        let (handle, fanout_task) =
+            fanout::spawn(&core, EVENT_QUEUE, CONTROL_QUEUE, config.coalesce_snapshots)
+                .await
+                .map_err(io::Error::other)?;
         tracing::info!(addr = %listener.local_addr()?, starttls = tls.is_some(), require_tls = config.require_tls, "CTI server listening");
         let shared = Arc::new(Shared::new(
             config,

@@ -1,15 +1,18 @@
 //! Memory under a queue flood: starts the real `ctid` binary (embedded PBX, demo dataset) in a
 //! child process, logs one supervisor in over CTI who subscribes to `queueentryupdate` of the
-//! `sales` queue and then never reads, places N outside calls into that queue through the sim
-//! HTTP API, hangs them all up, closes the subscriber, and prints the server's RSS before the
-//! calls, at its peak, and after the calls ended and the session is gone.
+//! `sales` queue and then stops reading, places N outside calls into that queue through the sim
+//! HTTP API, has the supervisor read what the server kept for her (how many queue copies, the
+//! last one's size, whether she was cut off), hangs every call up, closes the subscriber, and
+//! prints the server's RSS before the calls, at its peak, and after the calls ended and the
+//! session is gone. The server inherits the environment (`CTID_*`, `MIMALLOC_*`).
 //!
 //! Loopback only; bounded by `--calls` and `--settle`. It works against any ctid build (`--ctid`),
 //! so one run of the same bench measures two builds.
 //!
 //! `cargo build --release -p ctid -p ctid-bench && target/release/memory-load --calls 6000`
 
-use std::ffi::OsStr;
+use std::ffi::OsString;
+use std::path::Path;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -21,7 +24,7 @@ use ctid_bench::server::{Server, ctid_binary};
 use ctid_bench::workload::{free_port, rss_kib};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 
 /// Memory under a queue flood with a subscriber that never reads.
 #[derive(Parser, Debug)]
@@ -38,6 +41,10 @@ struct Args {
     /// The queue's id (for `subscribe queueentryupdate`).
     #[arg(long, default_value_t = 1)]
     queue_id: u32,
+    /// Raise the queue's `max_callers` to this (default: the demo's, 200), e.g. to the number
+    /// of calls, for whole-queue pushes of thousands of callers.
+    #[arg(long)]
+    max_callers: Option<u32>,
     /// Seconds to wait after the session is gone before the last RSS reading.
     #[arg(long, default_value_t = 5)]
     settle: u64,
@@ -65,8 +72,16 @@ async fn run(args: Args) -> anyhow::Result<()> {
         format!("[pbx.embedded]\nmax_calls = {}\n", args.calls + 16),
     )?;
     let (cti_port, http_port) = (free_port()?, free_port()?);
-    let config_arg = [OsStr::new("--config"), config.as_os_str()];
-    let mut server = Server::start(&ctid, &config_arg, &[], cti_port, http_port)?;
+    let mut serve_args = vec![OsString::from("--config"), config.clone().into()];
+    if let Some(max) = args.max_callers {
+        let dataset = dir.join("dataset.toml");
+        std::fs::write(
+            &dataset,
+            demo_with_max_callers(&ctid, &args.queue_number, max)?,
+        )?;
+        serve_args.extend([OsString::from("--dataset"), dataset.into()]);
+    }
+    let mut server = Server::start(&ctid, &serve_args, &[], cti_port, http_port)?;
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{http_port}");
     server.wait_ready(&http, &base).await?;
@@ -74,7 +89,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let before = rss_kib(pid)?;
     println!("server ready (pid {pid}), RSS {before} KiB before the calls");
 
-    let subscriber = subscribe(cti_port, args.queue_id).await?;
+    let mut subscriber = subscribe(cti_port, args.queue_id).await?;
     println!(
         "alice subscribed to queueentryupdate of queue {} and reads no more",
         args.queue_id
@@ -97,6 +112,20 @@ async fn run(args: Args) -> anyhow::Result<()> {
         waiting.len()
     );
     let during = rss_kib(pid)?;
+    let backlog = read_backlog(&mut subscriber).await;
+    println!(
+        "alice then read what was kept for her: {} messages ({} MiB), {} queueentryupdate \
+         (the last listing {} callers){}",
+        backlog.messages,
+        mib(backlog.bytes / 1024),
+        backlog.entry_updates,
+        backlog.last_entries,
+        if backlog.closed {
+            "; the server had closed her connection (cut off)"
+        } else {
+            ""
+        }
+    );
 
     for call in &waiting {
         let _ = http
@@ -182,10 +211,66 @@ async fn live_calls(http: &reqwest::Client, base: &str) -> anyhow::Result<Vec<St
         .unwrap_or_default())
 }
 
+/// The demo dataset (`ctid dataset demo`) with the queue numbered `number` holding at most
+/// `max` callers.
+fn demo_with_max_callers(ctid: &Path, number: &str, max: u32) -> anyhow::Result<String> {
+    let demo = std::process::Command::new(ctid)
+        .args(["dataset", "demo"])
+        .output()?;
+    let demo = String::from_utf8(demo.stdout)?;
+    let line = format!("number = \"{number}\"\n");
+    if !demo.contains(&line) {
+        bail!("no queue numbered {number} in the demo dataset");
+    }
+    Ok(demo.replacen(&line, &format!("{line}max_callers = {max}\n"), 1))
+}
+
+/// What the subscriber read when it read again.
+#[derive(Debug, Default)]
+struct Backlog {
+    messages: u64,
+    bytes: u64,
+    entry_updates: u64,
+    last_entries: usize,
+    closed: bool,
+}
+
+/// Reads what waits for the subscriber until nothing more comes for a second (60 s at most).
+async fn read_backlog(conn: &mut BufReader<TcpStream>) -> Backlog {
+    let mut backlog = Backlog::default();
+    let mut line = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        line.clear();
+        match tokio::time::timeout(Duration::from_secs(1), conn.read_line(&mut line)).await {
+            Err(_) => break,
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                backlog.closed = true;
+                break;
+            }
+            Ok(Ok(n)) => {
+                backlog.messages += 1;
+                backlog.bytes += n as u64;
+                let msg: Value = serde_json::from_str(line.trim_end()).unwrap_or_default();
+                if msg["class"] == "queueentryupdate" {
+                    backlog.entry_updates += 1;
+                    backlog.last_entries = msg["state"]["entries"].as_array().map_or(0, Vec::len);
+                }
+            }
+        }
+    }
+    backlog
+}
+
 /// Logs alice (a supervisor in the demo) in and subscribes her to a queue's entries; returns
-/// the connection, which nobody reads from then on.
-async fn subscribe(port: u16, queue: u32) -> anyhow::Result<TcpStream> {
-    let stream = TcpStream::connect(("127.0.0.1", port)).await?;
+/// the connection, which nobody reads from until the flood is over. Its receive buffer is
+/// small (4 KiB), so that what the server sends waits on the server's side.
+async fn subscribe(port: u16, queue: u32) -> anyhow::Result<BufReader<TcpStream>> {
+    let socket = TcpSocket::new_v4()?;
+    socket.set_recv_buffer_size(4096)?;
+    let stream = socket
+        .connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .await?;
     let mut conn = BufReader::new(stream);
     let mut line = String::new();
     expect(&mut conn, &mut line, "starttls").await?;
@@ -206,7 +291,7 @@ async fn subscribe(port: u16, queue: u32) -> anyhow::Result<TcpStream> {
     )
     .await?;
     expect(&mut conn, &mut line, "queueentryupdate").await?;
-    Ok(conn.into_inner())
+    Ok(conn)
 }
 
 async fn send(conn: &mut BufReader<TcpStream>, msg: &Value) -> anyhow::Result<()> {
