@@ -20,9 +20,11 @@ fn dataset() -> Arc<Dataset> {
         &format!("lastname = \"{}\"", "A".repeat(32 * 1024)),
         1,
     );
-    let mut ds = Dataset::from_toml_str(&toml).expect("dataset");
+    let mut ds = Dataset::from_toml_str(&toml)
+        .expect("dataset")
+        .into_tables();
     ds.queues[1].max_callers = 200;
-    Arc::new(ds.finish().expect("dataset"))
+    Arc::new(Dataset::from_tables(ds).expect("dataset"))
 }
 
 fn waiting(m: &Value) -> Vec<String> {
