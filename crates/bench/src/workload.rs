@@ -137,6 +137,7 @@ pub fn dataset(spec: &WorkloadSpec) -> Dataset {
             lastname: String::new(),
             context: "default".into(),
             user: Some(UserId(id)),
+            group: None,
         });
     }
     for k in 0..queues {

@@ -48,6 +48,10 @@ int_id!(
     QueueId
 );
 int_id!(
+    /// A group of agents (how supervisors and the XuC API sort agents).
+    AgentGroupId
+);
+int_id!(
     /// A voicemail box.
     VoicemailId
 );

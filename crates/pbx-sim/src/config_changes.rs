@@ -91,7 +91,7 @@ impl Sim {
             ConfigKey::Voicemail(voicemail) => {
                 self.boxes.remove(&voicemail);
             }
-            ConfigKey::Profile(_) => {}
+            ConfigKey::Profile(_) | ConfigKey::AgentGroup(_) => {}
         }
     }
 
@@ -161,7 +161,7 @@ impl Sim {
             ConfigObject::Voicemail(voicemail) => {
                 self.boxes.insert(voicemail.id, VoicemailCounts::default());
             }
-            ConfigObject::Profile(_) | ConfigObject::Room(_) => {}
+            ConfigObject::Profile(_) | ConfigObject::Room(_) | ConfigObject::AgentGroup(_) => {}
         }
     }
 }

@@ -18,8 +18,8 @@ use crate::wire::output::{
     UserConfig, UserServicesConfig, VoicemailConfig,
 };
 
-/// The CTI list and id of a configured object (none for what no list shows: profiles, and
-/// memberships, pushed from their own events).
+/// The CTI list and id of a configured object (none for what no list shows: profiles, agent
+/// groups (CTI has no agent-group list), and memberships, pushed from their own events).
 pub(crate) fn list_of(key: ConfigKey) -> Option<(ListName, String)> {
     Some(match key {
         ConfigKey::User(id) => (ListName::Users, id.to_string()),
@@ -28,7 +28,9 @@ pub(crate) fn list_of(key: ConfigKey) -> Option<(ListName, String)> {
         ConfigKey::Queue(id) => (ListName::Queues, id.to_string()),
         ConfigKey::Voicemail(id) => (ListName::Voicemails, id.to_string()),
         ConfigKey::Room(id) => (ListName::Meetmes, id.to_string()),
-        ConfigKey::QueueMember(..) | ConfigKey::Profile(_) => return None,
+        ConfigKey::QueueMember(..) | ConfigKey::Profile(_) | ConfigKey::AgentGroup(_) => {
+            return None;
+        }
     })
 }
 
@@ -120,7 +122,9 @@ fn config_fields(ds: &Dataset, key: ConfigKey) -> Option<Map<String, Value>> {
         ConfigKey::Queue(id) => serde_json::to_value(queue_config(ds, id)?),
         ConfigKey::Voicemail(id) => serde_json::to_value(voicemail_config(ds, id)?),
         ConfigKey::Room(id) => serde_json::to_value(meetme_config(ds, id)?),
-        ConfigKey::QueueMember(..) | ConfigKey::Profile(_) => return None,
+        ConfigKey::QueueMember(..) | ConfigKey::Profile(_) | ConfigKey::AgentGroup(_) => {
+            return None;
+        }
     };
     match value {
         Ok(Value::Object(map)) => Some(map),

@@ -1,5 +1,5 @@
 //! Configuration changes while running: what can change ([`ConfigChange`]: a user, line, agent,
-//! queue, queue membership, voicemail box, profile or room added, updated or removed), how a
+//! agent group, queue, queue membership, voicemail box, profile or room added, updated or removed), how a
 //! set of changes yields the next [`Dataset`] (validated exactly as a dataset file is, or
 //! refused whole with a [`ConfigError`]), and the changes between two datasets (a reloaded file).
 
@@ -9,9 +9,11 @@ use std::hash::Hash;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Agent, Dataset, DatasetError, Line, Queue, QueueMemberConfig, Room, User, Voicemail};
+use super::{
+    Agent, AgentGroup, Dataset, DatasetError, Line, Queue, QueueMemberConfig, Room, User, Voicemail,
+};
 use super::{Profile, load::PasswordReuse};
-use crate::ids::{AgentId, LineId, ProfileId, QueueId, RoomId, UserId, VoicemailId};
+use crate::ids::{AgentGroupId, AgentId, LineId, ProfileId, QueueId, RoomId, UserId, VoicemailId};
 
 /// One configured object, whole (what an add or an update brings).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,6 +24,8 @@ pub enum ConfigObject {
     Line(Line),
     /// An agent.
     Agent(Agent),
+    /// A group of agents.
+    AgentGroup(AgentGroup),
     /// A queue. Added: with its members; updated: its settings only (memberships change
     /// through [`ConfigObject::QueueMember`]).
     Queue(Queue),
@@ -49,6 +53,8 @@ pub enum ConfigKey {
     Line(LineId),
     /// An agent.
     Agent(AgentId),
+    /// A group of agents.
+    AgentGroup(AgentGroupId),
     /// A queue.
     Queue(QueueId),
     /// An agent's membership of a queue.
@@ -67,6 +73,7 @@ impl fmt::Display for ConfigKey {
             ConfigKey::User(id) => write!(f, "user {id}"),
             ConfigKey::Line(id) => write!(f, "line {id}"),
             ConfigKey::Agent(id) => write!(f, "agent {id}"),
+            ConfigKey::AgentGroup(id) => write!(f, "agent group {id}"),
             ConfigKey::Queue(id) => write!(f, "queue {id}"),
             ConfigKey::QueueMember(q, a) => write!(f, "membership of agent {a} in queue {q}"),
             ConfigKey::Voicemail(id) => write!(f, "voicemail {id}"),
@@ -83,6 +90,7 @@ impl ConfigObject {
             ConfigObject::User(u) => ConfigKey::User(u.id),
             ConfigObject::Line(l) => ConfigKey::Line(l.id),
             ConfigObject::Agent(a) => ConfigKey::Agent(a.id),
+            ConfigObject::AgentGroup(g) => ConfigKey::AgentGroup(g.id),
             ConfigObject::Queue(q) => ConfigKey::Queue(q.id),
             ConfigObject::QueueMember { queue, member } => {
                 ConfigKey::QueueMember(*queue, member.agent)
@@ -190,7 +198,7 @@ macro_rules! keyed {
         }
     )*};
 }
-keyed!(User => UserId, Line => LineId, Agent => AgentId, Queue => QueueId,
+keyed!(User => UserId, Line => LineId, Agent => AgentId, AgentGroup => AgentGroupId, Queue => QueueId,
     Voicemail => VoicemailId, Profile => ProfileId, Room => RoomId);
 
 fn add<T: Keyed>(list: &mut Vec<T>, item: T, key: ConfigKey) -> Result<(), ConfigError> {
@@ -245,6 +253,7 @@ impl Dataset {
                 ConfigObject::User(u) => add(&mut self.tables.users, u, key),
                 ConfigObject::Line(l) => add(&mut self.tables.lines, l, key),
                 ConfigObject::Agent(a) => add(&mut self.tables.agents, a, key),
+                ConfigObject::AgentGroup(g) => add(&mut self.tables.agent_groups, g, key),
                 ConfigObject::Queue(q) => add(&mut self.tables.queues, q, key),
                 ConfigObject::Voicemail(v) => add(&mut self.tables.voicemails, v, key),
                 ConfigObject::Profile(p) => add(&mut self.tables.profiles, p, key),
@@ -262,6 +271,7 @@ impl Dataset {
                 ConfigObject::User(u) => update(&mut self.tables.users, u, key),
                 ConfigObject::Line(l) => update(&mut self.tables.lines, l, key),
                 ConfigObject::Agent(a) => update(&mut self.tables.agents, a, key),
+                ConfigObject::AgentGroup(g) => update(&mut self.tables.agent_groups, g, key),
                 ConfigObject::Queue(mut q) => {
                     q.members = self.queue_mut(q.id)?.members.clone();
                     update(&mut self.tables.queues, q, key)
@@ -284,6 +294,7 @@ impl Dataset {
                 ConfigKey::User(id) => remove(&mut self.tables.users, id, key),
                 ConfigKey::Line(id) => remove(&mut self.tables.lines, id, key),
                 ConfigKey::Agent(id) => remove(&mut self.tables.agents, id, key),
+                ConfigKey::AgentGroup(id) => remove(&mut self.tables.agent_groups, id, key),
                 ConfigKey::Queue(id) => remove(&mut self.tables.queues, id, key),
                 ConfigKey::Voicemail(id) => remove(&mut self.tables.voicemails, id, key),
                 ConfigKey::Profile(id) => remove(&mut self.tables.profiles, id, key),
@@ -365,6 +376,17 @@ impl Dataset {
                 }
             }
         }
+        // Groups before agents: an added group exists before an agent joins it (a whole set
+        // is validated at its end, but the events follow this order).
+        diff_table(
+            &self.tables.agent_groups,
+            &next.tables.agent_groups,
+            ConfigKey::AgentGroup,
+            ConfigObject::AgentGroup,
+            PartialEq::eq,
+            &mut removed,
+            &mut changed,
+        );
         diff_table(
             &self.tables.agents,
             &next.tables.agents,

@@ -119,6 +119,11 @@ impl Dataset {
                 line.name = line.number.clone();
             }
         }
+        for group in &mut self.tables.agent_groups {
+            if group.displayname.is_empty() {
+                group.displayname = group.name.clone();
+            }
+        }
         for queue in &mut self.tables.queues {
             if queue.displayname.is_empty() {
                 queue.displayname = queue.name.clone();
@@ -191,6 +196,11 @@ impl Dataset {
                 unique(&mut ix.agents_by_user, user, i, "agent of user")?;
             }
         }
+        let mut group_names = HashMap::new();
+        for (i, g) in self.tables.agent_groups.iter().enumerate() {
+            unique(&mut ix.agent_groups, g.id, i, "agent group id")?;
+            unique(&mut group_names, g.name.clone(), i, "agent group name")?;
+        }
         for (i, q) in self.tables.queues.iter().enumerate() {
             unique(&mut ix.queues, q.id, i, "queue id")?;
             unique(&mut ix.queues_by_name, q.name.clone(), i, "queue name")?;
@@ -234,6 +244,14 @@ impl Dataset {
                 && self.user(u).is_none()
             {
                 return bad(format!("agent {} refers to unknown user {u}", a.number));
+            }
+            if let Some(g) = a.group
+                && self.agent_group(g).is_none()
+            {
+                return bad(format!(
+                    "agent {} refers to unknown agent group {g}",
+                    a.number
+                ));
             }
         }
         for q in &self.tables.queues {

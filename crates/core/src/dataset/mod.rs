@@ -1,4 +1,4 @@
-//! The configured world: users, lines, agents, queues, voicemail boxes, conference rooms and CTI
+//! The configured world: users, lines, agents and their groups, queues, voicemail boxes, conference rooms and CTI
 //! profiles, loaded from a TOML dataset file (or the built-in demo dataset).
 //!
 //! A [`Dataset`] is immutable once built and shared as `Arc<Dataset>`; a configuration change
@@ -25,7 +25,7 @@ pub use profile::{
     SheetTrigger, Xlet,
 };
 
-use crate::ids::{AgentId, LineId, ProfileId, QueueId, RoomId, UserId, VoicemailId};
+use crate::ids::{AgentGroupId, AgentId, LineId, ProfileId, QueueId, RoomId, UserId, VoicemailId};
 
 /// The tables of a dataset, as a file holds them: what a [`Dataset`] is built from
 /// ([`Dataset::from_tables`]) and taken apart into ([`Dataset::into_tables`]). Editing a table
@@ -48,6 +48,9 @@ pub struct Tables {
     /// Call-centre agents.
     #[serde(default)]
     pub agents: Vec<Agent>,
+    /// Groups of agents.
+    #[serde(default)]
+    pub agent_groups: Vec<AgentGroup>,
     /// Call queues.
     #[serde(default)]
     pub queues: Vec<Queue>,
@@ -282,6 +285,22 @@ pub struct Agent {
     /// The user this agent belongs to.
     #[serde(default)]
     pub user: Option<UserId>,
+    /// The agent's group, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<AgentGroupId>,
+}
+
+/// A group of agents (supervisors and the XuC API list agents by group).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentGroup {
+    /// Database id.
+    pub id: AgentGroupId,
+    /// Group name (`sales_team`).
+    pub name: String,
+    /// Display name (defaults to the name).
+    #[serde(default)]
+    pub displayname: String,
 }
 
 /// How a queue chooses which members to ring.
@@ -432,6 +451,7 @@ struct Index {
     agents: HashMap<AgentId, usize>,
     agents_by_number: HashMap<String, usize>,
     agents_by_user: HashMap<UserId, usize>,
+    agent_groups: HashMap<AgentGroupId, usize>,
     queues: HashMap<QueueId, usize>,
     queues_by_name: HashMap<String, usize>,
     voicemails: HashMap<VoicemailId, usize>,
@@ -465,6 +485,11 @@ impl Dataset {
     /// Every agent, in file order.
     pub fn agents(&self) -> &[Agent] {
         &self.tables.agents
+    }
+
+    /// Every agent group, in file order.
+    pub fn agent_groups(&self) -> &[AgentGroup] {
+        &self.tables.agent_groups
     }
 
     /// Every queue, in file order.
@@ -584,6 +609,14 @@ impl Dataset {
             .agents_by_user
             .get(&user)
             .map(|&i| &self.tables.agents[i])
+    }
+
+    /// The agent group with this id.
+    pub fn agent_group(&self, id: AgentGroupId) -> Option<&AgentGroup> {
+        self.index
+            .agent_groups
+            .get(&id)
+            .map(|&i| &self.tables.agent_groups[i])
     }
 
     /// The queue with this id.

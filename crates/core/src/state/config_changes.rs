@@ -131,7 +131,8 @@ impl State {
                 ConfigKey::Voicemail(voicemail) => {
                     self.voicemails.remove(&voicemail);
                 }
-                ConfigKey::QueueMember(..) | ConfigKey::Profile(_) => {}
+                // No live state: groups and profiles are read from the dataset.
+                ConfigKey::QueueMember(..) | ConfigKey::Profile(_) | ConfigKey::AgentGroup(_) => {}
             },
         }
     }
@@ -200,7 +201,7 @@ impl State {
             ConfigObject::Voicemail(voicemail) => {
                 self.voicemails.entry(voicemail.id).or_default();
             }
-            ConfigObject::Profile(_) => {}
+            ConfigObject::Profile(_) | ConfigObject::AgentGroup(_) => {}
         }
     }
 }

@@ -6,6 +6,7 @@ mod batches;
 mod calls;
 mod commands;
 mod config;
+mod config_agent_groups;
 mod failures;
 mod hints;
 mod junk;
