@@ -16,10 +16,12 @@ use crate::cli::ConfigArgs;
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// The HTTP listener (sim API).
+    /// The HTTP listener (XuC API, sim API).
     pub http: HttpConfig,
     /// The CTI protocol server.
     pub cti: ctid_proto_cti::CtiConfig,
+    /// The XuC WebSocket API (on the HTTP listener).
+    pub xuc: ctid_proto_xuc::XucConfig,
     /// The telephony engine.
     pub pbx: PbxConfig,
     /// The configured world.

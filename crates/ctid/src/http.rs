@@ -1,18 +1,25 @@
-//! The HTTP listener's routes: `/health`, and, when the embedded PBX is the engine, its sim API
-//! under `/sim` (whose fallback answers unknown routes with a JSON 404; loopback clients only
-//! unless `[sim] token` is set). Without the embedded PBX there is no `/sim`: those paths get
-//! the router's plain 404.
+//! The HTTP listener's routes: `/health`, the XuC face's REST API and WebSocket endpoints
+//! (`/xuc/...`, `/ctichannel`), and, when the embedded PBX is the engine, its sim API under
+//! `/sim` (whose fallback answers unknown routes with a JSON 404; loopback clients only unless
+//! `[sim] token` is set). Without the embedded PBX there is no `/sim`: those paths get the
+//! router's plain 404.
 
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
-/// The router served on the HTTP listener; `sim` is the embedded PBX when it runs.
+/// The router served on the HTTP listener; `xuc` is the XuC face's routes, `sim` the embedded
+/// PBX when it runs.
 pub fn router(
+    xuc: Option<Router>,
     sim: Option<ctid_pbx_sim::SimHandle>,
     access: ctid_pbx_sim::http_access::SimApiConfig,
 ) -> Router {
-    let health = Router::new().route("/health", get(|| async { Json(json!({ "status": "ok" })) }));
+    let mut health =
+        Router::new().route("/health", get(|| async { Json(json!({ "status": "ok" })) }));
+    if let Some(xuc) = xuc {
+        health = health.merge(xuc);
+    }
     match sim {
         Some(sim) => health.merge(ctid_pbx_sim::http::router_with(sim, access)),
         None => health,
@@ -49,7 +56,13 @@ mod tests {
     #[tokio::test]
     async fn the_sim_routes_mount_only_with_the_sim() {
         let access = ctid_pbx_sim::http_access::SimApiConfig::default;
-        assert_eq!(get_status(router(None, access()), "/health").await, 200);
-        assert_eq!(get_status(router(None, access()), "/sim/calls").await, 404);
+        assert_eq!(
+            get_status(router(None, None, access()), "/health").await,
+            200
+        );
+        assert_eq!(
+            get_status(router(None, None, access()), "/sim/calls").await,
+            404
+        );
     }
 }

@@ -4,7 +4,10 @@
 //! sent a complete request head that long after it opened or after its last response is closed:
 //! idle keep-alive connections and slow senders alike) and an idle timeout (no byte read or
 //! written that long during a request closes the connection). Both timeouts run on the injected
-//! clock. Each request carries the peer's address (`ConnectInfo`).
+//! clock. Each request carries the peer's address (`ConnectInfo`) and the connection's slot
+//! (`ConnectionHold`): a WebSocket session upgraded from the connection keeps the slot, so it
+//! still counts against the cap and the budget after the HTTP exchange is over (the HTTP
+//! timeouts end at the upgrade; the session has its own rules).
 
 use std::io;
 use std::net::SocketAddr;
@@ -18,6 +21,7 @@ use axum::Router;
 use axum::extract::ConnectInfo;
 use ctid_core::budget::ListenerBudget;
 use ctid_core::{SharedClock, Timestamp};
+use ctid_proto_xuc::ConnectionHold;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -86,9 +90,9 @@ pub async fn serve(
         let limits = limits.clone();
         let clock = clock.clone();
         let shutdown = shutdown.clone();
+        let hold = ConnectionHold(Arc::new((slot, budgeted)));
         tracker.spawn(async move {
-            serve_connection(stream, peer, router, &limits, clock, shutdown).await;
-            drop((slot, budgeted));
+            serve_connection(stream, peer, hold, router, &limits, clock, shutdown).await;
         });
     }
     drop(listener);
@@ -112,6 +116,7 @@ enum Cut {
 async fn serve_connection(
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
+    hold: ConnectionHold,
     router: Router,
     limits: &HttpLimits,
     clock: SharedClock,
@@ -128,6 +133,7 @@ async fn serve_connection(
     let service_clock = clock.clone();
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(ConnectInfo(peer));
+        req.extensions_mut().insert(hold.clone());
         let mut router = router.clone();
         let marks = service_marks.clone();
         let clock = service_clock.clone();
@@ -140,7 +146,8 @@ async fn serve_connection(
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .max_buf_size(64 * 1024)
-        .serve_connection(io, service);
+        .serve_connection(io, service)
+        .with_upgrades();
     tokio::pin!(conn);
     let watch = watch(&marks, limits, &clock);
     tokio::pin!(watch);

@@ -1,6 +1,6 @@
 //! `ctid serve`: raises the open-file limit, wires the dataset, the telephony engine chosen by
 //! `[pbx] engine`, the core, the call log, the login guard, the connection budget, the CTI
-//! server and the HTTP listener together, reloads the dataset file on SIGHUP (`reload.rs`), and
+//! server, the XuC face and the HTTP listener together, reloads the dataset file on SIGHUP (`reload.rs`), and
 //! shuts them down gracefully on SIGINT/SIGTERM.
 
 use std::sync::Arc;
@@ -67,6 +67,14 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let call_log_writer =
         spawn_call_log_writer(&core, call_log.clone(), CallLogWriterConfig::default()).await?;
 
+    let xuc = ctid_proto_xuc::XucFace::start(
+        config.xuc.clone(),
+        core.clone(),
+        login_guard.clone(),
+        shutdown.clone(),
+    )
+    .await
+    .context("cannot start the XuC face")?;
     let cti = CtiServer::bind_with(
         config.cti.clone(),
         core.clone(),
@@ -88,7 +96,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     };
     let http = http_server::serve(
         http_listener,
-        http::router(sim, config.sim.clone()),
+        http::router(Some(xuc.router()), sim, config.sim.clone()),
         http_limits,
         budget.listener(reserve),
         clock,

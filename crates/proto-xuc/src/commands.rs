@@ -1,0 +1,41 @@
+//! Dispatch of a session's `web` commands to their families: [`crate::phone`] (calls, services,
+//! presence) and [`crate::agent`] (agents, queue statistics). Commands act for the session's
+//! user only; the core checks rights (a supervisor may act on other agents). A successful
+//! command gets no reply: the events it causes are the answer, as with XuC.
+
+use crate::session::{Kicked, Session};
+use crate::wire::input::WebCommand;
+use crate::{agent, phone};
+
+/// Serves one command.
+pub(crate) async fn serve(s: &mut Session, command: WebCommand) -> Result<(), Kicked> {
+    use WebCommand as W;
+    match command {
+        W::Dial {
+            destination,
+            variables,
+        } => phone::dial(s, destination, variables).await,
+        W::Answer { unique_id } => phone::answer(s, unique_id).await,
+        W::Hangup { unique_id } => phone::hangup(s, unique_id).await,
+        W::Hold { unique_id } => phone::hold(s, unique_id).await,
+        W::DirectTransfer { destination } => phone::direct_transfer(s, destination).await,
+        W::AttendedTransfer { destination } => phone::attended_transfer(s, destination).await,
+        W::CompleteTransfer => phone::complete_transfer(s).await,
+        W::CancelTransfer => phone::cancel_transfer(s).await,
+        W::Dnd { state } => phone::dnd(s, state).await,
+        W::Forward {
+            kind,
+            state,
+            destination,
+        } => phone::forward(s, kind, state, destination).await,
+        W::UserStatus { status } => phone::user_status(s, status).await,
+        W::CurrentCalls => phone::current_calls(s).await,
+        W::AgentLogin { agent, phone } => agent::login(s, agent, phone).await,
+        W::AgentLogout { agent } => agent::logout(s, agent).await,
+        W::PauseAgent { agent, reason } => agent::pause(s, agent, true, reason).await,
+        W::UnpauseAgent { agent } => agent::pause(s, agent, false, None).await,
+        W::GetAgentStates => agent::states(s).await,
+        W::SubscribeToAgentEvents => agent::subscribe_events(s).await,
+        W::SubscribeToQueueStats => agent::subscribe_queue_stats(s).await,
+    }
+}

@@ -1,0 +1,53 @@
+//! The XuC WebSocket API of ctid, for browser apps written against XuC's `cti.js`: the REST
+//! authentication under `/xuc/api/2.0/auth/`, the WebSocket endpoints (token and password
+//! forms), and the session protocol (`{"claz":"web","command":...}` in,
+//! `{"msgType":...,"ctiMessage":...}` out), served on the HTTP listener beside the sim API, on
+//! top of ctid's core and the shared face layer (`ctid_face`).
+//!
+//! The public API is [`XucConfig`], [`XucFace`] (start it, then serve [`XucFace::router`]),
+//! [`XucStats`] and [`ConnectionHold`]; [`wire`] and [`ws`] are public for tools and tests.
+//!
+//! Code map (docs/xuc-api.md has the protocol as ctid speaks it):
+//! - `face`: what the routes and sessions share, the face's start and counters;
+//! - `routes`: the router (CORS); `rest`: `auth/login`, `auth/check`, `auth/logout`;
+//!   `auth`: passwords through the core's login guard, tokens; `tokens`: the token store;
+//! - `socket`: the WebSocket endpoints (credentials, upgrade) → `session`: one socket's life
+//!   (`LoggedOn`, the initial state, the reader, the face layer's writer loop);
+//! - [`ws`]: the WebSocket handshake, the client-frame decoder (size-limited), the server
+//!   frames (the writer loop's `Framing`);
+//! - [`wire`]: every message in and out as a serde type;
+//! - `commands` → `phone`, `agent`: the command families; `errors`: core errors as XuC names;
+//! - `topic` + `render`: the XuC topics and the renderer run by the face layer's fan-out task.
+
+mod agent;
+mod auth;
+mod commands;
+pub mod config;
+mod errors;
+mod face;
+mod phone;
+mod render;
+mod rest;
+mod routes;
+mod session;
+mod socket;
+pub mod tokens;
+mod topic;
+pub mod wire;
+pub mod ws;
+
+pub use config::XucConfig;
+pub use face::{ConnectionHold, XucFace, XucStats};
+
+/// Parses one client frame (the fuzz target's entry point): it must never panic, whatever the
+/// input, and an error never quotes more than a short prefix of it.
+pub fn fuzz_parse(data: &[u8]) {
+    use tokio_util::codec::Decoder;
+
+    let mut decoder = ws::decode::FrameDecoder::new(64 * 1024);
+    let mut buf = bytes::BytesMut::from(data);
+    while let Ok(Some(_)) = decoder.decode(&mut buf) {}
+    if let Err(e) = wire::input::parse(data) {
+        assert!(e.command.is_none_or(|c| c.len() <= 80));
+    }
+}

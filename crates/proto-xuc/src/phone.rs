@@ -1,0 +1,153 @@
+//! Phone commands: `dial`, `answer`, `hangup`, `hold`, the transfers, `dnd` and the forwards,
+//! `userStatusUpdate` and `getCurrentCallsPhoneEvents`, mapped to the core's commands on the
+//! session user's own line.
+
+use ctid_core::Command;
+use ctid_core::ids::UniqueId;
+use ctid_core::live::{ForwardKind, ServiceChange};
+
+use crate::session::{Kicked, Session};
+use crate::wire::output::{CurrentCallsOut, PhoneEventOut, msg};
+
+/// `dial`: the user's line calls `destination` (variables get the `USR_` prefix in the core).
+pub(crate) async fn dial(
+    s: &Session,
+    destination: String,
+    variables: Vec<(String, String)>,
+) -> Result<(), Kicked> {
+    let command = Command::Dial {
+        user: s.user,
+        destination,
+        variables,
+        from_mobile: false,
+    };
+    s.execute("dial", command).await
+}
+
+fn unique(id: Option<String>) -> Option<UniqueId> {
+    id.map(UniqueId::new)
+}
+
+/// `answer`.
+pub(crate) async fn answer(s: &Session, unique_id: Option<String>) -> Result<(), Kicked> {
+    let command = Command::Answer {
+        user: s.user,
+        uniqueid: unique(unique_id),
+    };
+    s.execute("answer", command).await
+}
+
+/// `hangup`.
+pub(crate) async fn hangup(s: &Session, unique_id: Option<String>) -> Result<(), Kicked> {
+    let command = Command::Hangup {
+        user: s.user,
+        uniqueid: unique(unique_id),
+    };
+    s.execute("hangup", command).await
+}
+
+/// `hold`: toggles.
+pub(crate) async fn hold(s: &Session, unique_id: Option<String>) -> Result<(), Kicked> {
+    let command = Command::Hold {
+        user: s.user,
+        uniqueid: unique(unique_id),
+        hold: None,
+    };
+    s.execute("hold", command).await
+}
+
+/// `directTransfer`.
+pub(crate) async fn direct_transfer(s: &Session, destination: String) -> Result<(), Kicked> {
+    let command = Command::BlindTransfer {
+        user: s.user,
+        destination,
+    };
+    s.execute("directTransfer", command).await
+}
+
+/// `attendedTransfer`.
+pub(crate) async fn attended_transfer(s: &Session, destination: String) -> Result<(), Kicked> {
+    let command = Command::AttendedTransfer {
+        user: s.user,
+        destination,
+    };
+    s.execute("attendedTransfer", command).await
+}
+
+/// `completeTransfer`.
+pub(crate) async fn complete_transfer(s: &Session) -> Result<(), Kicked> {
+    s.execute(
+        "completeTransfer",
+        Command::CompleteTransfer { user: s.user },
+    )
+    .await
+}
+
+/// `cancelTransfer`.
+pub(crate) async fn cancel_transfer(s: &Session) -> Result<(), Kicked> {
+    s.execute("cancelTransfer", Command::CancelTransfer { user: s.user })
+        .await
+}
+
+/// `dnd`.
+pub(crate) async fn dnd(s: &Session, state: bool) -> Result<(), Kicked> {
+    let command = Command::SetService {
+        requester: s.user,
+        target: s.user,
+        change: ServiceChange::Dnd(state),
+    };
+    s.execute("dnd", command).await
+}
+
+/// `naFwd`, `uncFwd`, `busyFwd`.
+pub(crate) async fn forward(
+    s: &Session,
+    kind: ForwardKind,
+    state: bool,
+    destination: Option<String>,
+) -> Result<(), Kicked> {
+    let name = match kind {
+        ForwardKind::NoAnswer => "naFwd",
+        ForwardKind::Unconditional => "uncFwd",
+        ForwardKind::Busy => "busyFwd",
+    };
+    let command = Command::SetService {
+        requester: s.user,
+        target: s.user,
+        change: ServiceChange::Forward {
+            kind,
+            enabled: Some(state),
+            destination,
+        },
+    };
+    s.execute(name, command).await
+}
+
+/// `userStatusUpdate`.
+pub(crate) async fn user_status(s: &Session, status: String) -> Result<(), Kicked> {
+    let command = Command::SetPresence {
+        user: s.user,
+        status,
+    };
+    s.execute("userStatusUpdate", command).await
+}
+
+/// `getCurrentCallsPhoneEvents`: one `PhoneEvent` per current call of the user's line, in one
+/// `CurrentCallsPhoneEvents` (empty without a line).
+pub(crate) async fn current_calls(s: &Session) -> Result<(), Kicked> {
+    let ds = s.ds();
+    let line = ds.user(s.user).and_then(|u| u.line);
+    let events = match line {
+        Some(line) => s
+            .shared
+            .core
+            .read(move |st| st.line_phone_events(line))
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let reply = CurrentCallsOut {
+        events: events.iter().map(|e| PhoneEventOut::new(e, &ds)).collect(),
+    };
+    s.reply(msg::CURRENT_CALLS_PHONE_EVENTS, &reply)
+}

@@ -1,0 +1,145 @@
+//! The XuC face's renderer (the face layer's [`ctid_face::Render`]): each core event becomes
+//! XuC messages, encoded once, published on the [`Topic`] of the sessions that want them.
+//! Translation only: the core derived every status; names and shapes are in
+//! [`crate::wire::output`].
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use ctid_core::dataset::Dataset;
+use ctid_core::{Event, SharedClock};
+
+use crate::topic::Topic;
+use crate::wire::encode;
+use crate::wire::output::*;
+
+/// Renders events for XuC sessions.
+pub struct Renderer {
+    dataset: Arc<Dataset>,
+    clock: SharedClock,
+}
+
+impl Renderer {
+    /// A renderer on the current configuration.
+    pub fn new(dataset: Arc<Dataset>, clock: SharedClock) -> Self {
+        Renderer { dataset, clock }
+    }
+}
+
+/// The `Error` a command's late failure becomes (the switch refused what it asked).
+fn late_error(command: &str, reason: &str) -> Bytes {
+    encode(
+        msg::ERROR,
+        &ErrorOut {
+            error: "ActionFailed",
+            command: Some(command),
+            message: reason,
+        },
+    )
+}
+
+impl ctid_face::Render for Renderer {
+    type Topic = Topic;
+
+    fn render(
+        &mut self,
+        event: &Event,
+        wanted: &dyn Fn(&Topic) -> bool,
+        out: &mut Vec<(Topic, Bytes)>,
+    ) {
+        let ds = &self.dataset;
+        match event {
+            Event::Phone(e) => {
+                let topic = Topic::Line(e.line);
+                if wanted(&topic) {
+                    out.push((topic, encode(msg::PHONE_EVENT, &PhoneEventOut::new(e, ds))));
+                }
+            }
+            Event::LineHint { line, hint } => {
+                let topic = Topic::Line(*line);
+                if wanted(&topic) {
+                    let status = PhoneStatusOut {
+                        status: hint_name(*hint),
+                    };
+                    out.push((topic, encode(msg::PHONE_STATUS_UPDATE, &status)));
+                }
+            }
+            Event::UserServices { user, services, .. } => {
+                let topic = Topic::User(*user);
+                if let Some(u) = ds.user(*user)
+                    && wanted(&topic)
+                {
+                    let config = UserConfigOut::new(u, services, ds);
+                    out.push((topic, encode(msg::USER_CONFIG_UPDATE, &config)));
+                }
+            }
+            Event::UserPresence { user, status } => {
+                let topic = Topic::User(*user);
+                if wanted(&topic) {
+                    out.push((
+                        topic,
+                        encode(msg::USER_STATUS_UPDATE, &UserStatusOut { status }),
+                    ));
+                }
+            }
+            Event::Voicemail { voicemail, counts } => {
+                let topic = Topic::Voicemail(*voicemail);
+                if wanted(&topic) {
+                    let counts = VoicemailOut::new(*voicemail, *counts);
+                    out.push((topic, encode(msg::VOICEMAIL_STATUS_UPDATE, &counts)));
+                }
+            }
+            Event::AgentStatus(s) => {
+                let all = Topic::AgentEvents;
+                let own = Topic::Agent(s.agent);
+                if wanted(&all) || wanted(&own) {
+                    let bytes = encode(
+                        msg::AGENT_STATE_EVENT,
+                        &AgentStateOut::new(s, self.clock.now()),
+                    );
+                    out.push((all, bytes.clone()));
+                    out.push((own, bytes));
+                }
+            }
+            Event::QueueStats { queue, stats } => {
+                let topic = Topic::QueueStats;
+                if wanted(&topic) {
+                    let stats = QueueStatisticsOut::new(*queue, stats);
+                    out.push((topic, encode(msg::QUEUE_STATISTICS, &stats)));
+                }
+            }
+            Event::DialFailed {
+                user,
+                destination,
+                reason,
+            } => {
+                let topic = Topic::User(*user);
+                if wanted(&topic) {
+                    let message = format!("{}: {reason}", crate::wire::input::echo(destination));
+                    out.push((topic, late_error("dial", &message)));
+                }
+            }
+            Event::ActionFailed {
+                user,
+                command,
+                reason,
+                ..
+            } => {
+                let topic = Topic::User(*user);
+                if wanted(&topic) {
+                    out.push((
+                        topic,
+                        late_error(crate::errors::command_name(*command), reason),
+                    ));
+                }
+            }
+            Event::Config { dataset, .. } => {
+                self.dataset = dataset.0.clone();
+            }
+            // Not on the XuC wire yet (lists, queue members and calls, conferences, chat,
+            // sheets come with their commands).
+            _ => {}
+        }
+    }
+}

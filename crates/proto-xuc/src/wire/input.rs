@@ -1,0 +1,571 @@
+//! Client frames → typed requests. A frame is one JSON object: `{"claz":"ping"}`, or
+//! `{"claz":"web","command":<name>, ...flat fields}`. Every field is optional (browsers drop
+//! undefined fields; `null` reads as absent); casing is exactly the one cti.js sends
+//! (`agentid`/`agentphonenumber`, `uniqueId`, ...). A wrong type, an unknown command or a
+//! known one this server does not serve yet is an [`InputError`] the session answers with an
+//! `Error` message.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use ctid_core::live::ForwardKind;
+
+use super::lenient::Id;
+
+/// Longest destination, number, status name or reason accepted.
+pub const MAX_TEXT: usize = 256;
+/// Most variables attached to a call by one command.
+pub const MAX_VARIABLES: usize = 64;
+/// Longest variable name or value.
+pub const MAX_VARIABLE_TEXT: usize = 1024;
+/// Longest quote of a client's value in an error.
+const ECHO: usize = 64;
+
+/// A parsed frame.
+#[derive(Debug, PartialEq)]
+pub enum Request {
+    /// `{"claz":"ping"}`.
+    Ping,
+    /// A `web` command.
+    Web(WebCommand),
+}
+
+/// The commands this server serves.
+#[derive(Debug, PartialEq)]
+pub enum WebCommand {
+    /// `dial`: call `destination` from the user's line, with `variables` attached.
+    Dial {
+        /// Where to.
+        destination: String,
+        /// Attached data.
+        variables: Vec<(String, String)>,
+    },
+    /// `answer` (a ringing call; `uniqueId` picks one).
+    Answer {
+        /// Which call.
+        unique_id: Option<String>,
+    },
+    /// `hangup` (the current call; `uniqueId` picks one).
+    Hangup {
+        /// Which call.
+        unique_id: Option<String>,
+    },
+    /// `hold` (toggles the current call, or `uniqueId`).
+    Hold {
+        /// Which call.
+        unique_id: Option<String>,
+    },
+    /// `directTransfer`.
+    DirectTransfer {
+        /// Where to.
+        destination: String,
+    },
+    /// `attendedTransfer` (`device` is ignored).
+    AttendedTransfer {
+        /// Where to.
+        destination: String,
+    },
+    /// `completeTransfer`.
+    CompleteTransfer,
+    /// `cancelTransfer`.
+    CancelTransfer,
+    /// `dnd` (`state` absent = false, as JavaScript's `undefined`).
+    Dnd {
+        /// On or off.
+        state: bool,
+    },
+    /// `naFwd`, `uncFwd`, `busyFwd`.
+    Forward {
+        /// Which forward.
+        kind: ForwardKind,
+        /// On or off (absent = false).
+        state: bool,
+        /// New destination (absent: unchanged).
+        destination: Option<String>,
+    },
+    /// `userStatusUpdate`.
+    UserStatus {
+        /// The presence name.
+        status: String,
+    },
+    /// `getCurrentCallsPhoneEvents`.
+    CurrentCalls,
+    /// `agentLogin`.
+    AgentLogin {
+        /// The agent (absent: the user's own).
+        agent: Option<u64>,
+        /// The phone number to log on (absent: the user's line).
+        phone: Option<String>,
+    },
+    /// `agentLogout`.
+    AgentLogout {
+        /// The agent (absent: the user's own).
+        agent: Option<u64>,
+    },
+    /// `pauseAgent`.
+    PauseAgent {
+        /// The agent (absent: the user's own).
+        agent: Option<u64>,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// `unpauseAgent`.
+    UnpauseAgent {
+        /// The agent (absent: the user's own).
+        agent: Option<u64>,
+    },
+    /// `getAgentStates`.
+    GetAgentStates,
+    /// `subscribeToAgentEvents`.
+    SubscribeToAgentEvents,
+    /// `subscribeToQueueStats`.
+    SubscribeToQueueStats,
+}
+
+/// Commands of the XuC API this server knows but does not serve yet: answered with an `Error`
+/// saying `not implemented` (docs/xuc-api.md lists them).
+pub const NOT_IMPLEMENTED: &[&str] = &[
+    "dialFromMobile",
+    "dialFromQueue",
+    "dialByUsername",
+    "originate",
+    "toggleMicrophone",
+    "sendDtmf",
+    "setData",
+    "subscribeToPhoneHints",
+    "unsubscribeFromAllPhoneHints",
+    "toggleUniqueAccountDevice",
+    "displayNameLookup",
+    "setUserPreference",
+    "unregisterMobileApp",
+    "pushLogToServer",
+    "getConfig",
+    "getList",
+    "getIceConfig",
+    "listenAgent",
+    "monitorPause",
+    "monitorUnpause",
+    "getAgentDirectory",
+    "setAgentQueue",
+    "removeAgentFromQueue",
+    "setAgentGroup",
+    "moveAgentsInGroup",
+    "addAgentsInGroup",
+    "removeAgentGroupFromQueueGroup",
+    "addAgentsNotInQueueFromGroupTo",
+    "subscribeToAgentStats",
+    "getQueueStatistics",
+    "subscribeToQueueCalls",
+    "unSubscribeToQueueCalls",
+    "retrieveQueueCall",
+    "directoryLookUp",
+    "searchContacts",
+    "getFavorites",
+    "getFavoriteContacts",
+    "addFavorite",
+    "removeFavorite",
+    "getUserCallHistory",
+    "getUserCallHistoryByDays",
+    "getAgentCallHistory",
+    "getQueueCallHistory",
+    "findCustomerCallHistory",
+    "conference",
+    "conferenceMuteMe",
+    "conferenceUnmuteMe",
+    "conferenceMuteAll",
+    "conferenceUnmuteAll",
+    "conferenceMute",
+    "conferenceUnmute",
+    "conferenceKick",
+    "conferenceDeafen",
+    "conferenceUndeafen",
+    "conferenceReset",
+    "conferenceClose",
+    "conferenceInvite",
+    "includeToConference",
+    "inviteConferenceRoom",
+    "flashTextBrowserRequest",
+    "videoEvent",
+    "subscribeToVideoStatus",
+    "unsubscribeFromAllVideoStatus",
+    "inviteToMeetingRoom",
+    "meetingRoomInviteAck",
+    "meetingRoomInviteAccept",
+    "meetingRoomInviteReject",
+    "getCallbackLists",
+    "findCallbackRequest",
+    "getCallbackPreferredPeriods",
+    "takeCallback",
+    "releaseCallback",
+    "startCallback",
+    "listenCallbackMessage",
+    "updateCallbackTicket",
+    "getUserDefaultMembership",
+    "setUserDefaultMembership",
+    "setUsersDefaultMembership",
+    "applyUsersDefaultMembership",
+];
+
+/// Why a frame was not served.
+#[derive(Debug, PartialEq, Eq)]
+pub struct InputError {
+    /// The command, when the frame named one (quoted short).
+    pub command: Option<String>,
+    /// The error's name (`Error` field of the reply).
+    pub error: &'static str,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl InputError {
+    fn new(command: Option<&str>, error: &'static str, message: impl Into<String>) -> Self {
+        InputError {
+            command: command.map(echo),
+            error,
+            message: message.into(),
+        }
+    }
+}
+
+/// A short quote of a client's value.
+pub fn echo(s: &str) -> String {
+    if s.len() <= ECHO {
+        return s.to_owned();
+    }
+    let mut end = ECHO;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// Parses one text frame.
+pub fn parse(frame: &[u8]) -> Result<Request, InputError> {
+    let value: Value = serde_json::from_slice(frame)
+        .map_err(|e| InputError::new(None, "InvalidJson", format!("not JSON: {e}")))?;
+    let Value::Object(mut fields) = value else {
+        return Err(InputError::new(
+            None,
+            "InvalidMessage",
+            "a message is a JSON object",
+        ));
+    };
+    let claz = match fields.remove("claz") {
+        Some(Value::String(s)) => s,
+        _ => return Err(InputError::new(None, "InvalidMessage", "missing claz")),
+    };
+    match claz.as_str() {
+        "ping" => return Ok(Request::Ping),
+        "web" => {}
+        other => {
+            return Err(InputError::new(
+                None,
+                "InvalidMessage",
+                format!("unknown claz {}", echo(other)),
+            ));
+        }
+    }
+    let command = match fields.remove("command") {
+        Some(Value::String(s)) => s,
+        _ => return Err(InputError::new(None, "InvalidMessage", "missing command")),
+    };
+    web(&command, fields).map(Request::Web).map_err(|mut e| {
+        e.command = Some(echo(&command));
+        e
+    })
+}
+
+/// Reads a command's fields into its argument type (every field optional).
+fn args<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, InputError> {
+    // Explicit nulls read as absent.
+    let fields: Map<String, Value> = fields.into_iter().filter(|(_, v)| !v.is_null()).collect();
+    serde_json::from_value(Value::Object(fields))
+        .map_err(|e| InputError::new(None, "InvalidArgument", e.to_string()))
+}
+
+fn required(value: Option<String>, field: &str) -> Result<String, InputError> {
+    match value {
+        Some(v) if !v.trim().is_empty() => short(v, field),
+        _ => Err(InputError::new(
+            None,
+            "InvalidArgument",
+            format!("missing {field}"),
+        )),
+    }
+}
+
+fn short(value: String, field: &str) -> Result<String, InputError> {
+    if value.len() > MAX_TEXT {
+        return Err(InputError::new(
+            None,
+            "InvalidArgument",
+            format!("{field} longer than {MAX_TEXT} bytes"),
+        ));
+    }
+    Ok(value)
+}
+
+fn optional(value: Option<String>, field: &str) -> Result<Option<String>, InputError> {
+    value.map(|v| short(v, field)).transpose()
+}
+
+#[derive(Deserialize)]
+struct DialArgs {
+    destination: Option<String>,
+    variables: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(Deserialize)]
+struct CallArgs {
+    #[serde(rename = "uniqueId")]
+    unique_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TransferArgs {
+    destination: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StateArgs {
+    state: Option<bool>,
+    destination: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StatusArgs {
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AgentArgs {
+    agentid: Option<Id>,
+    agentphonenumber: Option<Value>,
+    reason: Option<String>,
+}
+
+fn variables(given: Option<BTreeMap<String, Value>>) -> Result<Vec<(String, String)>, InputError> {
+    let given = given.unwrap_or_default();
+    if given.len() > MAX_VARIABLES {
+        return Err(InputError::new(
+            None,
+            "InvalidArgument",
+            format!("more than {MAX_VARIABLES} variables"),
+        ));
+    }
+    given
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => {
+                    return Err(InputError::new(
+                        None,
+                        "InvalidArgument",
+                        format!("variable {} is not a string", echo(&k)),
+                    ));
+                }
+            };
+            if k.is_empty() || k.len() > MAX_VARIABLE_TEXT || v.len() > MAX_VARIABLE_TEXT {
+                return Err(InputError::new(
+                    None,
+                    "InvalidArgument",
+                    format!("variable {} is empty or too long", echo(&k)),
+                ));
+            }
+            Ok((k, v))
+        })
+        .collect()
+}
+
+/// A phone number sent as a string or a number.
+fn phone_number(v: Option<Value>) -> Result<Option<String>, InputError> {
+    match v {
+        None => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => short(s, "agentphonenumber").map(Some),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => Err(InputError::new(
+            None,
+            "InvalidArgument",
+            "agentphonenumber is not a number",
+        )),
+    }
+}
+
+fn web(command: &str, fields: Map<String, Value>) -> Result<WebCommand, InputError> {
+    use WebCommand as W;
+    let forward = |kind| -> Result<WebCommand, InputError> {
+        let a: StateArgs = args(fields.clone())?;
+        Ok(W::Forward {
+            kind,
+            state: a.state.unwrap_or(false),
+            destination: optional(a.destination, "destination")?,
+        })
+    };
+    Ok(match command {
+        "dial" => {
+            let a: DialArgs = args(fields)?;
+            W::Dial {
+                destination: required(a.destination, "destination")?,
+                variables: variables(a.variables)?,
+            }
+        }
+        "answer" => W::Answer {
+            unique_id: optional(args::<CallArgs>(fields)?.unique_id, "uniqueId")?,
+        },
+        "hangup" => W::Hangup {
+            unique_id: optional(args::<CallArgs>(fields)?.unique_id, "uniqueId")?,
+        },
+        "hold" => W::Hold {
+            unique_id: optional(args::<CallArgs>(fields)?.unique_id, "uniqueId")?,
+        },
+        "directTransfer" => W::DirectTransfer {
+            destination: required(args::<TransferArgs>(fields)?.destination, "destination")?,
+        },
+        "attendedTransfer" => W::AttendedTransfer {
+            destination: required(args::<TransferArgs>(fields)?.destination, "destination")?,
+        },
+        "completeTransfer" => W::CompleteTransfer,
+        "cancelTransfer" => W::CancelTransfer,
+        "dnd" => W::Dnd {
+            state: args::<StateArgs>(fields)?.state.unwrap_or(false),
+        },
+        "naFwd" => forward(ForwardKind::NoAnswer)?,
+        "uncFwd" => forward(ForwardKind::Unconditional)?,
+        "busyFwd" => forward(ForwardKind::Busy)?,
+        "userStatusUpdate" => W::UserStatus {
+            status: required(args::<StatusArgs>(fields)?.status, "status")?,
+        },
+        "getCurrentCallsPhoneEvents" => W::CurrentCalls,
+        "agentLogin" => {
+            let a: AgentArgs = args(fields)?;
+            W::AgentLogin {
+                agent: a.agentid.map(|i| i.0),
+                phone: phone_number(a.agentphonenumber)?,
+            }
+        }
+        "agentLogout" => W::AgentLogout {
+            agent: args::<AgentArgs>(fields)?.agentid.map(|i| i.0),
+        },
+        "pauseAgent" => {
+            let a: AgentArgs = args(fields)?;
+            W::PauseAgent {
+                agent: a.agentid.map(|i| i.0),
+                reason: optional(a.reason, "reason")?,
+            }
+        }
+        "unpauseAgent" => W::UnpauseAgent {
+            agent: args::<AgentArgs>(fields)?.agentid.map(|i| i.0),
+        },
+        "getAgentStates" => W::GetAgentStates,
+        "subscribeToAgentEvents" => W::SubscribeToAgentEvents,
+        "subscribeToQueueStats" => W::SubscribeToQueueStats,
+        other if NOT_IMPLEMENTED.contains(&other) => {
+            return Err(InputError::new(None, "NotImplemented", "not implemented"));
+        }
+        other => {
+            return Err(InputError::new(
+                None,
+                "UnknownCommand",
+                format!("unknown command {}", echo(other)),
+            ));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Request, InputError> {
+        parse(s.as_bytes())
+    }
+
+    #[test]
+    fn what_cti_js_sends() {
+        assert_eq!(p(r#"{"claz":"ping"}"#), Ok(Request::Ping));
+        assert_eq!(
+            p(r#"{"claz":"web","command":"dial","destination":"1002"}"#),
+            Ok(Request::Web(WebCommand::Dial {
+                destination: "1002".into(),
+                variables: vec![]
+            }))
+        );
+        assert_eq!(
+            p(
+                r#"{"claz":"web","command":"dial","destination":"1002","variables":{"a":"b","n":3}}"#
+            ),
+            Ok(Request::Web(WebCommand::Dial {
+                destination: "1002".into(),
+                variables: vec![("a".into(), "b".into()), ("n".into(), "3".into())]
+            }))
+        );
+        assert_eq!(
+            p(r#"{"claz":"web","command":"agentLogin","agentphonenumber":"1001"}"#),
+            Ok(Request::Web(WebCommand::AgentLogin {
+                agent: None,
+                phone: Some("1001".into())
+            }))
+        );
+        assert_eq!(
+            p(r#"{"claz":"web","command":"pauseAgent","agentid":"7","reason":null}"#),
+            Ok(Request::Web(WebCommand::PauseAgent {
+                agent: Some(7),
+                reason: None
+            }))
+        );
+        assert_eq!(
+            p(r#"{"claz":"web","command":"naFwd","destination":"1003","state":true}"#),
+            Ok(Request::Web(WebCommand::Forward {
+                kind: ForwardKind::NoAnswer,
+                state: true,
+                destination: Some("1003".into())
+            }))
+        );
+        assert_eq!(
+            p(r#"{"claz":"web","command":"dnd"}"#),
+            Ok(Request::Web(WebCommand::Dnd { state: false }))
+        );
+    }
+
+    #[test]
+    fn errors_name_the_command_and_the_fault() {
+        let e = p("nope").unwrap_err();
+        assert_eq!((e.error, e.command), ("InvalidJson", None));
+        assert_eq!(p("[1]").unwrap_err().error, "InvalidMessage");
+        assert_eq!(p("null").unwrap_err().error, "InvalidMessage");
+        assert_eq!(
+            p(r#"{"command":"dial"}"#).unwrap_err().error,
+            "InvalidMessage"
+        );
+        let e = p(r#"{"claz":"web","command":"fly"}"#).unwrap_err();
+        assert_eq!(
+            (e.error, e.command.as_deref()),
+            ("UnknownCommand", Some("fly"))
+        );
+        let e = p(r#"{"claz":"web","command":"getList","objectType":"queue"}"#).unwrap_err();
+        assert_eq!(
+            (e.error, e.message.as_str()),
+            ("NotImplemented", "not implemented")
+        );
+        let e = p(r#"{"claz":"web","command":"dnd","state":"yes"}"#).unwrap_err();
+        assert_eq!(
+            (e.error, e.command.as_deref()),
+            ("InvalidArgument", Some("dnd"))
+        );
+        let e = p(r#"{"claz":"web","command":"dial"}"#).unwrap_err();
+        assert_eq!(e.message, "missing destination");
+        let e = p(&format!(
+            r#"{{"claz":"web","command":"{}"}}"#,
+            "x".repeat(500)
+        ))
+        .unwrap_err();
+        assert!(e.command.unwrap().len() < 80 && e.message.len() < 100);
+    }
+}
