@@ -140,7 +140,7 @@ pub(crate) async fn subscribe_queue_stats(s: &mut Session) -> Result<(), Kicked>
         s.queue_stats = true;
         s.fanout.subscribe(s.id, Topic::QueueStats).await;
     }
-    let queues: Vec<_> = s.ds().queues.iter().map(|q| q.id).collect();
+    let queues: Vec<_> = s.ds().queues().iter().map(|q| q.id).collect();
     let now = s.now();
     let stats = s
         .shared

@@ -4,9 +4,9 @@
 
 use std::net::IpAddr;
 
-use ctid_core::Timestamp;
 use ctid_core::ids::UserId;
 use ctid_core::login_guard::Verdict;
+use ctid_core::{LoginBar, Timestamp};
 
 use crate::face::Shared;
 use crate::tokens::TokenError;
@@ -87,13 +87,12 @@ pub(crate) async fn password(
     allowed(shared, user.id)
 }
 
-/// Whether a user may open a session now.
+/// Whether a user may open a session now (the core's rule for every face).
 fn allowed(shared: &Shared, user: UserId) -> Result<UserId, AuthError> {
-    let ds = shared.core.dataset();
-    match ds.user(user) {
-        Some(u) if u.cti_enabled && u.profile.is_some_and(|p| ds.profile(p).is_some()) => Ok(user),
-        Some(_) => Err(AuthError::NotAllowed),
-        None => Err(AuthError::InvalidToken),
+    match shared.core.dataset().login_bar(user) {
+        None => Ok(user),
+        Some(LoginBar::UnknownUser) => Err(AuthError::InvalidToken),
+        Some(LoginBar::NoProfile | LoginBar::CtiDisabled) => Err(AuthError::NotAllowed),
     }
 }
 

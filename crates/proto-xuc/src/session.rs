@@ -103,6 +103,7 @@ enum End {
     Closed,
     Kicked,
     Shutdown,
+    /// The user was removed, or may no longer log in.
     UserRemoved,
     Protocol(&'static str),
 }
@@ -278,7 +279,7 @@ async fn serve(
             _ = kick.cancelled() => return End::Kicked,
             _ = shutdown.cancelled() => return End::Shutdown,
             changed = datasets.changed() => {
-                if changed.is_ok() && datasets.borrow_and_update().user(s.user).is_none() {
+                if changed.is_ok() && datasets.borrow_and_update().login_bar(s.user).is_some() {
                     return End::UserRemoved;
                 }
                 continue;
