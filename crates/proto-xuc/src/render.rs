@@ -1,7 +1,9 @@
 //! The XuC face's renderer (the face layer's [`ctid_face::Render`]): each core event becomes
 //! XuC messages, encoded once, published on the [`Topic`] of the sessions that want them.
 //! Translation only: the core derived every status; names and shapes are in
-//! [`crate::wire::output`].
+//! [`crate::wire::output`]. Messages carrying an object's whole state (`PhoneStatusUpdate`,
+//! `UserConfigUpdate`, `VoiceMailStatusUpdate`, `QueueStatistics`) are replaceable: a newer one
+//! drops the older copy still waiting in a slow socket's outbox (the face layer's rule).
 
 use std::sync::Arc;
 
@@ -9,6 +11,7 @@ use bytes::Bytes;
 
 use ctid_core::dataset::Dataset;
 use ctid_core::{Event, SharedClock};
+use ctid_face::{Pushes, SupersedeKey};
 
 use crate::topic::Topic;
 use crate::wire::encode;
@@ -42,12 +45,7 @@ fn late_error(command: &str, reason: &str) -> Bytes {
 impl ctid_face::Render for Renderer {
     type Topic = Topic;
 
-    fn render(
-        &mut self,
-        event: &Event,
-        wanted: &dyn Fn(&Topic) -> bool,
-        out: &mut Vec<(Topic, Bytes)>,
-    ) {
+    fn render(&mut self, event: &Event, wanted: &dyn Fn(&Topic) -> bool, out: &mut Pushes<Topic>) {
         let ds = &self.dataset;
         match event {
             Event::Phone(e) => {
@@ -62,7 +60,8 @@ impl ctid_face::Render for Renderer {
                     let status = PhoneStatusOut {
                         status: hint_name(*hint),
                     };
-                    out.push((topic, encode(msg::PHONE_STATUS_UPDATE, &status)));
+                    let key = SupersedeKey::new(msg::PHONE_STATUS_UPDATE, line.0.into());
+                    out.push_replaceable(topic, key, encode(msg::PHONE_STATUS_UPDATE, &status));
                 }
             }
             Event::UserServices { user, services, .. } => {
@@ -71,7 +70,8 @@ impl ctid_face::Render for Renderer {
                     && wanted(&topic)
                 {
                     let config = UserConfigOut::new(u, services, ds);
-                    out.push((topic, encode(msg::USER_CONFIG_UPDATE, &config)));
+                    let key = SupersedeKey::new(msg::USER_CONFIG_UPDATE, user.0.into());
+                    out.push_replaceable(topic, key, encode(msg::USER_CONFIG_UPDATE, &config));
                 }
             }
             Event::UserPresence { user, status } => {
@@ -87,7 +87,8 @@ impl ctid_face::Render for Renderer {
                 let topic = Topic::Voicemail(*voicemail);
                 if wanted(&topic) {
                     let counts = VoicemailOut::new(*voicemail, *counts);
-                    out.push((topic, encode(msg::VOICEMAIL_STATUS_UPDATE, &counts)));
+                    let key = SupersedeKey::new(msg::VOICEMAIL_STATUS_UPDATE, voicemail.0.into());
+                    out.push_replaceable(topic, key, encode(msg::VOICEMAIL_STATUS_UPDATE, &counts));
                 }
             }
             Event::AgentStatus(s) => {
@@ -106,7 +107,8 @@ impl ctid_face::Render for Renderer {
                 let topic = Topic::QueueStats;
                 if wanted(&topic) {
                     let stats = QueueStatisticsOut::new(*queue, stats);
-                    out.push((topic, encode(msg::QUEUE_STATISTICS, &stats)));
+                    let key = SupersedeKey::new(msg::QUEUE_STATISTICS, queue.0.into());
+                    out.push_replaceable(topic, key, encode(msg::QUEUE_STATISTICS, &stats));
                 }
             }
             Event::DialFailed {
