@@ -293,10 +293,15 @@ mod tests {
         let clock = ManualClock::at_default_start();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = Router::new().route(
-            "/health",
-            get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.ip().to_string() }),
-        );
+        let router =
+            Router::new()
+                .route(
+                    "/health",
+                    get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move {
+                        peer.ip().to_string()
+                    }),
+                )
+                .route("/echo", get(upgrade_to_echo));
         let limits = HttpLimits {
             max_connections,
             header_read_timeout: Duration::from_secs(10),
@@ -317,6 +322,98 @@ mod tests {
             shutdown,
             task,
         }
+    }
+
+    /// Upgrades the connection to an echo of what the client sends, keeping the connection's
+    /// slot (`ConnectionHold`) as a WebSocket session does.
+    async fn upgrade_to_echo(mut req: axum::extract::Request) -> axum::response::Response {
+        let hold = req.extensions().get::<ConnectionHold>().cloned();
+        let on_upgrade = hyper::upgrade::on(&mut req);
+        tokio::spawn(async move {
+            if let Ok(io) = on_upgrade.await {
+                let (mut r, mut w) = tokio::io::split(TokioIo::new(io));
+                let _ = tokio::io::copy(&mut r, &mut w).await;
+            }
+            drop(hold);
+        });
+        axum::response::Response::builder()
+            .status(101)
+            .header("connection", "upgrade")
+            .header("upgrade", "echo")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_upgraded_connection_keeps_its_slot_and_leaves_the_http_timeouts() {
+        let f = start(1, ConnectionBudget::unlimited().listener(0)).await;
+        let mut up = TcpStream::connect(f.addr).await.unwrap();
+        up.write_all(
+            b"GET /echo HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: echo\r\n\r\n",
+        )
+        .await
+        .unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        tokio::time::timeout(GUARD, async {
+            while !head.ends_with(b"\r\n\r\n") {
+                let n = up.read(&mut buf).await.unwrap();
+                assert!(n > 0, "closed before the upgrade");
+                head.extend_from_slice(&buf[..n]);
+            }
+        })
+        .await
+        .expect("the upgrade answer");
+        assert!(
+            head.starts_with(b"HTTP/1.1 101"),
+            "{}",
+            String::from_utf8_lossy(&head)
+        );
+        // Past both HTTP timeouts: the upgraded connection is not HTTP any more.
+        f.clock.advance(Duration::from_secs(120));
+        up.write_all(b"ping").await.unwrap();
+        let n = tokio::time::timeout(GUARD, up.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(&buf[..n], b"ping");
+        // It still holds the only slot.
+        let mut refused = TcpStream::connect(f.addr).await.unwrap();
+        let _ = refused.write_all(HEALTH).await;
+        assert!(until_closed(&mut refused).await.is_empty());
+        // Once it ends, the slot is free.
+        drop(up);
+        let served = tokio::time::timeout(GUARD, async {
+            loop {
+                let mut s = TcpStream::connect(f.addr).await.unwrap();
+                let _ = s.write_all(HEALTH).await;
+                let r = until_closed_or_answered(&mut s).await;
+                if !r.is_empty() {
+                    return r;
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the slot comes back");
+        assert!(served.starts_with("HTTP/1.1 200"), "{served}");
+        f.shutdown.cancel();
+    }
+
+    /// What the server answers a request before it closes or answers (empty: closed at once).
+    async fn until_closed_or_answered(s: &mut TcpStream) -> String {
+        let mut buf = vec![0u8; 4096];
+        let mut got = Vec::new();
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+            if String::from_utf8_lossy(&got).contains("127.0.0.1") {
+                break;
+            }
+        }
+        String::from_utf8(got).unwrap()
     }
 
     /// Reads until the server closes the connection; returns what was read.

@@ -1,5 +1,6 @@
 //! The `ctid` binary as a user runs it: `serve` on ephemeral ports (demo dataset), driven by the
-//! `ctid sim` commands and a CTI client over TCP, stopped by SIGTERM (graceful, exit status 0);
+//! `ctid sim` commands, a CTI client over TCP and a XuC client (REST login, WebSocket through the
+//! HTTP listener's upgrades), stopped by SIGTERM (graceful, exit status 0);
 //! and the helper commands (`config show` with environment overrides, `dataset demo|check`,
 //! `hash-password`).
 
@@ -147,6 +148,60 @@ impl Cti {
         );
         self.recv_until(|m| m["class"] == "login_capas");
     }
+}
+
+/// Reads WebSocket messages until one matches.
+fn ws_until(
+    ws: &mut tokio_tungstenite::tungstenite::WebSocket<
+        tokio_tungstenite::tungstenite::stream::MaybeTlsStream<TcpStream>,
+    >,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
+    loop {
+        let msg = ws.read().expect("a message within the guard time");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+            let msg: Value = serde_json::from_str(&text).unwrap();
+            if pred(&msg) {
+                return msg;
+            }
+        }
+    }
+}
+
+#[test]
+fn a_xuc_client_logs_in_and_gets_phone_events_through_the_http_listener() {
+    use tokio_tungstenite::tungstenite::{self, Message, stream::MaybeTlsStream};
+
+    let server = Server::start();
+    let login: Value = reqwest::blocking::Client::new()
+        .post(format!("{}/xuc/api/2.0/auth/login", server.http))
+        .json(&json!({"login": "bob", "password": "bob"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let token = login["token"].as_str().expect("a token");
+    let url = format!(
+        "{}/xuc/api/2.0/cti?token={token}",
+        server.http.replace("http://", "ws://")
+    );
+    let (mut ws, _) = tungstenite::connect(url).expect("the WebSocket handshake");
+    if let MaybeTlsStream::Plain(tcp) = ws.get_ref() {
+        tcp.set_read_timeout(Some(GUARD)).unwrap();
+    }
+    assert_eq!(
+        ws_until(&mut ws, |_| true)["msgType"],
+        "LoggedOn",
+        "the first message"
+    );
+    ws.send(Message::text(r#"{"claz":"ping"}"#)).unwrap();
+    ws_until(&mut ws, |m| m["msgType"] == "Pong");
+    server.sim(&["call", "--from", "0612345678", "--to", "1002"]);
+    let ringing = ws_until(&mut ws, |m| {
+        m["msgType"] == "PhoneEvent" && m["ctiMessage"]["eventType"] == "EventRinging"
+    });
+    assert_eq!(ringing["ctiMessage"]["otherDN"], "0612345678");
+    wait_line(&server.lines, "XuC session opened");
 }
 
 #[test]

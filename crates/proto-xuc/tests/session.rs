@@ -315,3 +315,28 @@ async fn a_client_close_ends_the_session() {
     .await
     .expect("the session ends");
 }
+
+#[tokio::test]
+async fn a_socket_that_does_not_read_is_cut_off() {
+    let srv = TestServer::start_with(|c| c.outbox_max_bytes = 4096).await;
+    let token = srv.token("alice").await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let tcp = socket.connect(srv.addr).await.unwrap();
+    let url = format!("ws://{}/xuc/api/2.0/cti?token={token}", srv.addr);
+    let (mut ws, _) = tokio_tungstenite::client_async(url, tcp).await.unwrap();
+    let stats = srv.face.stats();
+    // Ask for every agent's state again and again, never reading the answers.
+    let ask = Message::text(r#"{"claz":"web","command":"getAgentStates"}"#);
+    tokio::time::timeout(support::GUARD, async {
+        while stats.cut_offs() == 0 {
+            if ws.send(ask.clone()).await.is_err() {
+                break;
+            }
+        }
+        stats.cut_offs_reach(1).await;
+    })
+    .await
+    .expect("the socket is cut off");
+    assert_eq!(stats.cut_offs(), 1);
+}
