@@ -1,6 +1,8 @@
 //! Domain events: every change the core derives, carried to the protocol faces, the bus and the
 //! store. Each event carries what the faces need (names, numbers, linked ids, queue, direction,
-//! attached data) so they translate, never recompute.
+//! attached data; whether an object is new; the previous value where a face names a transition;
+//! the set an object belongs to where a face lists it) so they translate, never recompute, and
+//! keep no copy of the core's state.
 
 use std::sync::Arc;
 
@@ -14,6 +16,20 @@ use crate::live::{
     QueueLiveStats, QueueMemberStatus, Service, VoicemailCounts,
 };
 use crate::pbx::{AttendedTransferState, FaxStatus};
+
+/// How a queue membership changed ([`Event::QueueMember`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum MembershipChange {
+    /// The membership is new. Carries the queue's member agents after it, by id, this one
+    /// included — the members the events have announced so far, so a face that lists them
+    /// never shows one whose `QueueMember` it has not rendered yet.
+    Added {
+        /// The queue's member agents.
+        members: Arc<[AgentId]>,
+    },
+    /// An existing membership's status changed (the member set did not).
+    Changed,
+}
 
 /// A change in the live state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -34,8 +50,15 @@ pub enum Event {
     },
     /// A call event on a line.
     Phone(Arc<PhoneEvent>),
-    /// An agent's status changed (the full new status).
-    AgentStatus(Arc<AgentStatus>),
+    /// An agent's status changed.
+    AgentStatus {
+        /// The full new status.
+        status: Arc<AgentStatus>,
+        /// The status the previous event about this agent carried (`None` for an agent added
+        /// to the configuration): a face compares the two to push only what its clients see
+        /// change (the CTI form leaves out the XuC state), or to name a transition.
+        previous: Option<Arc<AgentStatus>>,
+    },
     /// An agent logged in or out.
     AgentLogin {
         /// The agent.
@@ -43,14 +66,21 @@ pub enum Event {
         /// The line it is logged on, when logged in.
         line: Option<LineId>,
     },
-    /// A queue membership appeared or changed (the full new status).
-    QueueMember(Arc<QueueMemberStatus>),
-    /// A queue membership was removed.
+    /// A queue membership appeared or changed.
+    QueueMember {
+        /// The full new status.
+        status: Arc<QueueMemberStatus>,
+        /// Whether the membership is new (with the queue's members) or changed.
+        change: MembershipChange,
+    },
+    /// A queue membership was removed (only one an earlier [`Event::QueueMember`] announced).
     QueueMemberRemoved {
         /// The queue.
         queue: QueueId,
         /// The agent.
         agent: AgentId,
+        /// The queue's member agents left, by id (as the events have announced them).
+        members: Arc<[AgentId]>,
     },
     /// A queue's live counters changed.
     QueueStats {
@@ -89,8 +119,21 @@ pub enum Event {
         /// The counts now.
         counts: VoicemailCounts,
     },
-    /// A conference room changed.
-    Conference(Arc<ConferenceState>),
+    /// A conference room changed: a member joined, left, or was muted or unmuted.
+    ///
+    /// Faces diff `previous` and `state` by channel (`uniqueid`) to name who joined, left or
+    /// changed, and read `rooms` for whole-list messages (CTI `meetme_update`, XuC
+    /// `ConferenceList`) and for where a user sits (CTI `meetme_user`), so no face keeps rooms
+    /// of its own. Conference events are rare and each room is shared, so the list costs one
+    /// pointer per configured room.
+    Conference {
+        /// The room after the change.
+        state: Arc<ConferenceState>,
+        /// The room before it.
+        previous: Arc<ConferenceState>,
+        /// Every configured room after the change, by room id.
+        rooms: Arc<[Arc<ConferenceState>]>,
+    },
     /// A call ended and was added to a user's history.
     CallLogged(Arc<CallLogEntry>),
     /// A chat message for a user of this node.

@@ -48,7 +48,7 @@ mod time;
 pub use command::{Command, CommandError, CommandKind, Outcome};
 pub use dataset::Dataset;
 pub use engine::{CoreConfig, CoreHandle, CoreStopped, spawn};
-pub use event::Event;
+pub use event::{Event, MembershipChange};
 pub use hub::{BufferPolicy, ConsumerStats, EventBatch, EventReceiver, Interest, every_event};
 pub use pbx::{PbxAction, PbxAdapterEnd, PbxEvent, PbxPort, PbxRequest, PbxSnapshot, pbx_link};
 pub use rights::{LoginBar, Right};

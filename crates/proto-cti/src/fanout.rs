@@ -1,9 +1,7 @@
 //! The CTI face's side of the fan-out: its [`Topic`]s, and the start of its fan-out task — the
 //! face layer's task (`ctid_face::task`: control channel, event loop, index of byte-bounded
-//! outboxes) running the CTI [`Renderer`], seeded with the core's current memberships, rooms,
-//! calls and queues.
+//! outboxes) running the CTI [`Renderer`], seeded with the core's current calls and queues.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use ctid_core::ids::{AgentId, LineId, QueueId, UserId};
@@ -60,8 +58,9 @@ impl ctid_face::Render for Renderer {
     }
 }
 
-/// Starts the fan-out task: subscribes to the core and seeds the renderer with the current
-/// memberships and conference rooms; `coalesce_snapshots` is `[cti] coalesce_snapshots`.
+/// Starts the fan-out task: subscribes to the core and seeds the renderer with what a session
+/// subscribing from now on is told of calls and queues; `coalesce_snapshots` is
+/// `[cti] coalesce_snapshots`.
 pub async fn spawn(
     core: &CoreHandle,
     event_capacity: usize,
@@ -71,26 +70,20 @@ pub async fn spawn(
     // Blocking: this task does no IO (it cuts off sessions that do not read), so it drains as
     // fast as the core produces, and no push a client relies on is ever lost.
     let events = core.subscribe(event_capacity, BufferPolicy::Block).await?;
-    let room_ids: Vec<_> = core.dataset().rooms().iter().map(|r| r.id).collect();
     let line_ids: Vec<_> = core.dataset().lines().iter().map(|l| l.id).collect();
     let queue_ids: Vec<_> = core.dataset().queues().iter().map(|q| q.id).collect();
     let now = core.clock().now();
-    let (members, rooms, calls, queues) = core
+    let (calls, queues) = core
         .read(move |s| {
-            let members: HashSet<_> = s.queue_members().map(|m| (m.queue, m.agent)).collect();
-            let rooms: HashMap<_, _> = room_ids
-                .iter()
-                .filter_map(|id| s.conference(*id).map(|c| (*id, c)))
-                .collect();
             let calls: Vec<_> = line_ids.iter().map(|l| (*l, s.line_calls(*l))).collect();
             let queues: Vec<_> = queue_ids
                 .iter()
                 .map(|q| (*q, s.queue_entries(*q), s.queue_stats(*q, now)))
                 .collect();
-            (members, rooms, calls, queues)
+            (calls, queues)
         })
         .await?;
-    let mut renderer = Renderer::new(core.dataset().clone(), core.clock().clone(), members, rooms);
+    let mut renderer = Renderer::new(core.dataset().clone(), core.clock().clone());
     renderer.coalesce_snapshots(coalesce_snapshots);
     // What a session subscribing from now on is told first: a push saying the same is not sent.
     for (line, calls) in calls {

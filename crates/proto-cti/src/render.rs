@@ -5,14 +5,14 @@
 //! handlers (a `getlist updatestatus agents` reply and an agent push have the same shape).
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use bytes::Bytes;
 use ctid_face::{Pushes, SupersedeKey};
 
 use ctid_core::dataset::{Dataset, UserServices};
-use ctid_core::event::Event;
+use ctid_core::event::{Event, MembershipChange};
 use ctid_core::ids::{AgentId, LineId, QueueId, RoomId, UserId};
 use ctid_core::live::{
     AgentStatus, Availability, CallDirection, ConferenceState, CurrentCall, CurrentCallStatus,
@@ -211,11 +211,17 @@ pub fn queue_entries_out<'a>(
     }
 }
 
-/// The `meetme_update` message for every room.
-pub fn meetme_update_out(ds: &Dataset, rooms: &HashMap<RoomId, ConferenceState>) -> MeetmeUpdate {
+/// The state of `room` among every room's, by room id (as [`Event::Conference`] carries them).
+fn room_state(rooms: &[Arc<ConferenceState>], room: RoomId) -> Option<&ConferenceState> {
+    let at = rooms.binary_search_by_key(&room, |s| s.room).ok()?;
+    Some(&rooms[at])
+}
+
+/// The `meetme_update` message for every configured room, from every room's state by room id.
+pub fn meetme_update_out(ds: &Dataset, rooms: &[Arc<ConferenceState>]) -> MeetmeUpdate {
     let mut config = BTreeMap::new();
     for room in ds.rooms() {
-        let state = rooms.get(&room.id);
+        let state = room_state(rooms, room.id);
         let members = state
             .map(|s| {
                 s.members
@@ -346,18 +352,13 @@ fn queue_stats_push(
     }
 }
 
-/// Renders events, keeping what some renderings need to remember (which memberships exist, the
-/// conference rooms' state, the last agent statuses sent, the last wire form of each object's
-/// whole-state push).
+/// Renders events. The events carry what a rendering needs (whether a membership is new, the
+/// queue's members, every room, the previous agent status); the renderer remembers only the
+/// configuration and the last wire form of each object's whole-state push.
 #[derive(Debug)]
 pub struct Renderer {
     dataset: Arc<Dataset>,
     clock: SharedClock,
-    members: HashSet<(QueueId, AgentId)>,
-    rooms: HashMap<RoomId, ConferenceState>,
-    /// The CTI form of each agent's status as last rendered: the core also reports changes
-    /// the CTI status does not show (the XuC agent state), which are not pushed again.
-    agents: HashMap<AgentId, AgentStatusOut>,
     /// The wire form (without `timenow`) last sent for each whole-state push.
     last: HashMap<Snapshot, Bytes>,
     /// Whether whole-state pushes are sent replaceable (`[cti] coalesce_snapshots`).
@@ -365,19 +366,11 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// A renderer knowing the current memberships and rooms.
-    pub fn new(
-        dataset: Arc<Dataset>,
-        clock: SharedClock,
-        members: HashSet<(QueueId, AgentId)>,
-        rooms: HashMap<RoomId, ConferenceState>,
-    ) -> Self {
+    /// A renderer of events from the configuration `dataset` on.
+    pub fn new(dataset: Arc<Dataset>, clock: SharedClock) -> Self {
         Renderer {
             dataset,
             clock,
-            members,
-            rooms,
-            agents: HashMap::new(),
             last: HashMap::new(),
             coalesce_snapshots: true,
         }
@@ -407,14 +400,13 @@ impl Renderer {
     }
 
     /// The `meetme_user` message of a user: the rooms it is in and its position there.
-    fn meetme_user(&self, user: UserId) -> MeetmeUser {
-        let mut list: Vec<MeetmeUserEntry> = self
-            .rooms
+    fn meetme_user(&self, user: UserId, rooms: &[Arc<ConferenceState>]) -> MeetmeUser {
+        let mut list: Vec<MeetmeUserEntry> = rooms
             .iter()
-            .flat_map(|(room, state)| {
+            .flat_map(|state| {
                 let number = self
                     .dataset
-                    .room(*room)
+                    .room(state.room)
                     .map(|r| r.number.clone())
                     .unwrap_or_default();
                 state
@@ -434,15 +426,8 @@ impl Renderer {
         }
     }
 
-    /// A queue's `updatestatus` (its member agents), for the queues list.
-    fn queue_status(&self, queue: QueueId, now: Timestamp) -> (Topic, Bytes) {
-        let mut agents: Vec<AgentId> = self
-            .members
-            .iter()
-            .filter(|(q, _)| *q == queue)
-            .map(|(_, a)| *a)
-            .collect();
-        agents.sort();
+    /// A queue's `updatestatus` (its member agents, by id), for the queues list.
+    fn queue_status(queue: QueueId, agents: &[AgentId], now: Timestamp) -> (Topic, Bytes) {
         let tid = queue.to_string();
         let b = encode(
             &ObjectReply::status(
@@ -522,12 +507,19 @@ impl Renderer {
                     out.push((Topic::User(user), b));
                 }
             }
-            Event::AgentStatus(st) => {
+            Event::AgentStatus {
+                status: st,
+                previous,
+            } => {
+                // The core also reports changes the CTI status does not show (the XuC agent
+                // state): those are not pushed.
                 let status = agent_status_out(st, ds);
-                if self.agents.get(&st.agent) == Some(&status) {
+                if previous
+                    .as_ref()
+                    .is_some_and(|p| agent_status_out(p, ds) == status)
+                {
                     return;
                 }
-                self.agents.insert(st.agent, status.clone());
                 let tid = st.agent.to_string();
                 let b = encode(&ObjectReply::status("agents", &tid, status), now);
                 out.push((Topic::List(ListName::Agents), b));
@@ -550,13 +542,13 @@ impl Renderer {
                 );
                 out.push((Topic::AgentStatus(*agent), b));
             }
-            Event::QueueMember(m) => {
+            Event::QueueMember { status: m, change } => {
                 let Some(tid) = queue_member_tid(ds, m.queue, m.agent) else {
                     return;
                 };
                 let topic = Topic::List(ListName::QueueMembers);
                 let key = Snapshot::QueueMember(m.queue, m.agent);
-                if self.members.insert((m.queue, m.agent)) {
+                if let MembershipChange::Added { members } = change {
                     self.last.remove(&key);
                     let b = encode(
                         &ListChange {
@@ -569,7 +561,7 @@ impl Renderer {
                         now,
                     );
                     out.push((topic.clone(), b));
-                    out.push(self.queue_status(m.queue, now));
+                    out.push(Self::queue_status(m.queue, members, now));
                 }
                 let fields = queue_member_fields(ds, m);
                 let config = ObjectReply::config("queuemembers", &tid, &fields);
@@ -582,11 +574,13 @@ impl Renderer {
                     encode(&ObjectReply::status("queuemembers", &tid, &fields), now),
                 ));
             }
-            Event::QueueMemberRemoved { queue, agent } => {
+            Event::QueueMemberRemoved {
+                queue,
+                agent,
+                members,
+            } => {
                 self.last.remove(&Snapshot::QueueMember(*queue, *agent));
-                if self.members.remove(&(*queue, *agent)) {
-                    out.push(self.queue_status(*queue, now));
-                }
+                out.push(Self::queue_status(*queue, members, now));
                 let Some(tid) = queue_member_tid(ds, *queue, *agent) else {
                     return;
                 };
@@ -661,26 +655,25 @@ impl Renderer {
                 );
                 out.push((Topic::List(ListName::Voicemails), b));
             }
-            Event::Conference(state) => {
-                let mut users: Vec<UserId> = self
-                    .rooms
-                    .get(&state.room)
-                    .into_iter()
-                    .flat_map(|s| s.members.iter())
+            Event::Conference {
+                state,
+                previous,
+                rooms,
+            } => {
+                // Each internal member, and each who just left, learns where it sits (to mute
+                // itself).
+                let mut users: Vec<UserId> = previous
+                    .members
+                    .iter()
                     .chain(state.members.iter())
                     .filter_map(|m| m.user)
                     .collect();
                 users.sort();
                 users.dedup();
-                if state.members.is_empty() {
-                    self.rooms.remove(&state.room);
-                } else {
-                    self.rooms.insert(state.room, (**state).clone());
-                }
-                // Each internal member learns where it sits (to mute itself).
                 for user in users {
                     if wanted(&Topic::User(user)) {
-                        out.push((Topic::User(user), encode(&self.meetme_user(user), now)));
+                        let msg = self.meetme_user(user, rooms);
+                        out.push((Topic::User(user), encode(&msg, now)));
                     }
                 }
                 if !wanted(&Topic::Meetme) {
@@ -689,7 +682,7 @@ impl Renderer {
                     self.last.remove(&Snapshot::Meetme);
                     return;
                 }
-                let msg = meetme_update_out(ds, &self.rooms);
+                let msg = meetme_update_out(ds, rooms);
                 if let Some(b) = encode_if_changed(&mut self.last, Snapshot::Meetme, &msg, now) {
                     push_snapshot(out, coalesce, Topic::Meetme, Snapshot::Meetme, b);
                 }
@@ -810,8 +803,6 @@ mod tests {
         Renderer::new(
             Arc::new(Dataset::demo()),
             ManualClock::at_default_start().shared(),
-            HashSet::new(),
-            HashMap::new(),
         )
     }
 
@@ -883,16 +874,20 @@ mod tests {
             queues: vec![QueueId(1)],
             paused_queues: vec![],
         };
+        // Each event carries the status of the one before, as the core sends them.
+        let mut previous: Option<Arc<AgentStatus>> = None;
         let mut push = |r: &mut Renderer, st: &AgentStatus| {
             out.clear();
+            let status = Arc::new(st.clone());
+            let previous = previous.replace(status.clone());
             r.render(
-                &Event::AgentStatus(Arc::new(st.clone())),
+                &Event::AgentStatus { status, previous },
                 &|_| true,
                 &mut out,
             );
             out.len()
         };
-        assert_eq!(push(&mut r, &st), 1);
+        assert_eq!(push(&mut r, &st), 1, "no previous status: pushed");
         // Only the XuC state changed (an ACD call rings the agent): nothing new for CTI clients.
         st.state = AgentState::Ringing;
         st.state_since = Timestamp(2_000);
@@ -964,13 +959,18 @@ mod tests {
             &Event::QueueMemberRemoved {
                 queue: QueueId(1),
                 agent: AgentId(1),
+                members: [2, 3].map(AgentId).into(),
             },
             &|_| true,
             &mut out,
         );
-        assert_eq!(json(&out[0].1)["function"], "delconfig");
         assert_eq!(
-            json(&out[0].1)["list"],
+            json(&out[0].1)["status"]["agentmembers"],
+            serde_json::json!(["2", "3"])
+        );
+        assert_eq!(json(&out[1].1)["function"], "delconfig");
+        assert_eq!(
+            json(&out[1].1)["list"],
             serde_json::json!(["Agent/2001,sales"])
         );
         assert_eq!(

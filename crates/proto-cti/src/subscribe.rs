@@ -33,17 +33,7 @@ pub(crate) async fn subscribe(s: &mut Session, m: Subscribe) -> Result<(), Sessi
             if let Err(refused) = Budget::of(s).join(s, Topic::Meetme).await {
                 return s.error("subscribe", refused).await;
             }
-            let ids: Vec<_> = s.ds().rooms().iter().map(|r| r.id).collect();
-            let Ok(rooms) = s
-                .core
-                .read(move |st| {
-                    ids.iter()
-                        .filter_map(|id| st.conference(*id).map(|c| (*id, c)))
-                        .filter(|(_, c)| !c.members.is_empty())
-                        .collect()
-                })
-                .await
-            else {
+            let Ok(rooms) = s.core.read(|st| st.conferences()).await else {
                 return s.error("subscribe", "service_unavailable").await;
             };
             s.reply(&meetme_update_out(&s.ds(), &rooms)).await

@@ -50,6 +50,9 @@ pub(crate) struct AgentLive {
     pub talking: bool,
     /// The status was changed directly (queues, line, pause reason): emit it at refresh.
     pub changed: bool,
+    /// The status the last event carried, the `previous` of the next one (at start, the
+    /// initial status; none for an agent added to the configuration until its first event).
+    pub emitted: Option<Arc<AgentStatus>>,
     dirty: bool,
 }
 
@@ -73,7 +76,11 @@ impl Agents {
             dataset
                 .agents()
                 .iter()
-                .map(|agent| AgentLive::new(dataset, agent, now))
+                .map(|agent| {
+                    let mut live = AgentLive::new(dataset, agent, now);
+                    live.emitted = Some(live.status.clone());
+                    live
+                })
                 .collect(),
         )
     }
@@ -112,6 +119,7 @@ impl AgentLive {
             wrapup: false,
             talking: false,
             changed: false,
+            emitted: None,
             dirty: false,
         }
     }

@@ -1,12 +1,14 @@
 //! Conference rooms live: who is in each room, in join order, muted or not.
 //!
 //! Join orders count from 1 per room and restart when the room empties; the room's start time is
-//! its first member's join.
+//! its first member's join. Each change yields its [`Event::Conference`]: the room before and
+//! after, and every room after.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::dataset::Dataset;
+use crate::event::Event;
 use crate::ids::{RoomId, UniqueId};
 use crate::live::{ConferenceMember, ConferenceState};
 use crate::time::Timestamp;
@@ -22,10 +24,10 @@ pub(crate) struct RoomLive {
     next_order: u32,
 }
 
-/// Every configured room.
+/// Every configured room, by id.
 #[derive(Debug, Default)]
 pub(crate) struct Conferences {
-    map: HashMap<RoomId, RoomLive>,
+    map: BTreeMap<RoomId, RoomLive>,
 }
 
 /// A member about to join.
@@ -69,13 +71,22 @@ impl Conferences {
         self.map.get(&room).map(|r| &r.state)
     }
 
-    /// Adds a member; returns the room's new state if it joined.
-    pub fn join(
-        &mut self,
-        now: Timestamp,
-        room: RoomId,
-        joining: Joining,
-    ) -> Option<Arc<ConferenceState>> {
+    /// Every room's state, by room id.
+    pub fn all(&self) -> Arc<[Arc<ConferenceState>]> {
+        self.map.values().map(|r| r.state.clone()).collect()
+    }
+
+    /// The event of a change of `room` from `previous` to its current state.
+    fn changed(&self, room: RoomId, previous: Arc<ConferenceState>) -> Option<Event> {
+        Some(Event::Conference {
+            state: self.get(room)?.clone(),
+            previous,
+            rooms: self.all(),
+        })
+    }
+
+    /// Adds a member; returns the event if it joined.
+    pub fn join(&mut self, now: Timestamp, room: RoomId, joining: Joining) -> Option<Event> {
         let live = self.map.get_mut(&room)?;
         if live
             .state
@@ -92,6 +103,7 @@ impl Conferences {
         }
         let join_order = live.next_order;
         live.next_order += 1;
+        let previous = live.state.clone();
         let state = Arc::make_mut(&mut live.state);
         if state.members.is_empty() {
             state.start = Some(now);
@@ -105,33 +117,29 @@ impl Conferences {
             user: joining.user,
             muted: joining.muted,
         });
-        Some(live.state.clone())
+        self.changed(room, previous)
     }
 
-    /// Removes a member; returns the room's new state if it was there.
-    pub fn leave(&mut self, room: RoomId, uniqueid: &UniqueId) -> Option<Arc<ConferenceState>> {
+    /// Removes a member; returns the event if it was there.
+    pub fn leave(&mut self, room: RoomId, uniqueid: &UniqueId) -> Option<Event> {
         let live = self.map.get_mut(&room)?;
         let at = live
             .state
             .members
             .iter()
             .position(|m| &m.uniqueid == uniqueid)?;
+        let previous = live.state.clone();
         let state = Arc::make_mut(&mut live.state);
         state.members.remove(at);
         if state.members.is_empty() {
             state.start = None;
             live.next_order = 1;
         }
-        Some(live.state.clone())
+        self.changed(room, previous)
     }
 
-    /// Mutes or unmutes a member; returns the room's new state if it changed.
-    pub fn mute(
-        &mut self,
-        room: RoomId,
-        uniqueid: &UniqueId,
-        muted: bool,
-    ) -> Option<Arc<ConferenceState>> {
+    /// Mutes or unmutes a member; returns the event if it changed.
+    pub fn mute(&mut self, room: RoomId, uniqueid: &UniqueId, muted: bool) -> Option<Event> {
         let live = self.map.get_mut(&room)?;
         let at = live
             .state
@@ -141,7 +149,8 @@ impl Conferences {
         if live.state.members[at].muted == muted {
             return None;
         }
+        let previous = live.state.clone();
         Arc::make_mut(&mut live.state).members[at].muted = muted;
-        Some(live.state.clone())
+        self.changed(room, previous)
     }
 }

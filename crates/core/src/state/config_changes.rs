@@ -178,6 +178,7 @@ impl State {
                 let agents: Vec<AgentId> = live.members.keys().copied().collect();
                 for member in live.members.values_mut() {
                     member.dirty = true;
+                    member.announced = false;
                 }
                 self.queues.insert(live);
                 for agent in agents {

@@ -320,4 +320,9 @@ impl State {
     pub fn conference(&self, room: RoomId) -> Option<ConferenceState> {
         self.rooms.get(room).map(|s| (**s).clone())
     }
+
+    /// Every configured room's state, by room id (as [`Event::Conference`] carries them).
+    pub fn conferences(&self) -> Arc<[Arc<ConferenceState>]> {
+        self.rooms.all()
+    }
 }

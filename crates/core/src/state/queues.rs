@@ -37,6 +37,9 @@ pub(crate) struct Member {
     pub counted: Contribution,
     /// Changed since last emitted.
     pub dirty: bool,
+    /// An event has announced it (or it was there at start): its next event is a change, and
+    /// its removal is news.
+    pub announced: bool,
 }
 
 impl Member {
@@ -56,6 +59,7 @@ impl Member {
             }),
             counted: Contribution::default(),
             dirty: true,
+            announced: false,
         }
     }
 
@@ -186,6 +190,15 @@ impl QueueLive {
         }
     }
 
+    /// The member agents the events have announced, by id (an event payload).
+    pub fn announced_members(&self) -> Arc<[AgentId]> {
+        self.members
+            .iter()
+            .filter(|(_, m)| m.announced)
+            .map(|(agent, _)| *agent)
+            .collect()
+    }
+
     /// The waiting callers as an event payload.
     pub fn entries_payload(&self) -> Arc<[QueueEntry]> {
         self.entries.iter().cloned().collect()
@@ -228,6 +241,7 @@ impl QueueLive {
             .map(|m| {
                 let mut member = Member::new(q.id, m.agent, m.penalty, false);
                 member.dirty = false;
+                member.announced = true;
                 (m.agent, member)
             })
             .collect();

@@ -6,7 +6,7 @@ use super::State;
 use super::agents::derive;
 use super::lines::{derive_hint, refresh_calls};
 use super::queues::{Contribution, member_device_status};
-use crate::event::Event;
+use crate::event::{Event, MembershipChange};
 use crate::live::Availability;
 use crate::time::Timestamp;
 
@@ -51,7 +51,9 @@ impl State {
             let derived = derive(agent, line, &self.channels, &self.dataset);
             let changed = agent.update(derived, now) | std::mem::take(&mut agent.changed);
             if changed {
-                out.push(Event::AgentStatus(agent.status.clone()));
+                let status = agent.status.clone();
+                let previous = agent.emitted.replace(status.clone());
+                out.push(Event::AgentStatus { status, previous });
             }
             let logged = agent.logged();
             let device = if logged {
@@ -74,15 +76,25 @@ impl State {
                     s.status = device;
                     s.logged = logged;
                 }
-                if std::mem::take(&mut member.dirty) {
-                    out.push(Event::QueueMember(member.status.clone()));
-                }
+                let emit = std::mem::take(&mut member.dirty);
+                let added = emit && !std::mem::replace(&mut member.announced, true);
+                let status = member.status.clone();
                 let contribution = Contribution {
                     logged,
                     available: available && !member.status.paused,
                     talking,
                 };
                 let old = std::mem::replace(&mut member.counted, contribution);
+                if emit {
+                    let change = if added {
+                        MembershipChange::Added {
+                            members: queue.announced_members(),
+                        }
+                    } else {
+                        MembershipChange::Changed
+                    };
+                    out.push(Event::QueueMember { status, change });
+                }
                 if old != contribution {
                     queue.recount(old, contribution);
                     self.queues.mark(queue_id);

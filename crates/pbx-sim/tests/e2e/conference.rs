@@ -16,7 +16,7 @@ fn step_rooms(h: &E2e) -> Vec<ConferenceState> {
     h.step_events()
         .iter()
         .filter_map(|e| match e {
-            Event::Conference(c) if c.room == STANDUP => Some((**c).clone()),
+            Event::Conference { state: c, .. } if c.room == STANDUP => Some((**c).clone()),
             _ => None,
         })
         .collect()

@@ -77,7 +77,9 @@ fn step_member(h: &E2e, queue: QueueId, agent: AgentId) -> Vec<D> {
     h.step_events()
         .iter()
         .filter_map(|e| match e {
-            Event::QueueMember(m) if m.queue == queue && m.agent == agent => Some(m.status),
+            Event::QueueMember { status: m, .. } if m.queue == queue && m.agent == agent => {
+                Some(m.status)
+            }
             _ => None,
         })
         .collect()

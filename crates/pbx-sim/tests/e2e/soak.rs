@@ -342,12 +342,14 @@ fn tally(log: &[Event]) -> BTreeMap<String, usize> {
         let key = match e {
             Event::LineHint { hint, .. } => format!("hint {}", hint.code()),
             Event::Phone(p) => format!("phone {:?}", p.kind),
-            Event::AgentStatus(a) if a.on_call_acd => "agent on an ACD call".to_owned(),
-            Event::AgentStatus(a) => format!("agent {:?}", a.availability),
+            Event::AgentStatus { status: a, .. } if a.on_call_acd => {
+                "agent on an ACD call".to_owned()
+            }
+            Event::AgentStatus { status: a, .. } => format!("agent {:?}", a.availability),
             Event::AttendedTransfer { state, .. } => format!("attended transfer {state:?}"),
             Event::QueueEntries { .. } => "queue caller left".to_owned(),
             Event::Voicemail { .. } => "voicemail".to_owned(),
-            Event::Conference(_) => "conference".to_owned(),
+            Event::Conference { .. } => "conference".to_owned(),
             Event::CallLogged(_) => "call logged".to_owned(),
             _ => continue,
         };

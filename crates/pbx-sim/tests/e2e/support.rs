@@ -31,7 +31,7 @@ use std::time::Duration;
 use ctid_core::State;
 use ctid_core::Timestamp;
 use ctid_core::dataset::{Dataset, UserServices};
-use ctid_core::event::Event;
+use ctid_core::event::{Event, MembershipChange};
 use ctid_core::ids::{AgentId, BridgeId, LineId, QueueId, RoomId, UniqueId, UserId, VoicemailId};
 use ctid_core::live::{
     AgentStatus, CallLogEntry, ChannelState, ConferenceState, CurrentCall, Endpoint, HintStatus,
@@ -167,8 +167,10 @@ impl Derived {
         d
     }
 
-    /// Applies what an event says.
-    fn apply(&mut self, e: &Event) {
+    /// Applies what an event says; returns how its account of the change (the previous value,
+    /// new or not, the members or rooms after it) disagrees with what the events told before.
+    fn apply(&mut self, e: &Event) -> Option<String> {
+        let fault = self.transition_fault(e);
         match e {
             Event::LineHint { line, hint } => {
                 self.hints.insert(*line, *hint);
@@ -184,13 +186,13 @@ impl Derived {
                     calls.insert(p.uniqueid.clone(), p.kind);
                 }
             }
-            Event::AgentStatus(a) => {
+            Event::AgentStatus { status: a, .. } => {
                 self.agents.insert(a.agent, (**a).clone());
             }
-            Event::QueueMember(m) => {
+            Event::QueueMember { status: m, .. } => {
                 self.members.insert((m.queue, m.agent), (**m).clone());
             }
-            Event::QueueMemberRemoved { queue, agent } => {
+            Event::QueueMemberRemoved { queue, agent, .. } => {
                 self.members.remove(&(*queue, *agent));
             }
             Event::QueueStats { queue, stats } => {
@@ -208,10 +210,92 @@ impl Derived {
             Event::Voicemail { voicemail, counts } => {
                 self.voicemails.insert(*voicemail, *counts);
             }
-            Event::Conference(c) => {
+            Event::Conference { state: c, .. } => {
                 self.rooms.insert(c.room, (**c).clone());
             }
             _ => {}
+        }
+        fault
+    }
+
+    /// The member agents of a queue as told.
+    fn queue_members(&self, queue: QueueId) -> Vec<AgentId> {
+        self.members
+            .keys()
+            .filter(|(q, _)| *q == queue)
+            .map(|(_, a)| *a)
+            .collect()
+    }
+
+    /// How an event's account of a change disagrees with what was told before it.
+    fn transition_fault(&self, e: &Event) -> Option<String> {
+        match e {
+            Event::AgentStatus { status, previous } => {
+                let told = self.agents.get(&status.agent);
+                (previous.as_deref() != told).then(|| {
+                    format!(
+                        "agent {}: previous {previous:?}, told {told:?}",
+                        status.agent
+                    )
+                })
+            }
+            Event::QueueMember { status: m, change } => {
+                let known = self.members.contains_key(&(m.queue, m.agent));
+                match change {
+                    MembershipChange::Added { members } => {
+                        let mut expected = self.queue_members(m.queue);
+                        expected.push(m.agent);
+                        expected.sort();
+                        if known || members[..] != expected[..] {
+                            return Some(format!(
+                                "member {} {}: added with {members:?}, told {expected:?} (known: {known})",
+                                m.queue, m.agent
+                            ));
+                        }
+                        None
+                    }
+                    MembershipChange::Changed => (!known).then(|| {
+                        format!("member {} {}: changed but never added", m.queue, m.agent)
+                    }),
+                }
+            }
+            Event::QueueMemberRemoved {
+                queue,
+                agent,
+                members,
+            } => {
+                let known = self.members.contains_key(&(*queue, *agent));
+                let expected: Vec<AgentId> = self
+                    .queue_members(*queue)
+                    .into_iter()
+                    .filter(|a| a != agent)
+                    .collect();
+                (!known || members[..] != expected[..]).then(|| {
+                    format!(
+                        "member {queue} {agent}: removed leaving {members:?}, told {expected:?} (known: {known})"
+                    )
+                })
+            }
+            Event::Conference {
+                state,
+                previous,
+                rooms,
+            } => {
+                let told = self.rooms.get(&state.room);
+                if told != Some(&**previous) {
+                    return Some(format!(
+                        "room {}: previous {previous:?}, told {told:?}",
+                        state.room
+                    ));
+                }
+                let mut expected = self.rooms.clone();
+                expected.insert(state.room, (**state).clone());
+                let carried: BTreeMap<RoomId, ConferenceState> =
+                    rooms.iter().map(|r| (r.room, (**r).clone())).collect();
+                (carried != expected)
+                    .then(|| format!("room {}: rooms {carried:?}, told {expected:?}", state.room))
+            }
+            _ => None,
         }
     }
 
@@ -344,6 +428,11 @@ pub struct E2e {
     /// Where `expect` looks from.
     cursor: usize,
     told: Derived,
+    /// Events whose account of a change disagrees with what the events told before (checked
+    /// after the first barrier: until then the seed may already hold what an event says).
+    faults: Vec<String>,
+    /// Whether `faults` are collected yet.
+    strict: bool,
     /// The sim's live calls at the last barrier.
     pub sim_calls: Vec<SimCall>,
 }
@@ -381,15 +470,22 @@ impl E2e {
             step: 0,
             cursor: 0,
             told,
+            faults: Vec::new(),
+            strict: false,
             sim_calls: Vec::new(),
         };
         h.settle().await;
+        h.strict = true;
         h
     }
 
     fn ingest(&mut self, batch: &[Event]) {
         for e in batch {
-            self.told.apply(e);
+            if let Some(fault) = self.told.apply(e)
+                && self.strict
+            {
+                self.faults.push(fault);
+            }
         }
         self.log.extend(batch.iter().cloned());
     }
@@ -411,7 +507,8 @@ impl E2e {
         while let Some(batch) = self.rx.try_recv() {
             self.ingest(&batch);
         }
-        let diff = self.told.diff(&state);
+        let mut diff = std::mem::take(&mut self.faults);
+        diff.extend(self.told.diff(&state));
         if !diff.is_empty() {
             panic!(
                 "events and state disagree:\n  {}\nevents of the step:\n{}",
@@ -658,7 +755,7 @@ impl E2e {
         self.step_events()
             .iter()
             .filter_map(|e| match e {
-                Event::AgentStatus(a) if a.agent == agent => Some(a.clone()),
+                Event::AgentStatus { status: a, .. } if a.agent == agent => Some(a.clone()),
                 _ => None,
             })
             .collect()

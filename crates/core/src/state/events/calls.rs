@@ -314,9 +314,9 @@ impl State {
             self.remove_waiting(queue, uniqueid, out);
         }
         if let Some(room) = ch.room
-            && let Some(state) = self.rooms.leave(room, uniqueid)
+            && let Some(event) = self.rooms.leave(room, uniqueid)
         {
-            out.push(Event::Conference(state));
+            out.push(event);
         }
         if let Some((supervisor, agent)) = ch.spying {
             out.push(Event::Listen {

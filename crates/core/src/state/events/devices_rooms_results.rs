@@ -74,11 +74,11 @@ impl State {
                 .and_then(|l| l.owner),
             muted,
         };
-        if let Some(state) = self.rooms.join(now, room, joining) {
+        if let Some(event) = self.rooms.join(now, room, joining) {
             if let Some(ch) = self.channels.get_mut(uniqueid) {
                 ch.room = Some(room);
             }
-            out.push(Event::Conference(state));
+            out.push(event);
         }
     }
 
@@ -94,7 +94,7 @@ impl State {
             ch.room = None;
         }
         match self.rooms.leave(room, uniqueid) {
-            Some(state) => out.push(Event::Conference(state)),
+            Some(event) => out.push(event),
             None => tracing::debug!(%room, %uniqueid, "leave of a non-member"),
         }
     }
@@ -106,8 +106,8 @@ impl State {
         muted: bool,
         out: &mut Vec<Event>,
     ) {
-        if let Some(state) = self.rooms.mute(room, uniqueid, muted) {
-            out.push(Event::Conference(state));
+        if let Some(event) = self.rooms.mute(room, uniqueid, muted) {
+            out.push(event);
         }
     }
 

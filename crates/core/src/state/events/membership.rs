@@ -131,8 +131,16 @@ impl State {
             return;
         };
         q.recount(member.counted, Contribution::default());
+        // One added and removed within a batch was never announced: nothing to take back.
+        let members = member.announced.then(|| q.announced_members());
         self.queues.mark(queue);
-        out.push(Event::QueueMemberRemoved { queue, agent });
+        if let Some(members) = members {
+            out.push(Event::QueueMemberRemoved {
+                queue,
+                agent,
+                members,
+            });
+        }
         if let Some(a) = self.agents.get_mut(agent) {
             let s = a.status_mut();
             s.queues.retain(|q| *q != queue);

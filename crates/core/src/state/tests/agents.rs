@@ -72,6 +72,46 @@ fn login_and_logoff() {
 }
 
 #[test]
+fn each_status_event_carries_the_previous_one() {
+    let mut w = World::demo();
+    let before = w.agent(1);
+    let events = w.login(1, 3);
+    let [Event::AgentStatus { status, previous }] = &events
+        .iter()
+        .filter(|e| matches!(e, Event::AgentStatus { .. }))
+        .cloned()
+        .collect::<Vec<_>>()[..]
+    else {
+        panic!("one status: {events:?}")
+    };
+    assert_eq!(
+        previous.as_deref(),
+        Some(&before),
+        "the first event: the status at start"
+    );
+    assert_eq!(status.availability, Availability::Available);
+    let logged_in = status.clone();
+
+    let events = w.one(pause(1, 1, true));
+    let statuses: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::AgentStatus { status, previous } => Some((status, previous)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(statuses.len(), 1, "{events:?}");
+    let (status, previous) = statuses[0];
+    assert_eq!(
+        previous.as_ref(),
+        Some(&logged_in),
+        "the last event's status"
+    );
+    assert_eq!(previous.as_ref().map(|p| p.paused), Some(false));
+    assert!(status.paused);
+}
+
+#[test]
 fn login_on_a_line_taken_by_another_agent_logs_it_off() {
     let mut w = World::demo();
     w.login(1, 3);

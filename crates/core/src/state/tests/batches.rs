@@ -19,8 +19,8 @@ fn assert_one_event_per_derived_value(events: &[Event]) {
         let key = match e {
             Event::LineHint { line, .. } => format!("hint {line}"),
             Event::LineCalls { line, .. } => format!("calls {line}"),
-            Event::AgentStatus(s) => format!("agent {}", s.agent),
-            Event::QueueMember(m) => format!("member {} {}", m.queue, m.agent),
+            Event::AgentStatus { status: s, .. } => format!("agent {}", s.agent),
+            Event::QueueMember { status: m, .. } => format!("member {} {}", m.queue, m.agent),
             Event::QueueStats { queue, .. } => format!("stats {queue}"),
             Event::QueueEntries { queue, .. } => format!("entries {queue}"),
             _ => continue,

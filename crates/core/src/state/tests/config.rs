@@ -6,7 +6,7 @@ use super::script::*;
 use crate::dataset::{
     ChangeKind, ConfigChange, ConfigError, ConfigKey, ConfigObject, Dataset, QueueMemberConfig,
 };
-use crate::event::Event;
+use crate::event::{Event, MembershipChange};
 use crate::ids::{AgentId, LineId, QueueId, UserId};
 use crate::live::Availability;
 use crate::pbx::{PbxAction, PbxEvent};
@@ -80,7 +80,7 @@ fn added_objects_are_live_at_once_and_announced_in_order() {
     // The memberships the changes bring come after the changes, from the refresh pass.
     let first_member = events
         .iter()
-        .position(|e| matches!(e, Event::QueueMember(_)))
+        .position(|e| matches!(e, Event::QueueMember { .. }))
         .expect("new memberships announced");
     assert!(
         first_member
@@ -88,6 +88,27 @@ fn added_objects_are_live_at_once_and_announced_in_order() {
                 .iter()
                 .rposition(|e| matches!(e, Event::Config { .. }))
                 .unwrap()
+    );
+    let added: Vec<Vec<AgentId>> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::QueueMember {
+                change: MembershipChange::Added { members },
+                ..
+            } => Some(members.to_vec()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        added.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![1, 2],
+        "both memberships of the new queue are new, announced one by one: {added:?}"
+    );
+    assert_eq!(added[1], vec![AgentId(1), AgentId(5)]);
+    assert!(
+        events.iter().any(|e| matches!(e,
+            Event::AgentStatus { status, previous: None } if status.agent == AgentId(5))),
+        "a new agent's first status has no previous one"
     );
     assert_eq!(actions, vec![PbxAction::ConfigChanged { changes }]);
     let ds = w.state.dataset().clone();
@@ -136,7 +157,8 @@ fn a_removed_agent_leaves_its_queues_before_the_removal_is_announced() {
                 e,
                 Event::QueueMemberRemoved {
                     queue: QueueId(1),
-                    agent: AgentId(1)
+                    agent: AgentId(1),
+                    ..
                 }
             )
         })

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::script::*;
-use crate::event::Event;
+use crate::event::{Event, MembershipChange};
 use crate::ids::{AgentId, QueueId};
 use crate::live::{MemberDeviceStatus, QueueLiveStats};
 use crate::pbx::PbxEvent;
@@ -23,7 +23,19 @@ fn member_events(events: &[Event]) -> Vec<(u32, u32, MemberDeviceStatus, bool)> 
     events
         .iter()
         .filter_map(|e| match e {
-            Event::QueueMember(m) => Some((m.queue.0, m.agent.0, m.status, m.paused)),
+            Event::QueueMember { status: m, .. } => {
+                Some((m.queue.0, m.agent.0, m.status, m.paused))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn member_changes(events: &[Event]) -> Vec<MembershipChange> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::QueueMember { change, .. } => Some(change.clone()),
             _ => None,
         })
         .collect()
@@ -147,6 +159,13 @@ fn members_added_removed_and_penalty() {
         (2, true, MemberDeviceStatus::NotInUse)
     );
     assert_eq!(member_events(&events).len(), 1);
+    assert_eq!(
+        member_changes(&events),
+        vec![MembershipChange::Added {
+            members: [1, 2, 3, 4].map(AgentId).into()
+        }],
+        "a new membership, with the queue's members after it"
+    );
     assert_eq!(stats(&w, 1).logged_agents, 1);
     assert_eq!(w.agent(4).queues, vec![QueueId(1), QueueId(2)]);
 
@@ -156,6 +175,7 @@ fn members_added_removed_and_penalty() {
         penalty: 5,
     });
     assert_eq!(member_events(&events).len(), 1);
+    assert_eq!(member_changes(&events), vec![MembershipChange::Changed]);
     assert_eq!(
         w.state
             .queue_member(QueueId(1), AgentId(4))
@@ -169,7 +189,8 @@ fn members_added_removed_and_penalty() {
     });
     assert!(events.contains(&Event::QueueMemberRemoved {
         queue: QueueId(1),
-        agent: AgentId(4)
+        agent: AgentId(4),
+        members: [1, 2, 3].map(AgentId).into(),
     }));
     assert!(w.state.queue_member(QueueId(1), AgentId(4)).is_none());
     assert_eq!(stats(&w, 1).logged_agents, 0);
@@ -190,6 +211,50 @@ fn members_added_removed_and_penalty() {
             paused: false
         })
         .is_empty()
+    );
+}
+
+#[test]
+fn memberships_of_one_batch_are_announced_one_by_one_and_unannounced_ones_never_removed() {
+    let mut w = World::demo();
+    let added = |agent| PbxEvent::QueueMemberAdded {
+        queue: QueueId(2),
+        agent: AgentId(agent),
+        penalty: 0,
+        paused: false,
+    };
+    let events = w.batch(vec![added(1), added(2)]);
+    assert_eq!(
+        member_changes(&events),
+        vec![
+            MembershipChange::Added {
+                members: [1, 3, 4].map(AgentId).into()
+            },
+            MembershipChange::Added {
+                members: [1, 2, 3, 4].map(AgentId).into()
+            },
+        ],
+        "each event lists the members announced so far"
+    );
+    // Added and removed before the refresh: faces never heard of it, nothing to take back.
+    let events = w.batch(vec![
+        PbxEvent::QueueMemberAdded {
+            queue: QueueId(1),
+            agent: AgentId(4),
+            penalty: 0,
+            paused: false,
+        },
+        PbxEvent::QueueMemberRemoved {
+            queue: QueueId(1),
+            agent: AgentId(4),
+        },
+    ]);
+    assert!(
+        !events.iter().any(|e| matches!(
+            e,
+            Event::QueueMember { .. } | Event::QueueMemberRemoved { .. }
+        )),
+        "{events:?}"
     );
 }
 

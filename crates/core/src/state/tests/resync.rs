@@ -171,8 +171,12 @@ fn only_the_differences_are_emitted() {
             Event::CallLogged(c) => format!("logged {}", c.user),
             Event::QueueEntries { queue, entries } => format!("entries {queue} {}", entries.len()),
             Event::QueueStats { queue, stats } => format!("stats {queue} {}", stats.waiting_calls),
-            Event::QueueMember(m) => format!("member {} {} {:?}", m.queue, m.agent, m.status),
-            Event::AgentStatus(a) => format!("agent {} {:?}", a.agent, a.availability),
+            Event::QueueMember { status: m, .. } => {
+                format!("member {} {} {:?}", m.queue, m.agent, m.status)
+            }
+            Event::AgentStatus { status: a, .. } => {
+                format!("agent {} {:?}", a.agent, a.availability)
+            }
             other => format!("{other:?}"),
         })
         .collect();

@@ -170,7 +170,7 @@ pub(crate) fn agent_statuses(events: &[Event]) -> Vec<Arc<AgentStatus>> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::AgentStatus(s) => Some(s.clone()),
+            Event::AgentStatus { status: s, .. } => Some(s.clone()),
             _ => None,
         })
         .collect()

@@ -2,8 +2,8 @@
 
 use super::script::*;
 use crate::event::Event;
-use crate::ids::{AgentId, LineId, RoomId, VoicemailId};
-use crate::live::{PhoneEventKind, VoicemailCounts};
+use crate::ids::{AgentId, LineId, RoomId, UniqueId, VoicemailId};
+use crate::live::{ConferenceState, PhoneEventKind, VoicemailCounts};
 use crate::pbx::{AttendedTransferState, PbxEvent};
 
 #[test]
@@ -52,9 +52,17 @@ fn conference_join_orders_and_reset_when_empty() {
     };
     let start = w.now;
     let events = w.one(join(&x.b));
-    let Some(Event::Conference(state)) = events.first() else {
+    let Some(Event::Conference {
+        state,
+        previous,
+        rooms,
+    }) = events.first()
+    else {
         panic!("{events:?}")
     };
+    assert!(previous.members.is_empty() && previous.start.is_none());
+    assert_eq!(rooms.len(), 1, "every configured room");
+    assert_eq!(rooms[0], *state);
     assert_eq!(state.start, Some(start));
     assert_eq!(state.members[0].join_order, 1);
     assert_eq!(state.members[0].number, "1002");
@@ -76,20 +84,32 @@ fn conference_join_orders_and_reset_when_empty() {
     assert_eq!(events.len(), 1);
     assert!(w.state.conference(RoomId(1)).expect("room").members[1].muted);
 
-    w.one(PbxEvent::ConferenceLeave {
+    let events = w.one(PbxEvent::ConferenceLeave {
         room: RoomId(1),
         uniqueid: x.b.clone(),
     });
+    let Some(Event::Conference {
+        state, previous, ..
+    }) = events.first()
+    else {
+        panic!("{events:?}")
+    };
+    // The leaver is in the previous state only: a face names who left (and tells them).
+    let channels = |s: &ConferenceState| -> Vec<UniqueId> {
+        s.members.iter().map(|m| m.uniqueid.clone()).collect()
+    };
+    assert_eq!(channels(previous), vec![x.b.clone(), y.a.clone()]);
+    assert_eq!(channels(state), vec![y.a.clone()]);
+    assert_eq!(previous.members[0].user, Some(user(2)));
     // The last member hangs up without a leave event.
     let events = w.one(PbxEvent::Hangup {
         uniqueid: y.a.clone(),
         cause: 16,
     });
-    assert!(
-        events.iter().any(
-            |e| matches!(e, Event::Conference(s) if s.members.is_empty() && s.start.is_none())
-        )
-    );
+    assert!(events.iter().any(
+        |e| matches!(e, Event::Conference { state: s, previous: p, .. }
+                if s.members.is_empty() && s.start.is_none() && p.members.len() == 1)
+    ));
     // Join orders restart.
     w.one(join(&x.b));
     assert_eq!(
