@@ -26,6 +26,10 @@ pub struct XucConfig {
     /// delays included (default 10 s); past it the login fails.
     #[serde(rename = "login_timeout_secs", with = "secs")]
     pub login_timeout: Duration,
+    /// A socket from which nothing arrives this long is closed (default 60 s; cti.js pings
+    /// every 5 s), on the injected clock. On the wire: `idle_timeout_secs`.
+    #[serde(rename = "idle_timeout_secs", with = "secs")]
+    pub idle_timeout: Duration,
     /// Event batches the fan-out task may have waiting (default 1024).
     pub fanout_events: usize,
     /// Subscription requests the fan-out task may have waiting (default 4096).
@@ -40,6 +44,7 @@ impl Default for XucConfig {
             max_message_bytes: 64 * 1024,
             outbox_max_bytes: 1024 * 1024,
             login_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
             fanout_events: 1024,
             fanout_controls: 4096,
         }

@@ -1,11 +1,12 @@
 //! One XuC WebSocket session, from the upgraded connection to its close: `LoggedOn` first, then
 //! the initial state (in the order apps register their handlers: `UserConfigUpdate`,
 //! `UsersStatuses`, `UserStatusUpdate`, `PhoneStatusUpdate`, `VoiceMailStatusUpdate`,
-//! `RightProfile`), then a reader (this task: frames → requests → the command families in
+//! `RightProfile`, the own agent's `AgentStateEvent`), then a reader (this task: frames → requests → the command families in
 //! [`crate::commands`]) and the face layer's writer loop draining the session's outbox (bounded
 //! in bytes, `[xuc] outbox_max_bytes`) with the WebSocket framing. Replies and pushes share
 //! the outbox, so their order is kept; a socket that does not read is cut off (logged by its
-//! outbox) whoever overflowed it.
+//! outbox) whoever overflowed it. A socket from which nothing arrives for `[xuc] idle_timeout`
+//! (on the injected clock) is closed: cti.js pings every 5 s, a dead peer does not.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -103,6 +104,8 @@ enum End {
     Closed,
     Kicked,
     Shutdown,
+    /// Nothing arrived for `[xuc] idle_timeout`.
+    Idle,
     /// The user was removed, or may no longer log in.
     UserRemoved,
     Protocol(&'static str),
@@ -164,6 +167,7 @@ pub(crate) async fn run(
         let (code, reason) = match end {
             End::Shutdown => (close_code::GOING_AWAY, "server shutdown"),
             End::UserRemoved => (close_code::POLICY, "user removed"),
+            End::Idle => (close_code::POLICY, "idle timeout"),
             End::Protocol(r) => (close_code::PROTOCOL_ERROR, r),
             _ => (close_code::NORMAL, ""),
         };
@@ -224,6 +228,7 @@ async fn start(s: &mut Session) -> Result<(), Kicked> {
         s.fanout.subscribe(s.id, Topic::Agent(agent.id)).await;
     }
     let (uid, line, vm) = (s.user, user.line, user.voicemail);
+    let agent = ds.agent_of_user(s.user).map(|a| a.id);
     let state = s
         .shared
         .core
@@ -233,10 +238,11 @@ async fn start(s: &mut Session) -> Result<(), Kicked> {
                 st.user_presence(uid).map(|p| p.status.clone()),
                 line.map(|l| st.line_hint(l)),
                 vm.map(|v| st.voicemail_counts(v)),
+                agent.and_then(|a| st.agent_status(a).cloned()),
             )
         })
         .await;
-    let Ok((services, presence, hint, counts)) = state else {
+    let Ok((services, presence, hint, counts, agent_status)) = state else {
         return Err(Kicked);
     };
     s.reply(
@@ -258,7 +264,11 @@ async fn start(s: &mut Session) -> Result<(), Kicked> {
     if let (Some(vm), Some(counts)) = (vm, counts) {
         s.reply(msg::VOICEMAIL_STATUS_UPDATE, &VoicemailOut::new(vm, counts))?;
     }
-    s.reply(msg::RIGHT_PROFILE, &RightProfileOut::new(&ds, user))
+    s.reply(msg::RIGHT_PROFILE, &RightProfileOut::new(&ds, user))?;
+    if let Some(status) = &agent_status {
+        s.reply(msg::AGENT_STATE_EVENT, &AgentStateOut::new(status, s.now()))?;
+    }
+    Ok(())
 }
 
 /// The reader loop.
@@ -274,17 +284,24 @@ async fn serve(
     );
     let mut datasets = s.shared.core.watch_dataset();
     let shutdown = s.shared.shutdown.clone();
+    let clock = s.shared.core.clock().clone();
+    let idle = s.shared.config.idle_timeout;
+    let mut deadline = clock.now().plus(idle);
     loop {
         let incoming = tokio::select! {
             _ = kick.cancelled() => return End::Kicked,
             _ = shutdown.cancelled() => return End::Shutdown,
+            _ = clock.sleep_until(deadline) => return End::Idle,
             changed = datasets.changed() => {
                 if changed.is_ok() && datasets.borrow_and_update().login_bar(s.user).is_some() {
                     return End::UserRemoved;
                 }
                 continue;
             }
-            f = frames.next() => f,
+            f = frames.next() => {
+                deadline = clock.now().plus(idle);
+                f
+            }
         };
         let served = match incoming {
             None | Some(Err(ProtocolError::Io(_))) => return End::Closed,

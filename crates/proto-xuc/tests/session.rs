@@ -340,3 +340,46 @@ async fn a_socket_that_does_not_read_is_cut_off() {
     .expect("the socket is cut off");
     assert_eq!(stats.cut_offs(), 1);
 }
+
+#[tokio::test]
+async fn an_agent_gets_its_own_state_at_open() {
+    let srv = TestServer::start().await;
+    let mut carol = srv.session("carol").await;
+    let msgs = carol.drain().await;
+    let own = msgs
+        .iter()
+        .find(|m| m["msgType"] == "AgentStateEvent")
+        .expect("the own agent's state");
+    assert_eq!(own["ctiMessage"]["agentId"], 1);
+    assert_eq!(own["ctiMessage"]["name"], "AgentLoggedOut");
+    let last_initial = msgs
+        .iter()
+        .position(|m| m["msgType"] == "RightProfile")
+        .unwrap();
+    let agent = msgs
+        .iter()
+        .position(|m| m["msgType"] == "AgentStateEvent")
+        .unwrap();
+    assert!(agent > last_initial, "after the initial state");
+}
+
+#[tokio::test]
+async fn a_silent_socket_is_closed_after_the_idle_timeout_and_pings_keep_it() {
+    let srv = TestServer::start_with(|c| c.idle_timeout = Duration::from_secs(60)).await;
+    let mut c = srv.session("bob").await;
+    c.drain().await;
+    srv.clock.advance(Duration::from_secs(59));
+    c.drain().await; // a ping: the socket lives, its idle time starts again
+    srv.clock.advance(Duration::from_secs(59));
+    c.drain().await;
+    srv.clock.advance(Duration::from_secs(60));
+    c.until_closed().await;
+    let stats = srv.face.stats();
+    tokio::time::timeout(support::GUARD, async {
+        while stats.sessions() > 0 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the session ends");
+}
