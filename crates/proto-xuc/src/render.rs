@@ -91,7 +91,7 @@ impl ctid_face::Render for Renderer {
                     out.push_replaceable(topic, key, encode(msg::VOICEMAIL_STATUS_UPDATE, &counts));
                 }
             }
-            Event::AgentStatus(s) => {
+            Event::AgentStatus { status: s, .. } => {
                 let all = Topic::AgentEvents;
                 let own = Topic::Agent(s.agent);
                 if wanted(&all) || wanted(&own) {
