@@ -10,6 +10,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use ctid_core::dataset::Dataset;
+use ctid_core::live::AgentStatus;
 use ctid_core::{Event, SharedClock};
 use ctid_face::{Pushes, SupersedeKey};
 
@@ -28,6 +29,17 @@ impl Renderer {
     pub fn new(dataset: Arc<Dataset>, clock: SharedClock) -> Self {
         Renderer { dataset, clock }
     }
+}
+
+/// Whether two statuses of an agent look the same in an `AgentStateEvent`.
+fn same_xuc_state(a: &AgentStatus, b: &AgentStatus) -> bool {
+    a.state == b.state
+        && a.state_since == b.state_since
+        && a.phone_number == b.phone_number
+        && a.queues == b.queues
+        && a.pause_reason == b.pause_reason
+        && a.on_call_acd == b.on_call_acd
+        && a.on_call_nonacd == b.on_call_nonacd
 }
 
 /// The `Error` a command's late failure becomes (the switch refused what it asked).
@@ -91,10 +103,15 @@ impl ctid_face::Render for Renderer {
                     out.push_replaceable(topic, key, encode(msg::VOICEMAIL_STATUS_UPDATE, &counts));
                 }
             }
-            Event::AgentStatus { status: s, .. } => {
+            Event::AgentStatus {
+                status: s,
+                previous,
+            } => {
                 let all = Topic::AgentEvents;
                 let own = Topic::Agent(s.agent);
-                if wanted(&all) || wanted(&own) {
+                // What only the CTI form shows changed (availability): nothing new for XuC.
+                let unchanged = previous.as_deref().is_some_and(|p| same_xuc_state(p, s));
+                if !unchanged && (wanted(&all) || wanted(&own)) {
                     let bytes = encode(
                         msg::AGENT_STATE_EVENT,
                         &AgentStateOut::new(s, self.clock.now()),
