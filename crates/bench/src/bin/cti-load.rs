@@ -48,6 +48,10 @@ struct Args {
     /// Give up on a round after this many seconds.
     #[arg(long, default_value_t = 30)]
     round_timeout: u64,
+    /// Seconds to wait once the server is ready before reading its RSS "before clients" (the
+    /// allocator may still be returning what loading the dataset used).
+    #[arg(long, default_value_t = 0)]
+    settle: u64,
     /// Also run the same clients and push pattern against a bare tokio TCP broadcast server
     /// (no protocol, shared bytes, one write per client) and print ctid's figures as ratios of
     /// the baseline's.
@@ -118,11 +122,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         }
         println!("load generator niceness {}", args.client_nice);
     }
+    tokio::time::sleep(Duration::from_secs(args.settle)).await;
     let rss_before = rss_kib(server.pid())?;
     println!(
-        "server ready (pid {}), RSS {} KiB before clients",
+        "server ready (pid {}), RSS {} KiB before clients ({} s after ready)",
         server.pid(),
-        rss_before
+        rss_before,
+        args.settle
     );
 
     // Each client logs in (three-step login), subscribes to phone statuses and from then on
