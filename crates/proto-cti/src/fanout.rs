@@ -99,3 +99,8 @@ pub async fn spawn(
         control_capacity,
     ))
 }
+
+/// The topic a `register_*_status_update` pair of another server maps to.
+pub fn remote_topic(kind: StatusKind, xivo_uuid: &str, id: &str) -> Topic {
+    Topic::Remote(kind, Arc::from(xivo_uuid), Arc::from(id))
+}

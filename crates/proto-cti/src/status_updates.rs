@@ -8,7 +8,7 @@ use ctid_core::ids::{AgentId, LineId, UserId};
 use ctid_core::live::Availability;
 
 use crate::fanout::Topic;
-use crate::render::remote_topic;
+use crate::fanout::remote_topic;
 use crate::session::{Session, SessionEnd};
 use crate::subscription_budget::Budget;
 use crate::wire::input::{StatusKind, StatusUpdates};
