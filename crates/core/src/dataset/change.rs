@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::{
     Agent, AgentGroup, Dataset, DatasetError, Line, Queue, QueueMemberConfig, Room, User, Voicemail,
 };
-use super::{Profile, load::PasswordReuse};
+use super::{Profile, Touched, load::PasswordReuse};
 use crate::ids::{AgentGroupId, AgentId, LineId, ProfileId, QueueId, RoomId, UserId, VoicemailId};
+use std::sync::Arc;
 
 /// One configured object, whole (what an add or an update brings).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -209,7 +210,7 @@ fn add<T: Keyed>(list: &mut Vec<T>, item: T, key: ConfigKey) -> Result<(), Confi
     Ok(())
 }
 
-fn update<T: Keyed>(list: &mut [T], item: T, key: ConfigKey) -> Result<(), ConfigError> {
+fn update<T: Keyed>(list: &mut Vec<T>, item: T, key: ConfigKey) -> Result<(), ConfigError> {
     let slot = list
         .iter_mut()
         .find(|x| x.key() == item.key())
@@ -238,26 +239,51 @@ impl Dataset {
     /// it beforehand where hashing must not block (see `CoreHandle::apply_config`).
     pub fn with_changes(&self, changes: &[ConfigChange]) -> Result<Dataset, ConfigError> {
         let mut next = self.clone();
+        let mut touched = Touched::default();
         for change in changes {
-            next.apply_one(change.clone())?;
+            next.apply_one(change.clone(), &mut touched)?;
         }
-        next.complete()?;
+        next.complete(touched)?;
         next.version = self.version + 1;
         Ok(next)
     }
 
-    fn apply_one(&mut self, change: ConfigChange) -> Result<(), ConfigError> {
+    fn apply_one(
+        &mut self,
+        change: ConfigChange,
+        touched: &mut Touched,
+    ) -> Result<(), ConfigError> {
         let key = change.key();
+        let mut change = change;
+        if let ConfigChange::Added(ConfigObject::User(u))
+        | ConfigChange::Updated(ConfigObject::User(u)) = &mut change
+        {
+            super::load::complete_user(u)?;
+        }
+        match key {
+            ConfigKey::User(_) => touched.users = true,
+            ConfigKey::Line(_) => touched.lines = true,
+            ConfigKey::Agent(_) => touched.agents = true,
+            ConfigKey::AgentGroup(_) => touched.agent_groups = true,
+            ConfigKey::Queue(_) | ConfigKey::QueueMember(..) => touched.queues = true,
+            ConfigKey::Voicemail(_) => touched.voicemails = true,
+            ConfigKey::Profile(_) => touched.profiles = true,
+            ConfigKey::Room(_) => touched.rooms = true,
+        }
         match change {
             ConfigChange::Added(object) => match object {
-                ConfigObject::User(u) => add(&mut self.tables.users, u, key),
-                ConfigObject::Line(l) => add(&mut self.tables.lines, l, key),
-                ConfigObject::Agent(a) => add(&mut self.tables.agents, a, key),
-                ConfigObject::AgentGroup(g) => add(&mut self.tables.agent_groups, g, key),
-                ConfigObject::Queue(q) => add(&mut self.tables.queues, q, key),
-                ConfigObject::Voicemail(v) => add(&mut self.tables.voicemails, v, key),
-                ConfigObject::Profile(p) => add(&mut self.tables.profiles, p, key),
-                ConfigObject::Room(r) => add(&mut self.tables.rooms, r, key),
+                ConfigObject::User(u) => add(Arc::make_mut(&mut self.tables.users), u, key),
+                ConfigObject::Line(l) => add(Arc::make_mut(&mut self.tables.lines), l, key),
+                ConfigObject::Agent(a) => add(Arc::make_mut(&mut self.tables.agents), a, key),
+                ConfigObject::AgentGroup(g) => {
+                    add(Arc::make_mut(&mut self.tables.agent_groups), g, key)
+                }
+                ConfigObject::Queue(q) => add(Arc::make_mut(&mut self.tables.queues), q, key),
+                ConfigObject::Voicemail(v) => {
+                    add(Arc::make_mut(&mut self.tables.voicemails), v, key)
+                }
+                ConfigObject::Profile(p) => add(Arc::make_mut(&mut self.tables.profiles), p, key),
+                ConfigObject::Room(r) => add(Arc::make_mut(&mut self.tables.rooms), r, key),
                 ConfigObject::QueueMember { queue, member } => {
                     let q = self.queue_mut(queue)?;
                     if q.members.iter().any(|m| m.agent == member.agent) {
@@ -268,17 +294,23 @@ impl Dataset {
                 }
             },
             ConfigChange::Updated(object) => match object {
-                ConfigObject::User(u) => update(&mut self.tables.users, u, key),
-                ConfigObject::Line(l) => update(&mut self.tables.lines, l, key),
-                ConfigObject::Agent(a) => update(&mut self.tables.agents, a, key),
-                ConfigObject::AgentGroup(g) => update(&mut self.tables.agent_groups, g, key),
+                ConfigObject::User(u) => update(Arc::make_mut(&mut self.tables.users), u, key),
+                ConfigObject::Line(l) => update(Arc::make_mut(&mut self.tables.lines), l, key),
+                ConfigObject::Agent(a) => update(Arc::make_mut(&mut self.tables.agents), a, key),
+                ConfigObject::AgentGroup(g) => {
+                    update(Arc::make_mut(&mut self.tables.agent_groups), g, key)
+                }
                 ConfigObject::Queue(mut q) => {
                     q.members = self.queue_mut(q.id)?.members.clone();
-                    update(&mut self.tables.queues, q, key)
+                    update(Arc::make_mut(&mut self.tables.queues), q, key)
                 }
-                ConfigObject::Voicemail(v) => update(&mut self.tables.voicemails, v, key),
-                ConfigObject::Profile(p) => update(&mut self.tables.profiles, p, key),
-                ConfigObject::Room(r) => update(&mut self.tables.rooms, r, key),
+                ConfigObject::Voicemail(v) => {
+                    update(Arc::make_mut(&mut self.tables.voicemails), v, key)
+                }
+                ConfigObject::Profile(p) => {
+                    update(Arc::make_mut(&mut self.tables.profiles), p, key)
+                }
+                ConfigObject::Room(r) => update(Arc::make_mut(&mut self.tables.rooms), r, key),
                 ConfigObject::QueueMember { queue, member } => {
                     let slot = self
                         .queue_mut(queue)?
@@ -291,14 +323,18 @@ impl Dataset {
                 }
             },
             ConfigChange::Removed(key) => match key {
-                ConfigKey::User(id) => remove(&mut self.tables.users, id, key),
-                ConfigKey::Line(id) => remove(&mut self.tables.lines, id, key),
-                ConfigKey::Agent(id) => remove(&mut self.tables.agents, id, key),
-                ConfigKey::AgentGroup(id) => remove(&mut self.tables.agent_groups, id, key),
-                ConfigKey::Queue(id) => remove(&mut self.tables.queues, id, key),
-                ConfigKey::Voicemail(id) => remove(&mut self.tables.voicemails, id, key),
-                ConfigKey::Profile(id) => remove(&mut self.tables.profiles, id, key),
-                ConfigKey::Room(id) => remove(&mut self.tables.rooms, id, key),
+                ConfigKey::User(id) => remove(Arc::make_mut(&mut self.tables.users), id, key),
+                ConfigKey::Line(id) => remove(Arc::make_mut(&mut self.tables.lines), id, key),
+                ConfigKey::Agent(id) => remove(Arc::make_mut(&mut self.tables.agents), id, key),
+                ConfigKey::AgentGroup(id) => {
+                    remove(Arc::make_mut(&mut self.tables.agent_groups), id, key)
+                }
+                ConfigKey::Queue(id) => remove(Arc::make_mut(&mut self.tables.queues), id, key),
+                ConfigKey::Voicemail(id) => {
+                    remove(Arc::make_mut(&mut self.tables.voicemails), id, key)
+                }
+                ConfigKey::Profile(id) => remove(Arc::make_mut(&mut self.tables.profiles), id, key),
+                ConfigKey::Room(id) => remove(Arc::make_mut(&mut self.tables.rooms), id, key),
                 ConfigKey::QueueMember(queue, agent) => {
                     let q = self.queue_mut(queue)?;
                     let at = q
@@ -314,8 +350,7 @@ impl Dataset {
     }
 
     fn queue_mut(&mut self, id: QueueId) -> Result<&mut Queue, ConfigError> {
-        self.tables
-            .queues
+        Arc::make_mut(&mut self.tables.queues)
             .iter_mut()
             .find(|q| q.id == id)
             .ok_or(ConfigError::Unknown(ConfigKey::Queue(id)))
@@ -329,7 +364,7 @@ impl Dataset {
         let mut removed = Vec::new();
         let mut changed = Vec::new();
         // Memberships of queues present in both.
-        for q in &self.tables.queues {
+        for q in self.tables.queues.iter() {
             let Some(nq) = next.queue(q.id) else { continue };
             for m in &q.members {
                 match nq.members.iter().find(|n| n.agent == m.agent) {
@@ -363,7 +398,7 @@ impl Dataset {
             &mut removed,
             &mut changed,
         );
-        for q in &next.tables.queues {
+        for q in next.tables.queues.iter() {
             let Some(old) = self.queue(q.id) else {
                 continue;
             };

@@ -4,7 +4,12 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::{Dataset, Destination, Index, MAX_QUEUE_CALLERS, Tables};
+use std::sync::Arc;
+
+use super::{
+    AgentIndex, Dataset, Destination, Index, LineIndex, MAX_QUEUE_CALLERS, QueueIndex, Stored,
+    Tables, Touched, UserIndex,
+};
 use crate::auth;
 
 /// Why a dataset could not be loaded.
@@ -82,72 +87,75 @@ impl Dataset {
     /// references checked, as a loaded file is.
     pub fn from_tables(tables: Tables) -> Result<Dataset, DatasetError> {
         let mut ds = Dataset {
-            tables,
+            tables: Stored::from(tables),
             index: Index::default(),
             version: 0,
         };
-        ds.complete()?;
+        ds.complete(Touched::ALL)?;
         Ok(ds)
     }
 
-    pub(super) fn complete(&mut self) -> Result<(), DatasetError> {
-        self.fill_defaults()?;
-        self.index = self.build_index()?;
+    /// Fills the defaults of and re-indexes the `touched` tables (the others, and their index,
+    /// are shared with the version they come from), then checks every reference.
+    pub(super) fn complete(&mut self, touched: Touched) -> Result<(), DatasetError> {
+        self.fill_defaults(touched)?;
+        self.build_index(touched)?;
         self.check_references()?;
         Ok(())
     }
 
-    fn fill_defaults(&mut self) -> Result<(), DatasetError> {
-        for user in &mut self.tables.users {
-            if user.uuid.is_empty() {
-                user.uuid = format!("00000000-0000-4000-8000-{:012}", user.id.0);
-            }
-            if let Some(clear) = user.password.take() {
-                user.password_hash = Some(auth::hash_password(&clear));
-            }
-            if let Some(hash) = &user.password_hash
-                && !auth::is_valid_hash(hash)
-            {
-                return Err(DatasetError::Invalid(format!(
-                    "user {}: password_hash is not an argon2 PHC string",
-                    user.login
-                )));
+    fn fill_defaults(&mut self, touched: Touched) -> Result<(), DatasetError> {
+        let t = &mut self.tables;
+        if touched.whole {
+            for user in Arc::make_mut(&mut t.users) {
+                complete_user(user)?;
             }
         }
-        for line in &mut self.tables.lines {
-            if line.name.is_empty() {
-                line.name = line.number.clone();
-            }
-        }
-        for group in &mut self.tables.agent_groups {
-            if group.displayname.is_empty() {
-                group.displayname = group.name.clone();
-            }
-        }
-        for queue in &mut self.tables.queues {
-            if queue.displayname.is_empty() {
-                queue.displayname = queue.name.clone();
-            }
-        }
-        let names: HashMap<_, _> = self
-            .users()
-            .iter()
-            .map(|u| (u.id, (u.firstname.clone(), u.lastname.clone())))
-            .collect();
-        for agent in &mut self.tables.agents {
-            if let Some((first, last)) = agent.user.and_then(|u| names.get(&u)) {
-                if agent.firstname.is_empty() {
-                    agent.firstname = first.clone();
+        if touched.lines && t.lines.iter().any(|l| l.name.is_empty()) {
+            for line in Arc::make_mut(&mut t.lines) {
+                if line.name.is_empty() {
+                    line.name = line.number.clone();
                 }
-                if agent.lastname.is_empty() {
-                    agent.lastname = last.clone();
+            }
+        }
+        if touched.agent_groups && t.agent_groups.iter().any(|g| g.displayname.is_empty()) {
+            for group in Arc::make_mut(&mut t.agent_groups) {
+                if group.displayname.is_empty() {
+                    group.displayname = group.name.clone();
+                }
+            }
+        }
+        if touched.queues && t.queues.iter().any(|q| q.displayname.is_empty()) {
+            for queue in Arc::make_mut(&mut t.queues) {
+                if queue.displayname.is_empty() {
+                    queue.displayname = queue.name.clone();
+                }
+            }
+        }
+        let unnamed = |a: &super::Agent| {
+            a.user.is_some() && (a.firstname.is_empty() || a.lastname.is_empty())
+        };
+        if (touched.agents || touched.users) && t.agents.iter().any(unnamed) {
+            let names: HashMap<_, _> = t
+                .users
+                .iter()
+                .map(|u| (u.id, (u.firstname.clone(), u.lastname.clone())))
+                .collect();
+            for agent in Arc::make_mut(&mut t.agents) {
+                if let Some((first, last)) = agent.user.and_then(|u| names.get(&u)) {
+                    if agent.firstname.is_empty() {
+                        agent.firstname = first.clone();
+                    }
+                    if agent.lastname.is_empty() {
+                        agent.lastname = last.clone();
+                    }
                 }
             }
         }
         Ok(())
     }
 
-    fn build_index(&self) -> Result<Index, DatasetError> {
+    fn build_index(&mut self, touched: Touched) -> Result<(), DatasetError> {
         fn unique<K: std::hash::Hash + Eq + std::fmt::Display>(
             map: &mut HashMap<K, usize>,
             key: K,
@@ -160,69 +168,102 @@ impl Dataset {
             }
             Ok(())
         }
-        let mut ix = Index::default();
-        for (i, u) in self.tables.users.iter().enumerate() {
-            unique(&mut ix.users, u.id, i, "user id")?;
-            unique(&mut ix.users_by_login, u.login.clone(), i, "user login")?;
-            unique(&mut ix.users_by_uuid, u.uuid.clone(), i, "user uuid")?;
-            if let Some(line) = u.line {
-                unique(&mut ix.users_by_line, line, i, "line owner for line")?;
+        fn ids<K: std::hash::Hash + Eq + std::fmt::Display + Copy, T>(
+            table: &[T],
+            id: impl Fn(&T) -> K,
+            what: &str,
+        ) -> Result<Arc<HashMap<K, usize>>, DatasetError> {
+            let mut map = HashMap::with_capacity(table.len());
+            for (i, item) in table.iter().enumerate() {
+                unique(&mut map, id(item), i, what)?;
             }
+            Ok(Arc::new(map))
         }
-        let mut numbers = HashMap::new();
-        let mut claim = |number: &str, dest: Destination| -> Result<(), DatasetError> {
-            if number.is_empty() || numbers.insert(number.to_owned(), dest).is_some() {
-                return Err(DatasetError::Invalid(format!(
-                    "extension number {number:?} is empty or used twice"
-                )));
+        let t = &self.tables;
+        let ix = &mut self.index;
+        if touched.users {
+            let mut users = UserIndex::default();
+            for (i, u) in t.users.iter().enumerate() {
+                unique(&mut users.by_id, u.id, i, "user id")?;
+                unique(&mut users.by_login, u.login.clone(), i, "user login")?;
+                unique(&mut users.by_uuid, u.uuid.clone(), i, "user uuid")?;
+                if let Some(line) = u.line {
+                    unique(&mut users.by_line, line, i, "line owner for line")?;
+                }
             }
-            Ok(())
-        };
-        for (i, l) in self.tables.lines.iter().enumerate() {
-            unique(&mut ix.lines, l.id, i, "line id")?;
-            claim(&l.number, Destination::Line(l.id))?;
-            ix.line_by_interface.insert(l.interface(), l.id);
-            ix.line_by_interface.insert(l.identity(), l.id);
+            ix.users = Arc::new(users);
         }
-        for (i, a) in self.tables.agents.iter().enumerate() {
-            unique(&mut ix.agents, a.id, i, "agent id")?;
-            unique(
-                &mut ix.agents_by_number,
-                a.number.clone(),
-                i,
-                "agent number",
-            )?;
-            if let Some(user) = a.user {
-                unique(&mut ix.agents_by_user, user, i, "agent of user")?;
+        if touched.lines {
+            let mut lines = LineIndex::default();
+            for (i, l) in t.lines.iter().enumerate() {
+                unique(&mut lines.by_id, l.id, i, "line id")?;
+                lines.by_interface.insert(l.interface(), l.id);
+                lines.by_interface.insert(l.identity(), l.id);
             }
+            ix.lines = Arc::new(lines);
         }
-        let mut group_names = HashMap::new();
-        for (i, g) in self.tables.agent_groups.iter().enumerate() {
-            unique(&mut ix.agent_groups, g.id, i, "agent group id")?;
-            unique(&mut group_names, g.name.clone(), i, "agent group name")?;
+        if touched.agents {
+            let mut agents = AgentIndex::default();
+            for (i, a) in t.agents.iter().enumerate() {
+                unique(&mut agents.by_id, a.id, i, "agent id")?;
+                unique(&mut agents.by_number, a.number.clone(), i, "agent number")?;
+                if let Some(user) = a.user {
+                    unique(&mut agents.by_user, user, i, "agent of user")?;
+                }
+            }
+            ix.agents = Arc::new(agents);
         }
-        for (i, q) in self.tables.queues.iter().enumerate() {
-            unique(&mut ix.queues, q.id, i, "queue id")?;
-            unique(&mut ix.queues_by_name, q.name.clone(), i, "queue name")?;
-            claim(&q.number, Destination::Queue(q.id))?;
+        if touched.agent_groups {
+            let mut names = HashMap::new();
+            for (i, g) in t.agent_groups.iter().enumerate() {
+                unique(&mut names, g.name.clone(), i, "agent group name")?;
+            }
+            ix.agent_groups = ids(&t.agent_groups, |g| g.id, "agent group id")?;
         }
-        for (i, v) in self.tables.voicemails.iter().enumerate() {
-            unique(&mut ix.voicemails, v.id, i, "voicemail id")?;
+        if touched.queues {
+            let mut queues = QueueIndex::default();
+            for (i, q) in t.queues.iter().enumerate() {
+                unique(&mut queues.by_id, q.id, i, "queue id")?;
+                unique(&mut queues.by_name, q.name.clone(), i, "queue name")?;
+            }
+            ix.queues = Arc::new(queues);
         }
-        for (i, r) in self.tables.rooms.iter().enumerate() {
-            unique(&mut ix.rooms, r.id, i, "room id")?;
-            claim(&r.number, Destination::Room(r.id))?;
+        if touched.voicemails {
+            ix.voicemails = ids(&t.voicemails, |v| v.id, "voicemail id")?;
         }
-        for (i, p) in self.tables.profiles.iter().enumerate() {
-            unique(&mut ix.profiles, p.id, i, "profile id")?;
+        if touched.rooms {
+            ix.rooms = ids(&t.rooms, |r| r.id, "room id")?;
         }
-        ix.numbers = numbers;
-        Ok(ix)
+        if touched.profiles {
+            ix.profiles = ids(&t.profiles, |p| p.id, "profile id")?;
+        }
+        if touched.lines || touched.queues || touched.rooms {
+            let mut numbers = HashMap::with_capacity(t.lines.len() + t.queues.len());
+            let mut claim = |number: &str, dest: Destination| -> Result<(), DatasetError> {
+                if number.is_empty() || numbers.insert(number.to_owned(), dest).is_some() {
+                    return Err(DatasetError::Invalid(format!(
+                        "extension number {number:?} is empty or used twice"
+                    )));
+                }
+                Ok(())
+            };
+            for l in t.lines.iter() {
+                claim(&l.number, Destination::Line(l.id))?;
+            }
+            for q in t.queues.iter() {
+                claim(&q.number, Destination::Queue(q.id))?;
+            }
+            for r in t.rooms.iter() {
+                claim(&r.number, Destination::Room(r.id))?;
+            }
+            ix.numbers = Arc::new(numbers);
+        }
+        Ok(())
     }
 
     fn check_references(&self) -> Result<(), DatasetError> {
         let bad = |what: String| Err(DatasetError::Invalid(what));
-        for u in &self.tables.users {
+        for u in self.tables.users.iter() {
             if let Some(l) = u.line
                 && self.line(l).is_none()
             {
@@ -239,7 +280,7 @@ impl Dataset {
                 return bad(format!("user {} refers to unknown profile {p}", u.login));
             }
         }
-        for a in &self.tables.agents {
+        for a in self.tables.agents.iter() {
             if let Some(u) = a.user
                 && self.user(u).is_none()
             {
@@ -254,7 +295,7 @@ impl Dataset {
                 ));
             }
         }
-        for q in &self.tables.queues {
+        for q in self.tables.queues.iter() {
             if !(1..=MAX_QUEUE_CALLERS).contains(&q.max_callers) {
                 return bad(format!(
                     "queue {}: max_callers must be 1 to {MAX_QUEUE_CALLERS}, not {}",
@@ -279,7 +320,7 @@ impl Dataset {
                 }
             }
         }
-        for p in &self.tables.profiles {
+        for p in self.tables.profiles.iter() {
             if !self
                 .presence_groups()
                 .iter()
@@ -291,7 +332,7 @@ impl Dataset {
                 ));
             }
         }
-        for g in &self.tables.presence_groups {
+        for g in self.tables.presence_groups.iter() {
             for s in &g.statuses {
                 for a in &s.allowed {
                     if g.status(a).is_none() {
@@ -305,6 +346,26 @@ impl Dataset {
         }
         Ok(())
     }
+}
+
+/// A user's defaults (a uuid from the id), its clear password hashed and its hash checked: at
+/// load for every user, and for each user a change adds or updates.
+pub(super) fn complete_user(user: &mut super::User) -> Result<(), DatasetError> {
+    if user.uuid.is_empty() {
+        user.uuid = format!("00000000-0000-4000-8000-{:012}", user.id.0);
+    }
+    if let Some(clear) = user.password.take() {
+        user.password_hash = Some(auth::hash_password(&clear));
+    }
+    if let Some(hash) = &user.password_hash
+        && !auth::is_valid_hash(hash)
+    {
+        return Err(DatasetError::Invalid(format!(
+            "user {}: password_hash is not an argon2 PHC string",
+            user.login
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! profiles, loaded from a TOML dataset file (or the built-in demo dataset).
 //!
 //! A [`Dataset`] is immutable once built and shared as `Arc<Dataset>`; a configuration change
-//! builds the next version whole ([`Dataset::with_changes`], `change.rs`), which the core swaps
-//! in. What changes with calls (services, presence, statuses) lives in the core's state, seeded
+//! builds the next version ([`Dataset::with_changes`], `change.rs`), which the core swaps in; the
+//! versions share every table (and its part of the index) a change does not edit. What changes with calls (services, presence, statuses) lives in the core's state, seeded
 //! from here.
 
 mod change;
@@ -12,6 +12,7 @@ mod load;
 mod profile;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +87,7 @@ impl Default for Tables {
 /// ([`Dataset::with_changes`]), so the index always matches the tables.
 #[derive(Clone, Debug)]
 pub struct Dataset {
-    tables: Tables,
+    tables: Stored,
     index: Index,
     version: u64,
 }
@@ -95,6 +96,91 @@ impl Serialize for Dataset {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.tables.serialize(s)
     }
+}
+
+/// The tables as a dataset keeps them: each behind an `Arc`, so that the next version shares
+/// every table a change does not touch (a change copies only the tables it edits).
+#[derive(Clone, Debug, Serialize)]
+struct Stored {
+    xivo_uuid: String,
+    dialplan: DialplanConfig,
+    users: Arc<Vec<User>>,
+    lines: Arc<Vec<Line>>,
+    agents: Arc<Vec<Agent>>,
+    agent_groups: Arc<Vec<AgentGroup>>,
+    queues: Arc<Vec<Queue>>,
+    voicemails: Arc<Vec<Voicemail>>,
+    rooms: Arc<Vec<Room>>,
+    profiles: Arc<Vec<Profile>>,
+    presence_groups: Arc<Vec<PresenceGroup>>,
+    phone_hints: Arc<Vec<PhoneHintStyle>>,
+}
+
+impl From<Tables> for Stored {
+    fn from(t: Tables) -> Stored {
+        Stored {
+            xivo_uuid: t.xivo_uuid,
+            dialplan: t.dialplan,
+            users: Arc::new(t.users),
+            lines: Arc::new(t.lines),
+            agents: Arc::new(t.agents),
+            agent_groups: Arc::new(t.agent_groups),
+            queues: Arc::new(t.queues),
+            voicemails: Arc::new(t.voicemails),
+            rooms: Arc::new(t.rooms),
+            profiles: Arc::new(t.profiles),
+            presence_groups: Arc::new(t.presence_groups),
+            phone_hints: Arc::new(t.phone_hints),
+        }
+    }
+}
+
+impl From<&Stored> for Tables {
+    fn from(t: &Stored) -> Tables {
+        Tables {
+            xivo_uuid: t.xivo_uuid.clone(),
+            dialplan: t.dialplan.clone(),
+            users: t.users.to_vec(),
+            lines: t.lines.to_vec(),
+            agents: t.agents.to_vec(),
+            agent_groups: t.agent_groups.to_vec(),
+            queues: t.queues.to_vec(),
+            voicemails: t.voicemails.to_vec(),
+            rooms: t.rooms.to_vec(),
+            profiles: t.profiles.to_vec(),
+            presence_groups: t.presence_groups.to_vec(),
+            phone_hints: t.phone_hints.to_vec(),
+        }
+    }
+}
+
+/// Which tables a set of changes edited: only those are re-filled and re-indexed.
+#[derive(Clone, Copy, Debug, Default)]
+struct Touched {
+    /// Every item is new (a load): users are completed here, not as they are changed.
+    whole: bool,
+    users: bool,
+    lines: bool,
+    agents: bool,
+    agent_groups: bool,
+    queues: bool,
+    voicemails: bool,
+    rooms: bool,
+    profiles: bool,
+}
+
+impl Touched {
+    const ALL: Touched = Touched {
+        whole: true,
+        users: true,
+        lines: true,
+        agents: true,
+        agent_groups: true,
+        queues: true,
+        voicemails: true,
+        rooms: true,
+        profiles: true,
+    };
 }
 
 fn default_xivo_uuid() -> String {
@@ -440,25 +526,47 @@ pub struct Room {
     pub pin: Option<String>,
 }
 
-/// Lookup tables built once at load.
+/// Lookup tables built at load, one part per table, each behind an `Arc` so that the next
+/// version shares the parts of the tables a change does not touch.
 #[derive(Clone, Debug, Default)]
 struct Index {
-    users: HashMap<UserId, usize>,
-    users_by_login: HashMap<String, usize>,
-    users_by_uuid: HashMap<String, usize>,
-    users_by_line: HashMap<LineId, usize>,
-    lines: HashMap<LineId, usize>,
-    agents: HashMap<AgentId, usize>,
-    agents_by_number: HashMap<String, usize>,
-    agents_by_user: HashMap<UserId, usize>,
-    agent_groups: HashMap<AgentGroupId, usize>,
-    queues: HashMap<QueueId, usize>,
-    queues_by_name: HashMap<String, usize>,
-    voicemails: HashMap<VoicemailId, usize>,
-    rooms: HashMap<RoomId, usize>,
-    profiles: HashMap<ProfileId, usize>,
-    numbers: HashMap<String, Destination>,
-    line_by_interface: HashMap<String, LineId>,
+    users: Arc<UserIndex>,
+    lines: Arc<LineIndex>,
+    agents: Arc<AgentIndex>,
+    agent_groups: Arc<HashMap<AgentGroupId, usize>>,
+    queues: Arc<QueueIndex>,
+    voicemails: Arc<HashMap<VoicemailId, usize>>,
+    rooms: Arc<HashMap<RoomId, usize>>,
+    profiles: Arc<HashMap<ProfileId, usize>>,
+    /// Extension numbers of lines, queues and rooms.
+    numbers: Arc<HashMap<String, Destination>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct UserIndex {
+    by_id: HashMap<UserId, usize>,
+    by_login: HashMap<String, usize>,
+    by_uuid: HashMap<String, usize>,
+    by_line: HashMap<LineId, usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct LineIndex {
+    by_id: HashMap<LineId, usize>,
+    by_interface: HashMap<String, LineId>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct AgentIndex {
+    by_id: HashMap<AgentId, usize>,
+    by_number: HashMap<String, usize>,
+    by_user: HashMap<UserId, usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct QueueIndex {
+    by_id: HashMap<QueueId, usize>,
+    by_name: HashMap<String, usize>,
 }
 
 impl Dataset {
@@ -525,23 +633,28 @@ impl Dataset {
     /// A copy of the tables, to edit and build another dataset from
     /// ([`Dataset::from_tables`]; a running core takes [`ConfigChange`]s instead).
     pub fn to_tables(&self) -> Tables {
-        self.tables.clone()
+        Tables::from(&self.tables)
     }
 
     /// The tables this dataset was built from.
     pub fn into_tables(self) -> Tables {
-        self.tables
+        Tables::from(&self.tables)
     }
 
     /// The user with this id.
     pub fn user(&self, id: UserId) -> Option<&User> {
-        self.index.users.get(&id).map(|&i| &self.tables.users[i])
+        self.index
+            .users
+            .by_id
+            .get(&id)
+            .map(|&i| &self.tables.users[i])
     }
 
     /// The user with this login name.
     pub fn user_by_login(&self, login: &str) -> Option<&User> {
         self.index
-            .users_by_login
+            .users
+            .by_login
             .get(login)
             .map(|&i| &self.tables.users[i])
     }
@@ -549,7 +662,8 @@ impl Dataset {
     /// The user with this uuid.
     pub fn user_by_uuid(&self, uuid: &str) -> Option<&User> {
         self.index
-            .users_by_uuid
+            .users
+            .by_uuid
             .get(uuid)
             .map(|&i| &self.tables.users[i])
     }
@@ -557,20 +671,26 @@ impl Dataset {
     /// The user who owns this line.
     pub fn user_of_line(&self, line: LineId) -> Option<&User> {
         self.index
-            .users_by_line
+            .users
+            .by_line
             .get(&line)
             .map(|&i| &self.tables.users[i])
     }
 
     /// The line with this id.
     pub fn line(&self, id: LineId) -> Option<&Line> {
-        self.index.lines.get(&id).map(|&i| &self.tables.lines[i])
+        self.index
+            .lines
+            .by_id
+            .get(&id)
+            .map(|&i| &self.tables.lines[i])
     }
 
     /// The line whose PBX interface (`SIP/1001`, `PJSIP/1001`) is given.
     pub fn line_by_interface(&self, interface: &str) -> Option<&Line> {
         self.index
-            .line_by_interface
+            .lines
+            .by_interface
             .get(interface)
             .and_then(|&id| self.line(id))
     }
@@ -592,13 +712,18 @@ impl Dataset {
 
     /// The agent with this id.
     pub fn agent(&self, id: AgentId) -> Option<&Agent> {
-        self.index.agents.get(&id).map(|&i| &self.tables.agents[i])
+        self.index
+            .agents
+            .by_id
+            .get(&id)
+            .map(|&i| &self.tables.agents[i])
     }
 
     /// The agent with this number.
     pub fn agent_by_number(&self, number: &str) -> Option<&Agent> {
         self.index
-            .agents_by_number
+            .agents
+            .by_number
             .get(number)
             .map(|&i| &self.tables.agents[i])
     }
@@ -606,7 +731,8 @@ impl Dataset {
     /// The agent belonging to this user.
     pub fn agent_of_user(&self, user: UserId) -> Option<&Agent> {
         self.index
-            .agents_by_user
+            .agents
+            .by_user
             .get(&user)
             .map(|&i| &self.tables.agents[i])
     }
@@ -621,13 +747,18 @@ impl Dataset {
 
     /// The queue with this id.
     pub fn queue(&self, id: QueueId) -> Option<&Queue> {
-        self.index.queues.get(&id).map(|&i| &self.tables.queues[i])
+        self.index
+            .queues
+            .by_id
+            .get(&id)
+            .map(|&i| &self.tables.queues[i])
     }
 
     /// The queue with this name.
     pub fn queue_by_name(&self, name: &str) -> Option<&Queue> {
         self.index
-            .queues_by_name
+            .queues
+            .by_name
             .get(name)
             .map(|&i| &self.tables.queues[i])
     }
