@@ -210,7 +210,7 @@ fn add<T: Keyed>(list: &mut Vec<T>, item: T, key: ConfigKey) -> Result<(), Confi
     Ok(())
 }
 
-fn update<T: Keyed>(list: &mut Vec<T>, item: T, key: ConfigKey) -> Result<(), ConfigError> {
+fn update<T: Keyed>(list: &mut [T], item: T, key: ConfigKey) -> Result<(), ConfigError> {
     let slot = list
         .iter_mut()
         .find(|x| x.key() == item.key())
@@ -294,23 +294,43 @@ impl Dataset {
                 }
             },
             ConfigChange::Updated(object) => match object {
-                ConfigObject::User(u) => update(Arc::make_mut(&mut self.tables.users), u, key),
-                ConfigObject::Line(l) => update(Arc::make_mut(&mut self.tables.lines), l, key),
-                ConfigObject::Agent(a) => update(Arc::make_mut(&mut self.tables.agents), a, key),
-                ConfigObject::AgentGroup(g) => {
-                    update(Arc::make_mut(&mut self.tables.agent_groups), g, key)
+                ConfigObject::User(u) => {
+                    update(Arc::make_mut(&mut self.tables.users).as_mut_slice(), u, key)
                 }
+                ConfigObject::Line(l) => {
+                    update(Arc::make_mut(&mut self.tables.lines).as_mut_slice(), l, key)
+                }
+                ConfigObject::Agent(a) => update(
+                    Arc::make_mut(&mut self.tables.agents).as_mut_slice(),
+                    a,
+                    key,
+                ),
+                ConfigObject::AgentGroup(g) => update(
+                    Arc::make_mut(&mut self.tables.agent_groups).as_mut_slice(),
+                    g,
+                    key,
+                ),
                 ConfigObject::Queue(mut q) => {
                     q.members = self.queue_mut(q.id)?.members.clone();
-                    update(Arc::make_mut(&mut self.tables.queues), q, key)
+                    update(
+                        Arc::make_mut(&mut self.tables.queues).as_mut_slice(),
+                        q,
+                        key,
+                    )
                 }
-                ConfigObject::Voicemail(v) => {
-                    update(Arc::make_mut(&mut self.tables.voicemails), v, key)
+                ConfigObject::Voicemail(v) => update(
+                    Arc::make_mut(&mut self.tables.voicemails).as_mut_slice(),
+                    v,
+                    key,
+                ),
+                ConfigObject::Profile(p) => update(
+                    Arc::make_mut(&mut self.tables.profiles).as_mut_slice(),
+                    p,
+                    key,
+                ),
+                ConfigObject::Room(r) => {
+                    update(Arc::make_mut(&mut self.tables.rooms).as_mut_slice(), r, key)
                 }
-                ConfigObject::Profile(p) => {
-                    update(Arc::make_mut(&mut self.tables.profiles), p, key)
-                }
-                ConfigObject::Room(r) => update(Arc::make_mut(&mut self.tables.rooms), r, key),
                 ConfigObject::QueueMember { queue, member } => {
                     let slot = self
                         .queue_mut(queue)?
