@@ -1,0 +1,86 @@
+//! Agents' queue memberships and penalties as changed at run time (an agent added to or removed
+//! from a queue, a penalty changed), kept over the configured ones on restart.
+
+use ctid_core::ids::{AgentId, QueueId};
+use ctid_core::store::StoreError;
+use sqlx::Row;
+
+use crate::{Store, failed, on_pool};
+
+/// An agent's membership of a queue as last changed at run time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoredMembership {
+    /// The agent.
+    pub agent: AgentId,
+    /// The queue.
+    pub queue: QueueId,
+    /// Whether the agent is a member (false: removed at run time).
+    pub member: bool,
+    /// The agent's penalty in the queue.
+    pub penalty: u32,
+}
+
+const UPSERT: &str = "INSERT INTO agent_queue_membership (agent_id, queue_id, member, penalty) \
+    VALUES ($1, $2, $3, $4) ON CONFLICT (agent_id, queue_id) DO UPDATE SET \
+    member = excluded.member, penalty = excluded.penalty";
+
+impl Store {
+    /// Writes membership changes, in order, in one transaction.
+    pub async fn save_memberships(&self, changes: &[StoredMembership]) -> Result<(), StoreError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        on_pool!(self, |pool| {
+            let mut tx = pool
+                .begin()
+                .await
+                .map_err(failed("save memberships: begin"))?;
+            for m in changes {
+                sqlx::query(UPSERT)
+                    .bind(i64::from(m.agent.0))
+                    .bind(i64::from(m.queue.0))
+                    .bind(m.member)
+                    .bind(i64::from(m.penalty))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed("save membership"))?;
+            }
+            tx.commit()
+                .await
+                .map_err(failed("save memberships: commit"))
+        })
+    }
+
+    /// Every stored membership, by agent then queue.
+    pub async fn load_memberships(&self) -> Result<Vec<StoredMembership>, StoreError> {
+        let rows = on_pool!(self, |pool| sqlx::query(
+            "SELECT agent_id, queue_id, member, penalty FROM agent_queue_membership \
+             ORDER BY agent_id, queue_id"
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(failed("load memberships"))?
+        .into_iter()
+        .map(|row| {
+            Ok::<_, sqlx::Error>((
+                row.try_get::<i64, _>(0)?,
+                row.try_get::<i64, _>(1)?,
+                row.try_get::<bool, _>(2)?,
+                row.try_get::<i64, _>(3)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(failed("load memberships: read row"))?);
+        Ok(rows
+            .into_iter()
+            .filter_map(|(agent, queue, member, penalty)| {
+                Some(StoredMembership {
+                    agent: AgentId(u32::try_from(agent).ok()?),
+                    queue: QueueId(u32::try_from(queue).ok()?),
+                    member,
+                    penalty: u32::try_from(penalty).ok()?,
+                })
+            })
+            .collect())
+    }
+}
