@@ -22,6 +22,7 @@ use crate::command::{Command, CommandError, Outcome};
 use crate::dataset::{ConfigChange, ConfigError, ConfigObject, Dataset};
 use crate::hub::{BufferPolicy, EventHub, EventReceiver, Interest, every_event};
 use crate::pbx::PbxPort;
+use crate::seed::Seed;
 use crate::state::State;
 use crate::time::SharedClock;
 
@@ -206,8 +207,30 @@ pub fn spawn(
     pbx: PbxPort,
     config: CoreConfig,
 ) -> CoreHandle {
+    spawn_seeded(dataset, clock, pbx, config, Seed::default())
+}
+
+/// Starts the core task with users' state kept by a store from the previous run: their services
+/// (the PBX is told at once of those that differ from the dataset's, before any request) and the
+/// presence each resumes on connecting.
+pub fn spawn_seeded(
+    dataset: Arc<Dataset>,
+    clock: SharedClock,
+    pbx: PbxPort,
+    config: CoreConfig,
+    seed: Seed,
+) -> CoreHandle {
     let (tx, rx) = mpsc::channel(config.inbox_capacity.max(1));
-    let state = State::new(dataset.clone(), clock.now(), config.clone());
+    let mut state = State::new(dataset.clone(), clock.now(), config.clone());
+    let mut actions = Vec::new();
+    state.seed(seed, &mut actions);
+    for action in actions {
+        if pbx.submit(action).is_err() {
+            tracing::warn!(
+                "the PBX action queue is full: the engine misses a stored user's services until it resyncs"
+            );
+        }
+    }
     let (publish, dataset) = watch::channel(dataset);
     let core = CoreTask {
         state,

@@ -8,8 +8,8 @@
 //!
 //! What faces, engines, the binary, benchmarks and tests use, and nothing more:
 //!
-//! - at the crate root: the core task ([`spawn`], [`CoreHandle`], [`CoreConfig`],
-//!   [`CoreStopped`]), what sessions ask ([`Command`], [`CommandKind`], [`Outcome`],
+//! - at the crate root: the core task ([`spawn`], [`spawn_seeded`] with a store's [`Seed`],
+//!   [`CoreHandle`], [`CoreConfig`], [`CoreStopped`]), what sessions ask ([`Command`], [`CommandKind`], [`Outcome`],
 //!   [`CommandError`]), the hub's consumer side ([`EventReceiver`], [`EventBatch`],
 //!   [`BufferPolicy`], [`ConsumerStats`], [`Interest`], [`every_event`]), the read side of the
 //!   state ([`State`]'s accessors, [`Channel`]'s accessors), [`Right`] and [`LoginBar`], the chat limits, the
@@ -41,16 +41,18 @@ pub mod login_guard;
 pub mod pbx;
 mod pbx_snapshot;
 mod rights;
+mod seed;
 mod state;
 pub mod store;
 mod time;
 
 pub use command::{Command, CommandError, CommandKind, Outcome};
 pub use dataset::Dataset;
-pub use engine::{CoreConfig, CoreHandle, CoreStopped, spawn};
+pub use engine::{CoreConfig, CoreHandle, CoreStopped, spawn, spawn_seeded};
 pub use event::{Event, MembershipChange};
 pub use hub::{BufferPolicy, ConsumerStats, EventBatch, EventReceiver, Interest, every_event};
 pub use pbx::{PbxAction, PbxAdapterEnd, PbxEvent, PbxPort, PbxRequest, PbxSnapshot, pbx_link};
 pub use rights::{LoginBar, Right};
+pub use seed::Seed;
 pub use state::{CHAT_BURST, CHAT_REFILL, Channel, MAX_CHAT_TEXT_BYTES, State};
 pub use time::{Clock, ManualClock, SharedClock, SystemClock, Timestamp};

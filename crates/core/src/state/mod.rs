@@ -10,7 +10,7 @@
 //! Code map:
 //! - `channels`: channels and bridges; `lines`: hints, current calls, phone events;
 //!   `agents`: availability and XuC state; `queues` and `queue_log`: members, waiting callers,
-//!   live and windowed statistics; `users`: presence and services; `conferences`; `calllog`;
+//!   live and windowed statistics; `users`: presence and services (`seed`: what a store kept); `conferences`; `calllog`;
 //!   `pending`: actions awaiting a possible failure, attended transfers in flight;
 //! - `events/`: one handler file per family of PBX events (`resync` applies an engine's
 //!   snapshot); `commands/`: one file per family of commands; `refresh`: the derivation pass.
@@ -27,6 +27,7 @@ mod pending;
 mod queue_log;
 mod queues;
 mod refresh;
+mod seed;
 mod table;
 mod users;
 

@@ -1,5 +1,6 @@
 //! Users live: presence (status name and number of open sessions) and telephony services (DND,
-//! call filter, recording, voicemail, forwards), seeded from the dataset.
+//! call filter, recording, voicemail, forwards), seeded from the dataset (and from a store's
+//! [`crate::Seed`]), and the presence a user resumes on connecting.
 
 use std::collections::HashMap;
 
@@ -19,6 +20,9 @@ pub(crate) struct UserLive {
     pub presence: UserPresence,
     /// Services.
     pub services: UserServices,
+    /// The presence a first session takes when it asks for none: the last one the user had
+    /// while connected (this run, or as stored from the previous one), if any.
+    pub resume: Option<String>,
 }
 
 /// Every configured user.
@@ -45,6 +49,7 @@ impl Users {
                 sessions: 0,
             },
             services: user.services.clone(),
+            resume: None,
         });
     }
 

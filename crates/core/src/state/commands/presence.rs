@@ -1,4 +1,5 @@
-//! Sessions and presence: counting a user's open sessions, choosing the presence on connect and
+//! Sessions and presence: counting a user's open sessions, choosing the presence on connect (the
+//! one asked for, else the last one the user had while connected, else `available`) and
 //! disconnect, checking presence changes against the profile's allowed transitions, and running
 //! the new status's actions (`enablednd`, `agentlogoff`, `queuepause_all`, `queueunpause_all`).
 
@@ -29,13 +30,23 @@ impl State {
         live.presence.sessions = live.presence.sessions.saturating_add(1);
         let first = live.presence.sessions == 1;
         let current = live.presence.status.clone();
+        let resume = live.resume.clone();
         let target = match requested {
             Some(status)
                 if status != DISCONNECTED && self.presence_allowed(user, &current, status) =>
             {
                 Some(status.to_owned())
             }
-            _ if current == DISCONNECTED => Some(AVAILABLE.to_owned()),
+            // The last presence the user had while connected, if it still exists.
+            _ if current == DISCONNECTED => Some(
+                resume
+                    .filter(|last| {
+                        self.dataset
+                            .presence_group_of_user(user)
+                            .is_some_and(|group| group.status(last).is_some())
+                    })
+                    .unwrap_or_else(|| AVAILABLE.to_owned()),
+            ),
             _ => None,
         };
         if let Some(status) = target {
@@ -116,6 +127,9 @@ impl State {
         let Some(live) = self.users.get_mut(user) else {
             return;
         };
+        if status != DISCONNECTED {
+            live.resume = Some(status.to_owned());
+        }
         if live.presence.status != status {
             live.presence.status = status.to_owned();
             out.push(Event::UserPresence {

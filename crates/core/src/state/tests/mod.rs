@@ -15,4 +15,5 @@ mod queues;
 mod resync;
 mod rights;
 mod script;
+mod seed;
 mod voicemail_rooms_transfers;

@@ -1,0 +1,20 @@
+//! What a store kept from the previous run, given to the core when it starts
+//! ([`crate::spawn_seeded`]): users' services and the presence each user last had while
+//! connected. The core reads no store itself (it does no IO): the binary loads these values and
+//! hands them over before the first request.
+
+use std::collections::HashMap;
+
+use crate::dataset::UserServices;
+use crate::ids::UserId;
+
+/// Users' state to start from instead of the dataset's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seed {
+    /// Services per user, replacing the dataset's initial services (users the dataset does not
+    /// know are ignored).
+    pub services: HashMap<UserId, UserServices>,
+    /// The presence each user last had while connected: the one a user's first session takes
+    /// when it asks for none (if the user's presence group still has it).
+    pub presence: HashMap<UserId, String>,
+}
