@@ -28,6 +28,7 @@ pub fn ctid_binary(given: Option<&Path>) -> anyhow::Result<PathBuf> {
 #[derive(Debug)]
 pub struct Server {
     child: Child,
+    data_dir: PathBuf,
 }
 
 impl Server {
@@ -41,9 +42,14 @@ impl Server {
         cti_port: u16,
         http_port: u16,
     ) -> anyhow::Result<Server> {
+        let data_dir =
+            std::env::temp_dir().join(format!("ctid-bench-{}-{cti_port}-data", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data_dir);
         let child = Command::new(ctid)
             .arg("serve")
             .args(args)
+            .arg("--data-dir")
+            .arg(&data_dir)
             .arg("--cti-listen")
             .arg(format!("127.0.0.1:{cti_port}"))
             .arg("--http-listen")
@@ -56,7 +62,7 @@ impl Server {
             .stdin(Stdio::null())
             .spawn()
             .with_context(|| format!("cannot start {}", ctid.display()))?;
-        Ok(Server { child })
+        Ok(Server { child, data_dir })
     }
 
     /// The server's process id.
@@ -97,5 +103,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 }

@@ -55,6 +55,13 @@ pub struct ConfigArgs {
     /// Dataset file (users, lines, agents, queues...) [default: the built-in demo dataset].
     #[arg(long, value_name = "FILE")]
     pub dataset: Option<PathBuf>,
+    /// Directory of the SQLite store (services, presence, call log...), created when missing
+    /// [default: ./ctid-data].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A PostgreSQL database to store into instead of SQLite (postgres://user@host:5432/db).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 /// `ctid serve`.

@@ -34,6 +34,37 @@ pub struct Config {
     pub sim: ctid_pbx_sim::http_access::SimApiConfig,
     /// Process-wide limits.
     pub limits: crate::limits::LimitsConfig,
+    /// Where what must survive a restart is kept.
+    pub store: StoreConfig,
+}
+
+/// `[store]`: a SQLite file under `data_dir` unless `database_url` names a PostgreSQL database.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Directory of the SQLite database (`ctid.sqlite3`), created when missing.
+    pub data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://user:password@host:5432/ctid`) to use instead.
+    pub database_url: Option<String>,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            data_dir: PathBuf::from("./ctid-data"),
+            database_url: None,
+        }
+    }
+}
+
+impl StoreConfig {
+    /// Where the store is.
+    pub fn location(&self) -> ctid_store::StoreLocation {
+        match &self.database_url {
+            Some(url) => ctid_store::StoreLocation::Postgres(url.clone()),
+            None => ctid_store::StoreLocation::SqliteDir(self.data_dir.clone()),
+        }
+    }
 }
 
 /// `[http]`.
@@ -114,8 +145,6 @@ pub struct DatasetConfig {
 pub struct CoreSettings {
     /// Answer the user's own phone automatically on click-to-dial.
     pub originate_auto_answer: bool,
-    /// Calls kept in each user's history.
-    pub call_log_per_user: usize,
     /// Bound of the core's request queue.
     pub inbox_capacity: usize,
 }
@@ -125,7 +154,6 @@ impl Default for CoreSettings {
         let core = ctid_core::CoreConfig::default();
         CoreSettings {
             originate_auto_answer: core.originate_auto_answer,
-            call_log_per_user: 500,
             inbox_capacity: core.inbox_capacity,
         }
     }
@@ -159,6 +187,12 @@ impl Config {
         }
         if let Some(file) = &args.dataset {
             config.dataset.file = Some(file.clone());
+        }
+        if let Some(dir) = &args.data_dir {
+            config.store.data_dir = dir.clone();
+        }
+        if let Some(url) = &args.database_url {
+            config.store.database_url = Some(url.clone());
         }
         Ok(config)
     }
@@ -243,6 +277,28 @@ mod tests {
             assert!(config.sim.token.is_none());
             assert_eq!(config.login.per_login.lockout_after, 10);
             assert_eq!(config.limits.reserved_per_listener, 64);
+            assert_eq!(
+                config.store.location(),
+                ctid_store::StoreLocation::SqliteDir("./ctid-data".into())
+            );
+            jail.set_env("CTID_STORE__DATABASE_URL", "postgres://ctid@db:5432/ctid");
+            let config = Config::load(&ConfigArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.store.location(),
+                ctid_store::StoreLocation::Postgres("postgres://ctid@db:5432/ctid".into())
+            );
+            let args = ConfigArgs {
+                database_url: Some("postgres://other@db/ctid".into()),
+                data_dir: Some("/var/lib/ctid".into()),
+                ..Default::default()
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.store.data_dir, PathBuf::from("/var/lib/ctid"));
+            assert_eq!(
+                config.store.database_url.as_deref(),
+                Some("postgres://other@db/ctid")
+            );
+            jail.clear_env();
             jail.set_env("CTID_SIM__TOKEN", "t0ken");
             jail.set_env("CTID_LOGIN__PER_LOGIN__LOCKOUT_SECS", "60");
             jail.set_env("CTID_HTTP__HEADER_READ_TIMEOUT_SECS", "2.5");

@@ -1,15 +1,20 @@
-//! `ctid serve`: raises the open-file limit, wires the dataset, the telephony engine chosen by
-//! `[pbx] engine`, the core, the call log, the login guard, the connection budget, the CTI
+//! `ctid serve`: raises the open-file limit, opens the store (`[store]`: SQLite under the data
+//! directory, or PostgreSQL), wires the dataset, the telephony engine chosen by `[pbx] engine`,
+//! the core (seeded with the users' services and presence the store kept), the store's writers
+//! (call log; users' services and presence), the login guard, the connection budget, the CTI
 //! server, the XuC face and the HTTP listener together, reloads the dataset file on SIGHUP (`reload.rs`), and
 //! shuts them down gracefully on SIGINT/SIGTERM.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use ctid_core::login_guard::LoginGuard;
-use ctid_core::store::{CallLogStore, CallLogWriterConfig, MemoryCallLog, spawn_call_log_writer};
-use ctid_core::{CoreConfig, Dataset, PbxAdapterEnd, SharedClock, SystemClock, pbx_link};
+use ctid_core::store::{CallLogStore, CallLogWriterConfig, spawn_call_log_writer};
+use ctid_core::{CoreConfig, Dataset, PbxAdapterEnd, Seed, SharedClock, SystemClock, pbx_link};
 use ctid_proto_cti::CtiServer;
+use ctid_store::Store;
+use ctid_store::services_writer::{UsersWriterConfig, spawn_users_writer};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, Engine};
@@ -18,6 +23,8 @@ use crate::{http, http_server, limits};
 
 /// Bound of the PBX port queues (actions and event batches).
 const PBX_QUEUE: usize = 4096;
+/// How long the store's writers get, on shutdown, to write what waits.
+const STORE_FLUSH: Duration = Duration::from_secs(10);
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -48,6 +55,24 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         source = %config.dataset.file.as_ref().map_or("built-in demo".to_owned(), |p| p.display().to_string()),
         "dataset loaded"
     );
+    let location = config.store.location();
+    let store = Store::open(&location)
+        .await
+        .with_context(|| format!("cannot open the store ({})", describe(&location)))?;
+    let stored = store
+        .load_users()
+        .await
+        .context("cannot read users' services and presence from the store")?;
+    tracing::info!(
+        store = %describe(&location),
+        services = stored.services.len(),
+        presence = stored.presence.len(),
+        "store opened"
+    );
+    let seed = Seed {
+        services: stored.services,
+        presence: stored.presence,
+    };
     let clock = SystemClock::shared();
     let (port, adapter) = pbx_link(PBX_QUEUE);
     let sim = start_engine(&config, &dataset, &clock, adapter);
@@ -55,15 +80,16 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         inbox_capacity: config.core.inbox_capacity,
         originate_auto_answer: config.core.originate_auto_answer,
     };
-    let core = ctid_core::spawn(dataset, clock.clone(), port, core_config);
+    let core = ctid_core::spawn_seeded(dataset, clock.clone(), port, core_config, seed);
+    let users_writer =
+        spawn_users_writer(&core, store.clone(), UsersWriterConfig::default()).await?;
     let reloads = tokio::spawn(crate::reload::reload_on_sighup(
         core.clone(),
         config.dataset.file.clone(),
     ));
     let login_guard = LoginGuard::start(&config.login, clock.clone())
         .context("cannot start the password-check workers")?;
-    let call_log: Arc<dyn CallLogStore> =
-        Arc::new(MemoryCallLog::new(config.core.call_log_per_user));
+    let call_log: Arc<dyn CallLogStore> = Arc::new(store.clone());
     let call_log_writer =
         spawn_call_log_writer(&core, call_log.clone(), CallLogWriterConfig::default()).await?;
 
@@ -111,8 +137,22 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     };
     let served = tokio::try_join!(http, cti);
     reloads.abort();
-    served?;
+    // The core stops once its last handle is gone; the call-log writer then writes what waits.
+    drop(reloads);
+    if !users_writer.stop(STORE_FLUSH).await {
+        tracing::warn!("users' services and presence were still being written at shutdown");
+    }
+    drop(core);
     let written = &call_log_writer.stats;
+    let call_log_task = call_log_writer.task;
+    if tokio::time::timeout(STORE_FLUSH, call_log_task)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the call log was still being written at shutdown");
+    }
+    store.close().await;
+    served?;
     tracing::info!(
         call_log_written = written.written(),
         call_log_dropped = written.dropped() + call_log_writer.hub.dropped(),
@@ -120,6 +160,17 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         "ctid stopped"
     );
     Ok(())
+}
+
+/// The store's location for logs and errors (a PostgreSQL URL without its password).
+fn describe(location: &ctid_store::StoreLocation) -> String {
+    match location {
+        ctid_store::StoreLocation::SqliteDir(dir) => format!("SQLite in {}", dir.display()),
+        ctid_store::StoreLocation::Postgres(url) => match url.split_once('@') {
+            Some((_, host)) => format!("PostgreSQL at {host}"),
+            None => format!("PostgreSQL at {url}"),
+        },
+    }
 }
 
 /// Starts the engine on the adapter end of the PBX port; returns the embedded PBX's handle when

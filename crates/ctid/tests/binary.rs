@@ -1,11 +1,13 @@
-//! The `ctid` binary as a user runs it: `serve` on ephemeral ports (demo dataset), driven by the
-//! `ctid sim` commands, a CTI client over TCP and a XuC client (REST login, WebSocket through the
-//! HTTP listener's upgrades), stopped by SIGTERM (graceful, exit status 0);
-//! and the helper commands (`config show` with environment overrides, `dataset demo|check`,
+//! The `ctid` binary as a user runs it: `serve` on ephemeral ports (demo dataset) with a data
+//! directory of its own (a temporary one), driven by the `ctid sim` commands, a CTI client over
+//! TCP and a XuC client (REST login, WebSocket through the HTTP listener's upgrades), stopped by
+//! SIGTERM (graceful, exit status 0); restarted on the same data directory (services and call
+//! history are back); and the helper commands (`config show` with environment overrides, `dataset demo|check`,
 //! `hash-password`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -21,6 +23,7 @@ struct Server {
     lines: mpsc::Receiver<String>,
     cti: String,
     http: String,
+    _data: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -28,7 +31,16 @@ impl Server {
         Server::start_with(&[])
     }
 
+    /// A server with a fresh data directory, removed when it is dropped.
     fn start_with(extra: &[&str]) -> Server {
+        let data = tempfile::tempdir().expect("a temporary data directory");
+        let mut server = Server::start_in(data.path(), extra);
+        server._data = Some(data);
+        server
+    }
+
+    /// A server on the data directory `data` (kept).
+    fn start_in(data: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(CTID)
             .args([
                 "serve",
@@ -37,6 +49,8 @@ impl Server {
                 "--http-listen",
                 "127.0.0.1:0",
             ])
+            .arg("--data-dir")
+            .arg(data)
             .args(extra)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
@@ -68,7 +82,23 @@ impl Server {
             lines,
             cti,
             http,
+            _data: None,
         }
+    }
+
+    /// Stops the server with SIGTERM and waits for its graceful exit (status 0).
+    fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        wait_line(&self.lines, "ctid stopped");
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "exit status {status}");
     }
 
     fn sim(&self, args: &[&str]) -> String {
@@ -290,6 +320,89 @@ fn serve_drive_and_stop_gracefully() {
     assert!(
         rest.is_empty() || rest.ends_with('\n'),
         "the session ended cleanly"
+    );
+}
+
+/// Users' services and the call log are kept in the data directory: after a restart on it, the
+/// DND and forward bob set over CTI are back (in his configuration and in how the PBX routes his
+/// calls) and so is the call he took.
+#[test]
+fn services_and_history_survive_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start_in(data.path(), &[]);
+    let mut bob = Cti::connect(&server.cti);
+    bob.login("bob");
+    bob.send(
+        json!({"class": "getlist", "function": "listid", "listname": "phones", "tipbxid": "xivo"}),
+    );
+    bob.recv_until(|m| m["function"] == "listid");
+    let hint = |b: &mut Cti, phone: &str, code: &str| {
+        b.recv_until(|m| {
+            m["listname"] == "phones" && m["tid"] == phone && m["status"]["hintstatus"] == code
+        });
+    };
+    // A call bob takes.
+    server.sim(&[
+        "call",
+        "--from",
+        "0612345678",
+        "--to",
+        "1002",
+        "--name",
+        "Jane",
+    ]);
+    hint(&mut bob, "2", "8");
+    server.sim(&["line", "1002", "answer"]);
+    hint(&mut bob, "2", "1");
+    server.sim(&["line", "1002", "hangup"]);
+    hint(&mut bob, "2", "0");
+    let history = |b: &mut Cti| {
+        b.send(json!({"class": "history", "size": "8", "xuserid": "xivo/2", "commandid": 7}));
+        b.recv_until(|m| m["class"] == "history")["history"].clone()
+    };
+    // DND and an unconditional forward to 1003.
+    bob.send(json!({"class": "featuresput", "function": "enablednd", "value": true}));
+    bob.recv_until(|m| m["function"] == "updateconfig" && m["config"]["enablednd"] == true);
+    bob.send(json!({"class": "featuresput", "function": "fwd", "value": {"destunc": "1003", "enableunc": true}}));
+    bob.recv_until(|m| m["function"] == "updateconfig" && m["config"]["enableunc"] == true);
+    server.stop();
+
+    // Alice looks (bob logging in as available would run that presence's actions: DND off).
+    let server = Server::start_in(data.path(), &[]);
+    let mut alice = Cti::connect(&server.cti);
+    alice.login("alice");
+    alice.send(json!({"class": "getlist", "function": "updateconfig", "listname": "users", "tipbxid": "xivo", "tid": "2"}));
+    let config = alice
+        .recv_until(|m| m["function"] == "updateconfig" && m["config"].get("firstname").is_some())
+        ["config"]
+        .clone();
+    assert_eq!(
+        (
+            &config["enablednd"],
+            &config["enableunc"],
+            &config["destunc"]
+        ),
+        (&json!(true), &json!(true), &json!("1003")),
+        "{config}"
+    );
+    // The PBX routes with the restored services: a call to bob rings 1003 (phone 3).
+    alice.send(
+        json!({"class": "getlist", "function": "listid", "listname": "phones", "tipbxid": "xivo"}),
+    );
+    alice.recv_until(|m| m["function"] == "listid");
+    server.sim(&["call", "--from", "0698765432", "--to", "1002"]);
+    hint(&mut alice, "3", "8");
+    let mut bob = Cti::connect(&server.cti);
+    bob.login("bob");
+    let calls = history(&mut bob);
+    assert_eq!(calls.as_array().map(Vec::len), Some(1), "{calls}");
+    assert_eq!(calls[0]["extension"], "0612345678");
+    assert_eq!(calls[0]["fullname"], "Jane");
+    assert_eq!(calls[0]["mode"], 1, "received");
+    server.stop();
+    assert!(
+        data.path().join("ctid.sqlite3").is_file(),
+        "the SQLite database is in the data directory"
     );
 }
 
