@@ -137,12 +137,13 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     };
     let served = tokio::try_join!(http, cti);
     reloads.abort();
-    // The core stops once its last handle is gone; the call-log writer then writes what waits.
+    // The core stops once its last handle is gone (the faces' are, once their sessions ended);
+    // the call-log writer then writes what waits.
     drop(reloads);
     if !users_writer.stop(STORE_FLUSH).await {
         tracing::warn!("users' services and presence were still being written at shutdown");
     }
-    drop(core);
+    drop((core, xuc));
     let written = &call_log_writer.stats;
     let call_log_task = call_log_writer.task;
     if tokio::time::timeout(STORE_FLUSH, call_log_task)
