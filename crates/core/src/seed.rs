@@ -14,7 +14,7 @@ pub struct Seed {
     /// Services per user, replacing the dataset's initial services (users the dataset does not
     /// know are ignored).
     pub services: HashMap<UserId, UserServices>,
-    /// The presence each user last had while connected: the one a user's first session takes
-    /// when it asks for none (if the user's presence group still has it).
+    /// The presence each user last had while connected: the one a user's first session after
+    /// the start takes when it asks for none (if the user's presence group still has it).
     pub presence: HashMap<UserId, String>,
 }

@@ -20,8 +20,8 @@ pub(crate) struct UserLive {
     pub presence: UserPresence,
     /// Services.
     pub services: UserServices,
-    /// The presence a first session takes when it asks for none: the last one the user had
-    /// while connected (this run, or as stored from the previous one), if any.
+    /// The presence the store kept from the previous run, taken by the user's first connection
+    /// after a start if it asks for none.
     pub resume: Option<String>,
 }
 

@@ -1,5 +1,6 @@
 //! Sessions and presence: counting a user's open sessions, choosing the presence on connect (the
-//! one asked for, else the last one the user had while connected, else `available`) and
+//! one asked for; else, on the first connection after a start, the one the store kept from the
+//! previous run; else `available`) and
 //! disconnect, checking presence changes against the profile's allowed transitions, and running
 //! the new status's actions (`enablednd`, `agentlogoff`, `queuepause_all`, `queueunpause_all`).
 
@@ -30,14 +31,15 @@ impl State {
         live.presence.sessions = live.presence.sessions.saturating_add(1);
         let first = live.presence.sessions == 1;
         let current = live.presence.status.clone();
-        let resume = live.resume.clone();
+        // Only the first session after a start resumes the stored presence.
+        let resume = live.resume.take();
         let target = match requested {
             Some(status)
                 if status != DISCONNECTED && self.presence_allowed(user, &current, status) =>
             {
                 Some(status.to_owned())
             }
-            // The last presence the user had while connected, if it still exists.
+            // The presence the store kept from the previous run, if it still exists.
             _ if current == DISCONNECTED => Some(
                 resume
                     .filter(|last| {
@@ -127,9 +129,6 @@ impl State {
         let Some(live) = self.users.get_mut(user) else {
             return;
         };
-        if status != DISCONNECTED {
-            live.resume = Some(status.to_owned());
-        }
         if live.presence.status != status {
             live.presence.status = status.to_owned();
             out.push(Event::UserPresence {

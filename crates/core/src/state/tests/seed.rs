@@ -1,5 +1,6 @@
 //! Seeding the state with a store's values: services replace the dataset's and the PBX is told
-//! of those that differ; a first session without a requested presence resumes the last one.
+//! of those that differ; the first session after a start, asking for no presence, resumes the
+//! stored one.
 
 use super::script::*;
 use crate::command::Command;
@@ -54,7 +55,7 @@ fn seeded_services_replace_the_datasets_and_the_pbx_is_told() {
 }
 
 #[test]
-fn a_first_session_resumes_the_last_presence() {
+fn the_first_session_after_a_start_resumes_the_stored_presence() {
     let mut w = World::demo();
     let seed = Seed {
         services: Default::default(),
@@ -78,25 +79,25 @@ fn a_first_session_resumes_the_last_presence() {
         }],
         "a status the user's group no longer has falls back to available"
     );
-    // Within a run too: the last presence before disconnecting is resumed.
+    // Once: a later reconnection asking for nothing is available, as without a store.
     w.run(Command::SetPresence {
-        user: user(3),
+        user: user(2),
         status: "outtolunch".into(),
     });
     w.run(Command::SessionClosed {
-        user: user(3),
+        user: user(2),
         logout: false,
     });
     assert_eq!(
-        w.state.user_presence(user(3)).unwrap().status,
+        w.state.user_presence(user(2)).unwrap().status,
         "disconnected"
     );
-    let ran = w.run(opened(3));
+    let ran = w.run(opened(2));
     assert_eq!(
         ran.events,
         vec![Event::UserPresence {
-            user: user(3),
-            status: "outtolunch".into()
+            user: user(2),
+            status: "available".into()
         }]
     );
 }
