@@ -17,7 +17,8 @@
 //!   frames (the writer loop's `Framing`);
 //! - [`wire`]: every message in and out as a serde type;
 //! - `commands` → `phone`, `agent`: the command families; `errors`: core errors as XuC names;
-//! - `topic` + `render`: the XuC topics and the renderer run by the face layer's fan-out task.
+//! - `topic` + `render`: the XuC topics and the renderer run by the face layer's fan-out task;
+//! - `fuzz`: the harness behind [`fuzz_parse`].
 
 mod agent;
 mod auth;
@@ -25,6 +26,7 @@ mod commands;
 pub mod config;
 mod errors;
 mod face;
+mod fuzz;
 mod phone;
 mod render;
 mod rest;
@@ -39,15 +41,11 @@ pub mod ws;
 pub use config::XucConfig;
 pub use face::{ConnectionHold, XucFace, XucStats};
 
-/// Parses one client frame (the fuzz target's entry point): it must never panic, whatever the
-/// input, and an error never quotes more than a short prefix of it.
+/// Feeds arbitrary bytes to the client-frame decoder, in chunkings taken from the input, and
+/// every decoded text message to the command parser (the fuzz target's entry point; the input's
+/// layout is in `fuzz.rs`). It must never panic, whatever the input: the decoder decodes the same
+/// messages however the bytes arrive, reports a too-large message exactly once, never holds more
+/// than its limit, and a parse error never quotes more than a short prefix of the input.
 pub fn fuzz_parse(data: &[u8]) {
-    use tokio_util::codec::Decoder;
-
-    let mut decoder = ws::decode::FrameDecoder::new(64 * 1024);
-    let mut buf = bytes::BytesMut::from(data);
-    while let Ok(Some(_)) = decoder.decode(&mut buf) {}
-    if let Err(e) = wire::input::parse(data) {
-        assert!(e.command.is_none_or(|c| c.len() <= 80));
-    }
+    fuzz::run(data);
 }

@@ -63,6 +63,11 @@ impl FrameDecoder {
             dropping_message: false,
         }
     }
+
+    /// The bytes of a fragmented message held so far (never more than the limit).
+    pub fn held_bytes(&self) -> usize {
+        self.partial.as_ref().map_or(0, |(_, bytes)| bytes.len())
+    }
 }
 
 /// A parsed frame header.
