@@ -62,6 +62,9 @@ pub struct ConfigArgs {
     /// A PostgreSQL database to store into instead of SQLite (postgres://user@host:5432/db).
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Message bus broker, `amqp://user:password@host:port/vhost` [default: no bus].
+    #[arg(long, value_name = "URL")]
+    pub bus_url: Option<String>,
 }
 
 /// `ctid serve`.

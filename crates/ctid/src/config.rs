@@ -36,6 +36,8 @@ pub struct Config {
     pub limits: crate::limits::LimitsConfig,
     /// Where what must survive a restart is kept.
     pub store: StoreConfig,
+    /// The message bus (off until `url` is set).
+    pub bus: ctid_bus::BusConfig,
 }
 
 /// `[store]`: a SQLite file under `data_dir` unless `database_url` names a PostgreSQL database.
@@ -194,6 +196,9 @@ impl Config {
         if let Some(url) = &args.database_url {
             config.store.database_url = Some(url.clone());
         }
+        if let Some(url) = &args.bus_url {
+            config.bus.url = Some(url.clone());
+        }
         Ok(config)
     }
 
@@ -260,6 +265,37 @@ mod tests {
             jail.set_env("CTID_CTI__OUTBOX_MAX_BYTES", "1048576");
             let config = Config::load(&args).map_err(|e| e.to_string())?;
             assert_eq!(config.cti.outbox_max_bytes, 1_048_576);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_bus_is_off_until_a_url_is_given() {
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(&ConfigArgs::default()).map_err(|e| e.to_string())?;
+            assert!(config.bus.url.is_none());
+            assert_eq!(config.bus.exchange, "xivo");
+            assert_eq!(config.bus.exchange_type, ctid_bus::ExchangeType::Topic);
+            jail.create_file(
+                "ctid.toml",
+                "[bus]\nurl = \"amqp://a\"\nexchange = \"wazo-headers\"\nexchange_type = \"headers\"\n",
+            )?;
+            let args = ConfigArgs {
+                config: Some("ctid.toml".into()),
+                ..Default::default()
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.bus.url.as_deref(), Some("amqp://a"));
+            assert_eq!(config.bus.exchange_type, ctid_bus::ExchangeType::Headers);
+            jail.set_env("CTID_BUS__URL", "amqp://b");
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.bus.url.as_deref(), Some("amqp://b"));
+            let args = ConfigArgs {
+                bus_url: Some("amqp://c".into()),
+                ..args
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.bus.url.as_deref(), Some("amqp://c"));
             Ok(())
         });
     }

@@ -1,7 +1,8 @@
 //! `ctid serve`: raises the open-file limit, opens the store (`[store]`: SQLite under the data
 //! directory, or PostgreSQL), wires the dataset, the telephony engine chosen by `[pbx] engine`,
 //! the core (seeded with the users' services and presence the store kept), the store's writers
-//! (call log; users' services and presence), the login guard, the connection budget, the CTI
+//! (call log; users' services and presence), the message bus publisher (when `[bus] url` is
+//! set), the login guard, the connection budget, the CTI
 //! server, the XuC face and the HTTP listener together, reloads the dataset file on SIGHUP (`reload.rs`), and
 //! shuts them down gracefully on SIGINT/SIGTERM.
 
@@ -92,6 +93,10 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let call_log: Arc<dyn CallLogStore> = Arc::new(store.clone());
     let call_log_writer =
         spawn_call_log_writer(&core, call_log.clone(), CallLogWriterConfig::default()).await?;
+    let bus = match &config.bus.url {
+        Some(url) => Some(ctid_bus::spawn_publisher(&core, url.clone(), config.bus.clone()).await?),
+        None => None,
+    };
 
     let xuc = ctid_proto_xuc::XucFace::start(
         config.xuc.clone(),
@@ -160,6 +165,14 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         call_log_failed = written.failed(),
         "ctid stopped"
     );
+    if let Some(bus) = bus {
+        tracing::info!(
+            bus_confirmed = bus.stats.confirmed(),
+            bus_dropped = bus.stats.dropped() + bus.hub.dropped(),
+            bus_nacked = bus.stats.nacked(),
+            "message bus publisher stopped"
+        );
+    }
     Ok(())
 }
 
