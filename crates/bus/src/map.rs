@@ -80,8 +80,8 @@ impl EventMapper {
                     user_uuids: users.into_iter().collect(),
                 });
             }
-            Event::QueueMember(member) => self.member_pause(dataset, member, out),
-            Event::QueueMemberRemoved { queue, agent } => {
+            Event::QueueMember { status, .. } => self.member_pause(dataset, status, out),
+            Event::QueueMemberRemoved { queue, agent, .. } => {
                 self.paused.remove(&(*queue, *agent));
             }
             Event::CallFormResult { user, variables } => {

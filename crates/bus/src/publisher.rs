@@ -89,7 +89,7 @@ fn is_published(event: &Event) -> bool {
         Event::UserPresence { .. }
             | Event::LineHint { .. }
             | Event::AgentLogin { .. }
-            | Event::QueueMember(_)
+            | Event::QueueMember { .. }
             | Event::QueueMemberRemoved { .. }
             | Event::CallFormResult { .. }
             | Event::UserServices { .. }
