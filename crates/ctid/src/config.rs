@@ -202,9 +202,31 @@ impl Config {
         Ok(config)
     }
 
-    /// The configuration as TOML.
+    /// The configuration as TOML, for `ctid config show`, with its secrets hidden: the
+    /// passwords in the database and bus URLs and the sim token are replaced by `***`.
     pub fn to_toml(&self) -> anyhow::Result<String> {
-        Ok(toml::to_string_pretty(self)?)
+        let mut shown = self.clone();
+        shown.store.database_url = shown.store.database_url.as_deref().map(hide_url_password);
+        shown.bus.url = shown.bus.url.as_deref().map(hide_url_password);
+        if shown.sim.token.is_some() {
+            shown.sim.token = Some("***".to_owned());
+        }
+        Ok(toml::to_string_pretty(&shown)?)
+    }
+}
+
+/// `scheme://user:password@host/...` with the password replaced by `***` (a URL without one is
+/// returned as it is).
+fn hide_url_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
     }
 }
 
@@ -355,5 +377,34 @@ mod tests {
             assert!(Config::load(&args).is_err());
             Ok(())
         });
+    }
+
+    #[test]
+    fn config_show_hides_passwords_and_tokens() {
+        let mut config = Config::default();
+        config.store.database_url = Some("postgres://ctid:s3cret@db:5432/ctid".to_owned());
+        config.bus.url = Some("amqp://guest:guest@127.0.0.1:5672/%2f".to_owned());
+        config.sim.token = Some("t0ken".to_owned());
+        let shown = config.to_toml().unwrap();
+        assert!(
+            shown.contains("postgres://ctid:***@db:5432/ctid"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("amqp://guest:***@127.0.0.1:5672/%2f"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("t0ken"),
+            "{shown}"
+        );
+        assert_eq!(
+            hide_url_password("postgres://db/ctid"),
+            "postgres://db/ctid"
+        );
+        assert_eq!(
+            hide_url_password("postgres://ctid@db/ctid"),
+            "postgres://ctid@db/ctid"
+        );
     }
 }
