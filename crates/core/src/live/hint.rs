@@ -58,21 +58,6 @@ impl HintStatus {
             _ => return None,
         })
     }
-
-    /// The name cti.js uses (`Cti.PhoneStatus`).
-    pub fn xuc_name(self) -> &'static str {
-        match self {
-            HintStatus::Removed => "UNEXISTING",
-            HintStatus::Deactivated => "DEACTIVATED",
-            HintStatus::Idle => "AVAILABLE",
-            HintStatus::InUse => "CALLING",
-            HintStatus::Busy => "BUSY",
-            HintStatus::Unavailable => "INDISPONIBLE",
-            HintStatus::Ringing => "RINGING",
-            HintStatus::InUseRinging => "BUSY_AND_RINGING",
-            HintStatus::OnHold => "ONHOLD",
-        }
-    }
 }
 
 impl From<HintStatus> for i32 {
