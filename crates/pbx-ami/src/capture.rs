@@ -152,7 +152,8 @@ impl Capture {
                 if entry.message.len() >= MAX_MESSAGE_LINES {
                     return Err(malformed("message too long"));
                 }
-                let (key, value) = split_field(line).ok_or_else(|| malformed("not `Key: Value`"))?;
+                let (key, value) =
+                    split_field(line).ok_or_else(|| malformed("not `Key: Value`"))?;
                 entry.message.push(key, value);
                 continue;
             }
@@ -233,16 +234,13 @@ fn parse_phase(rest: &str) -> Option<(String, String, Duration)> {
     let (head, time) = rest.rsplit_once('[')?;
     let time = parse_seconds(time.strip_suffix(']')?)?;
     let (name, description) = head.split_once(':').unwrap_or((head, ""));
-    Some((
-        name.trim().to_owned(),
-        description.trim().to_owned(),
-        time,
-    ))
+    Some((name.trim().to_owned(), description.trim().to_owned(), time))
 }
 
 fn parse_seconds(text: &str) -> Option<Duration> {
     let seconds: f64 = text.trim().parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e9).then(|| Duration::from_secs_f64(seconds))
+    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e9)
+        .then(|| Duration::from_secs_f64(seconds))
 }
 
 fn seconds(time: Duration) -> String {
@@ -250,7 +248,12 @@ fn seconds(time: Duration) -> String {
 }
 
 /// The text of one entry, as the format writes it (head line, block, empty line).
-pub fn render_entry(time: Duration, direction: Direction, phase: &str, message: &AmiMessage) -> String {
+pub fn render_entry(
+    time: Duration,
+    direction: Direction,
+    phase: &str,
+    message: &AmiMessage,
+) -> String {
     let mut out = String::with_capacity(32 + message.len() * 24);
     let _ = writeln!(out, "{} [{}] ({phase})", direction.arrow(), seconds(time));
     for (key, value) in message.iter() {
@@ -262,7 +265,10 @@ pub fn render_entry(time: Duration, direction: Direction, phase: &str, message: 
 
 /// The text of a phase marker.
 pub fn render_phase(name: &str, description: &str, time: Duration) -> String {
-    format!("\n######## PHASE {name}: {description}  [{}]\n\n", seconds(time))
+    format!(
+        "\n######## PHASE {name}: {description}  [{}]\n\n",
+        seconds(time)
+    )
 }
 
 /// Writes a capture as a session goes (for `ctid ami record`).

@@ -21,8 +21,7 @@ use std::sync::Arc;
 use ctid_core::Dataset;
 use ctid_core::ids::{AgentId, BridgeId, LineId, QueueId, RoomId, UniqueId, VoicemailId};
 use ctid_core::pbx::{
-    AgentSnapshot, ChannelSnapshot, MemberSnapshot, PbxSnapshot, QueueCallerSnapshot,
-    RoomSnapshot,
+    AgentSnapshot, ChannelSnapshot, MemberSnapshot, PbxSnapshot, QueueCallerSnapshot, RoomSnapshot,
 };
 
 use crate::message::AmiMessage;
@@ -112,7 +111,10 @@ impl SnapshotBuilder {
             _ => Some(()),
         };
         if done.is_none() {
-            tracing::debug!(event = name, "resync answer ignored: a field is missing or unknown");
+            tracing::debug!(
+                event = name,
+                "resync answer ignored: a field is missing or unknown"
+            );
         }
     }
 
@@ -134,10 +136,8 @@ impl SnapshotBuilder {
     pub fn finish(self) -> PbxSnapshot {
         let mut channels = self.channels;
         channels.sort_by_key(|c| age(&c.snapshot.uniqueid));
-        let dialled_by: Vec<Option<UniqueId>> = channels
-            .iter()
-            .map(|c| dialler(c, &channels))
-            .collect();
+        let dialled_by: Vec<Option<UniqueId>> =
+            channels.iter().map(|c| dialler(c, &channels)).collect();
         let channels = channels
             .into_iter()
             .zip(dialled_by)
@@ -163,7 +163,10 @@ impl SnapshotBuilder {
         let uniqueid = UniqueId::from(m.get("Uniqueid").filter(|v| !v.is_empty())?);
         let name = m.get("Channel")?;
         if self.channels.len() >= MAX_ITEMS
-            || self.channels.iter().any(|c| c.snapshot.uniqueid == uniqueid)
+            || self
+                .channels
+                .iter()
+                .any(|c| c.snapshot.uniqueid == uniqueid)
         {
             return None;
         }
@@ -279,7 +282,10 @@ impl SnapshotBuilder {
 
     fn aor(&mut self, m: &AmiMessage) -> Option<()> {
         let contacts = m.get("Contacts").unwrap_or_default().trim();
-        self.register(&format!("PJSIP/{}", m.get("ObjectName")?), !contacts.is_empty())
+        self.register(
+            &format!("PJSIP/{}", m.get("ObjectName")?),
+            !contacts.is_empty(),
+        )
     }
 
     fn endpoint(&mut self, m: &AmiMessage) -> Option<()> {
@@ -355,8 +361,14 @@ impl SnapshotBuilder {
 
 /// A channel's age from its unique id (`1795371246.12`: creation second, then sequence).
 fn age(uniqueid: &UniqueId) -> (u64, u64) {
-    let (secs, seq) = uniqueid.as_str().split_once('.').unwrap_or((uniqueid.as_str(), "0"));
-    (secs.parse().unwrap_or(u64::MAX), seq.parse().unwrap_or(u64::MAX))
+    let (secs, seq) = uniqueid
+        .as_str()
+        .split_once('.')
+        .unwrap_or((uniqueid.as_str(), "0"));
+    (
+        secs.parse().unwrap_or(u64::MAX),
+        seq.parse().unwrap_or(u64::MAX),
+    )
 }
 
 /// The channel dialling `c`, while `c` rings outside any bridge: a channel of the same call

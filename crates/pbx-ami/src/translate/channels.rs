@@ -71,7 +71,12 @@ impl Translator {
         Some(())
     }
 
-    pub(super) fn hold(&mut self, e: Fields<'_>, held: bool, out: &mut Vec<PbxEvent>) -> Option<()> {
+    pub(super) fn hold(
+        &mut self,
+        e: Fields<'_>,
+        held: bool,
+        out: &mut Vec<PbxEvent>,
+    ) -> Option<()> {
         let uniqueid = uniqueid(e)?;
         out.push(if held {
             PbxEvent::Hold { uniqueid }

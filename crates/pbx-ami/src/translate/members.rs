@@ -27,7 +27,10 @@ impl Translator {
     pub(super) fn member_seen(&mut self, e: Fields<'_>) -> Option<()> {
         let (queue, agent, line) = self.membership(e)?;
         if line.is_some() {
-            self.line_memberships.entry(agent).or_default().insert(queue);
+            self.line_memberships
+                .entry(agent)
+                .or_default()
+                .insert(queue);
         }
         Some(())
     }
@@ -70,7 +73,10 @@ impl Translator {
             queue,
             agent,
             paused: e.flag("Paused"),
-            reason: e.some("PausedReason").or_else(|| e.some("Reason")).map(str::to_owned),
+            reason: e
+                .some("PausedReason")
+                .or_else(|| e.some("Reason"))
+                .map(str::to_owned),
         });
         Some(())
     }

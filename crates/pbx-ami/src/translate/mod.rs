@@ -119,7 +119,10 @@ impl Translator {
             _ => Some(()),
         };
         if done.is_none() {
-            tracing::debug!(event = name, "AMI event ignored: a field is missing or unknown");
+            tracing::debug!(
+                event = name,
+                "AMI event ignored: a field is missing or unknown"
+            );
         }
     }
 }

@@ -170,6 +170,9 @@ mod tests {
     #[test]
     fn unknown_parties_read_as_empty() {
         assert_eq!(party(Some("<unknown>"), None), Party::default());
-        assert_eq!(party(Some("1001"), Some("Alice")), Party::new("1001", "Alice"));
+        assert_eq!(
+            party(Some("1001"), Some("Alice")),
+            Party::new("1001", "Alice")
+        );
     }
 }

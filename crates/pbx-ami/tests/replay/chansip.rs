@@ -104,7 +104,14 @@ async fn a_trunk_call_rings_is_answered_and_ends() {
         .read(|s| {
             let mut c: Vec<_> = s
                 .channels()
-                .map(|c| (c.uniqueid().clone(), c.endpoint().clone(), c.state(), c.direction()))
+                .map(|c| {
+                    (
+                        c.uniqueid().clone(),
+                        c.endpoint().clone(),
+                        c.state(),
+                        c.direction(),
+                    )
+                })
                 .collect();
             c.sort_by(|a, b| a.0.cmp(&b.0));
             c
@@ -129,7 +136,10 @@ async fn a_trunk_call_rings_is_answered_and_ends() {
     );
     let answered = lab.play_to("A", 3.0).await;
     assert_eq!(hints(&answered, LineId(1)), [HintStatus::InUse]);
-    assert_eq!(phone_kinds(&answered, LineId(1)), [PhoneEventKind::Established]);
+    assert_eq!(
+        phone_kinds(&answered, LineId(1)),
+        [PhoneEventKind::Established]
+    );
     let bridged = lab
         .read(|s| {
             s.channels()
@@ -138,9 +148,13 @@ async fn a_trunk_call_rings_is_answered_and_ends() {
         })
         .await;
     assert_eq!(bridged.len(), 2);
-    assert!(bridged.iter().all(|(state, bridge)| *state == ChannelState::Up
-        && bridge.as_ref().map(|b| b.0.as_ref())
-            == Some("e9a748de-5fa2-4495-b50d-17fe2ea328bf")));
+    assert!(
+        bridged
+            .iter()
+            .all(|(state, bridge)| *state == ChannelState::Up
+                && bridge.as_ref().map(|b| b.0.as_ref())
+                    == Some("e9a748de-5fa2-4495-b50d-17fe2ea328bf"))
+    );
     let calls = lab.read(|s| s.line_calls(LineId(1))).await;
     assert_eq!(calls.len(), 1, "{calls:?}");
 
@@ -179,19 +193,35 @@ async fn an_internal_call_shows_on_both_lines() {
     assert_eq!(hint_of(&lab, 1).await, HintStatus::InUse);
     let talking = lab.play_to("B", 10.0).await;
     assert_eq!(hints(&talking, LineId(2)), [HintStatus::InUse]);
-    assert_eq!(phone_kinds(&talking, LineId(1)), [PhoneEventKind::Established]);
-    assert_eq!(phone_kinds(&talking, LineId(2)), [PhoneEventKind::Established]);
+    assert_eq!(
+        phone_kinds(&talking, LineId(1)),
+        [PhoneEventKind::Established]
+    );
+    assert_eq!(
+        phone_kinds(&talking, LineId(2)),
+        [PhoneEventKind::Established]
+    );
     let ended = lab.play_phase("B").await;
     assert_eq!(hints(&ended, LineId(1)), [HintStatus::Idle]);
     assert_eq!(hints(&ended, LineId(2)), [HintStatus::Idle]);
     let logged: Vec<_> = ended
         .iter()
         .filter_map(|e| match e {
-            Event::CallLogged(entry) => Some((entry.user, entry.direction, entry.peer.number.clone())),
+            Event::CallLogged(entry) => {
+                Some((entry.user, entry.direction, entry.peer.number.clone()))
+            }
             _ => None,
         })
         .collect();
     assert_eq!(logged.len(), 2, "{logged:?}");
-    assert!(logged.contains(&(ctid_core::ids::UserId(1), CallDirection::Outgoing, "1002".to_owned())));
-    assert!(logged.contains(&(ctid_core::ids::UserId(2), CallDirection::Incoming, "1001".to_owned())));
+    assert!(logged.contains(&(
+        ctid_core::ids::UserId(1),
+        CallDirection::Outgoing,
+        "1002".to_owned()
+    )));
+    assert!(logged.contains(&(
+        ctid_core::ids::UserId(2),
+        CallDirection::Incoming,
+        "1001".to_owned()
+    )));
 }

@@ -68,12 +68,7 @@ impl Lab {
         let phases = capture.phases.iter().map(|p| p.name.clone()).collect();
         let clock = ManualClock::at_default_start();
         let (port, adapter) = pbx_link(64);
-        let core = ctid_core::spawn(
-            dataset.clone(),
-            clock.shared(),
-            port,
-            CoreConfig::default(),
-        );
+        let core = ctid_core::spawn(dataset.clone(), clock.shared(), port, CoreConfig::default());
         let receiver = core
             .subscribe(100_000, BufferPolicy::Block)
             .await
