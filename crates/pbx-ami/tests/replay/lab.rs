@@ -3,12 +3,11 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use ctid_core::pbx::{PbxEvent, PbxRequest};
 use ctid_core::{
     BufferPolicy, CoreConfig, CoreHandle, Dataset, Event, EventReceiver, ManualClock, State,
-    Timestamp, pbx_link,
+    pbx_link,
 };
 use ctid_pbx_ami::capture::Capture;
 use ctid_pbx_ami::replay::ReplayCursor;
@@ -50,8 +49,8 @@ pub struct Lab {
     /// Its clock: the recording's time since connecting, from the default start.
     pub clock: ManualClock,
     events: mpsc::Sender<Vec<PbxEvent>>,
-    /// Actions of the core (a replay refuses them; the lab keeps them to look at).
-    pub actions: mpsc::Receiver<PbxRequest>,
+    /// Actions of the core (none expected: the lab sends no command).
+    _actions: mpsc::Receiver<PbxRequest>,
     cursor: ReplayCursor,
     phases: Vec<String>,
     receiver: EventReceiver,
@@ -77,7 +76,7 @@ impl Lab {
             core,
             clock,
             events: adapter.events,
-            actions: adapter.actions,
+            _actions: adapter.actions,
             cursor: ReplayCursor::new(capture, dataset),
             phases,
             receiver,
@@ -132,15 +131,4 @@ impl Lab {
     pub async fn read<R: Send + 'static>(&self, f: impl FnOnce(&State) -> R + Send + 'static) -> R {
         self.core.read(f).await.expect("core running")
     }
-
-    /// The current time of the lab's clock.
-    pub fn now(&self) -> Timestamp {
-        use ctid_core::Clock;
-        self.clock.now()
-    }
-}
-
-/// Seconds as a duration.
-pub fn secs(s: u64) -> Duration {
-    Duration::from_secs(s)
 }

@@ -5,3 +5,4 @@
 mod chansip;
 mod engine;
 mod lab;
+mod pjsip;
