@@ -1,5 +1,6 @@
-//! The HTTP listener's routes: `/health`, the XuC face's REST API and WebSocket endpoints
-//! (`/xuc/...`, `/ctichannel`), and, when the embedded PBX is the engine, its sim API under
+//! The HTTP listener's routes: `/health`; the XuC face's REST API, WebSocket endpoints,
+//! JavaScript API and pages (`/xuc/...`, `/ctichannel`, `/assets/...`, `/xucassets/...`,
+//! `/sample`, `/wallboard`); and, when the embedded PBX is the engine, its sim API under
 //! `/sim` (whose fallback answers unknown routes with a JSON 404; loopback clients only unless
 //! `[sim] token` is set). Without the embedded PBX there is no `/sim`: those paths get the
 //! router's plain 404.

@@ -18,9 +18,12 @@
 //! - [`wire`]: every message in and out as a serde type;
 //! - `commands` → `phone`, `agent`: the command families; `errors`: core errors as XuC names;
 //! - `topic` + `render`: the XuC topics and the renderer run by the face layer's fan-out task;
+//! - `assets`: ctid's `cti.js`, `callback.js`, `membership.js`, `shotgun.js` and the `/sample`
+//!   and `/wallboard` pages, embedded (files under `assets/`);
 //! - `fuzz`: the harness behind [`fuzz_parse`].
 
 mod agent;
+mod assets;
 mod auth;
 mod commands;
 pub mod config;

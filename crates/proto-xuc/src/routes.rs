@@ -10,9 +10,9 @@ use axum::routing::{get, post};
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::face::Shared;
-use crate::{rest, socket};
+use crate::{assets, rest, socket};
 
-/// The REST API and the WebSocket endpoints.
+/// The REST API, the WebSocket endpoints, the JavaScript API's files and the pages.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
@@ -34,6 +34,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/xuc/ctichannel", get(socket::password_socket))
         .route("/ctichannel", get(socket::password_socket))
+        .route("/assets/{*path}", get(assets::file))
+        .route("/xucassets/{*path}", get(assets::file))
+        .route("/sample", get(assets::sample))
+        .route("/wallboard", get(assets::wallboard))
         .layer(cors)
         .with_state(shared)
 }
