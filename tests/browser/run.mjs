@@ -179,6 +179,32 @@ async function sampleWithToken(context) {
     return page;
 }
 
+async function sampleTransfer(context) {
+    const page = await openPage(context, "/sample");
+    await page.fill("#login", "bob");
+    await page.fill("#password", "bob");
+    await page.click("#btn-password-login");
+    await visible(page, '#link-status[data-status="opened"]');
+    await page.fill("#destination", "1001");
+    await page.click("#btn-dial");
+    await logged(page, "PhoneEvent", "EventDialing");
+    await sim("/sim/lines/1001/answer");
+    await visible(page, '#calls tbody tr[data-event="EventEstablished"]');
+
+    // Attended transfer to carol: consult her, she answers, bob completes and leaves the call.
+    await page.fill("#destination", "1003");
+    await page.click("#btn-attended-transfer");
+    await logged(page, "PhoneEvent", '"otherDN":"1003"');
+    await sim("/sim/lines/1003/answer");
+    await visible(page, "#calls tbody tr:nth-child(2)");
+    await page.click("#btn-complete-transfer");
+    await page.locator("#calls tbody tr").first().waitFor({ state: "detached", timeout: WAIT_MS });
+    await visible(page, '#phone-status[data-status="AVAILABLE"]');
+    await sim("/sim/lines/1003/hangup");
+    noPageErrors(page);
+    return page;
+}
+
 async function wallboard(context) {
     const page = await openPage(context, "/wallboard");
     await visible(page, "#wb-login:not([hidden])");
@@ -236,6 +262,7 @@ const cases = [
     ["cti.js, callback.js, membership.js, shotgun.js are served", assets],
     ["sample: password login, presence, services, agent login/pause/ready/logout", sampleWithPassword],
     ["sample: token login, dial, far end answers, hold, hang up, error reply, logout", sampleWithToken],
+    ["sample: attended transfer (consult, the far end answers, complete)", sampleTransfer],
     ["wallboard: live queues and agents, a sim call joins a queue", wallboard],
 ];
 
