@@ -65,6 +65,14 @@ pub struct ConfigArgs {
     /// Message bus broker, `amqp://user:password@host:port/vhost` [default: no bus].
     #[arg(long, value_name = "URL")]
     pub bus_url: Option<String>,
+    /// Play a recorded AMI session (a capture file) as the switch, instead of the configured
+    /// engine: a field problem reproduced on a laptop.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// With `--replay`: `max` (as fast as the core takes it) or a factor of real time
+    /// [default: 1].
+    #[arg(long, value_name = "N|max")]
+    pub speed: Option<String>,
 }
 
 /// `ctid serve`.

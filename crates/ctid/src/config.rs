@@ -120,6 +120,8 @@ pub enum Engine {
     /// The embedded PBX (simulated switch).
     #[default]
     Embedded,
+    /// A recorded AMI session played back as if a switch sent it (`[pbx.replay]`).
+    Replay,
 }
 
 /// `[pbx]`: which engine runs, and `[pbx.embedded]`: the embedded PBX's timings and simulated
@@ -131,6 +133,49 @@ pub struct PbxConfig {
     pub engine: Engine,
     /// Embedded PBX settings.
     pub embedded: ctid_pbx_sim::SimConfig,
+    /// Replay settings.
+    pub replay: ReplayConfig,
+}
+
+/// `[pbx.replay]`: the recording to play and how fast (`engine = "replay"`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReplayConfig {
+    /// The capture file (shared/data/ami/README.md's format).
+    pub file: Option<PathBuf>,
+    /// `"max"` (as fast as the core takes it) or a factor of real time (`1`, `10`, `0.5`).
+    pub speed: ReplaySpeed,
+}
+
+impl Default for ReplayConfig {
+    fn default() -> Self {
+        ReplayConfig {
+            file: None,
+            speed: ReplaySpeed::Factor(1.0),
+        }
+    }
+}
+
+/// A replay speed as written in the configuration: a number or `"max"`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReplaySpeed {
+    /// A factor of real time.
+    Factor(f64),
+    /// `max`, or a factor written as text (from the environment or the command line).
+    Text(String),
+}
+
+impl ReplaySpeed {
+    /// The speed, or why it is not one.
+    pub fn speed(&self) -> anyhow::Result<ctid_pbx_ami::replay::Speed> {
+        let text = match self {
+            ReplaySpeed::Factor(f) => f.to_string(),
+            ReplaySpeed::Text(t) => t.clone(),
+        };
+        text.parse()
+            .map_err(|e: String| anyhow::anyhow!("[pbx.replay] speed: {e}"))
+    }
 }
 
 /// `[dataset]`.
@@ -198,6 +243,13 @@ impl Config {
         }
         if let Some(url) = &args.bus_url {
             config.bus.url = Some(url.clone());
+        }
+        if let Some(file) = &args.replay {
+            config.pbx.engine = Engine::Replay;
+            config.pbx.replay.file = Some(file.clone());
+        }
+        if let Some(speed) = &args.speed {
+            config.pbx.replay.speed = ReplaySpeed::Text(speed.clone());
         }
         Ok(config)
     }
@@ -318,6 +370,47 @@ mod tests {
             };
             let config = Config::load(&args).map_err(|e| e.to_string())?;
             assert_eq!(config.bus.url.as_deref(), Some("amqp://c"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn replay_from_the_file_or_the_flags() {
+        use ctid_pbx_ami::replay::Speed;
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(&ConfigArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(config.pbx.engine, Engine::Embedded);
+            jail.create_file(
+                "ctid.toml",
+                "[pbx]\nengine = \"replay\"\n[pbx.replay]\nfile = \"c.txt\"\nspeed = 10\n",
+            )?;
+            let args = ConfigArgs {
+                config: Some("ctid.toml".into()),
+                ..Default::default()
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.pbx.engine, Engine::Replay);
+            assert_eq!(config.pbx.replay.file, Some(PathBuf::from("c.txt")));
+            assert_eq!(
+                config.pbx.replay.speed.speed().ok(),
+                Some(Speed::Times(10.0))
+            );
+            let args = ConfigArgs {
+                replay: Some("d.txt".into()),
+                speed: Some("max".into()),
+                ..Default::default()
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.pbx.engine, Engine::Replay);
+            assert_eq!(config.pbx.replay.file, Some(PathBuf::from("d.txt")));
+            assert_eq!(config.pbx.replay.speed.speed().ok(), Some(Speed::Max));
+            let args = ConfigArgs {
+                speed: Some("fast".into()),
+                ..Default::default()
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            let error = config.pbx.replay.speed.speed().unwrap_err().to_string();
+            assert!(error.contains("positive number"), "{error}");
             Ok(())
         });
     }

@@ -76,7 +76,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     };
     let clock = SystemClock::shared();
     let (port, adapter) = pbx_link(PBX_QUEUE);
-    let sim = start_engine(&config, &dataset, &clock, adapter);
+    let sim = start_engine(&config, &dataset, &clock, adapter)?;
     let core_config = CoreConfig {
         inbox_capacity: config.core.inbox_capacity,
         originate_auto_answer: config.core.originate_auto_answer,
@@ -194,16 +194,31 @@ fn start_engine(
     dataset: &Arc<Dataset>,
     clock: &SharedClock,
     adapter: PbxAdapterEnd,
-) -> Option<ctid_pbx_sim::SimHandle> {
+) -> anyhow::Result<Option<ctid_pbx_sim::SimHandle>> {
     match config.pbx.engine {
         Engine::Embedded => {
             tracing::info!("engine: embedded PBX");
-            Some(ctid_pbx_sim::start(
+            Ok(Some(ctid_pbx_sim::start(
                 dataset.clone(),
                 clock.clone(),
                 config.pbx.embedded.clone(),
                 adapter,
-            ))
+            )))
+        }
+        Engine::Replay => {
+            let file = config.pbx.replay.file.as_ref().context(
+                "[pbx] engine = \"replay\" needs [pbx.replay] file (or ctid serve --replay FILE)",
+            )?;
+            let speed = config.pbx.replay.speed.speed()?;
+            let cursor = ctid_pbx_ami::replay::ReplayCursor::open(file, dataset.clone())?;
+            tracing::info!(file = %file.display(), ?speed, "engine: replay of a recording");
+            tokio::spawn(ctid_pbx_ami::replay::run(
+                cursor,
+                adapter,
+                clock.clone(),
+                speed,
+            ));
+            Ok(None)
         }
     }
 }

@@ -61,7 +61,8 @@ pub struct Batch {
     pub time: Duration,
     /// The phase of the recording it belongs to.
     pub phase: String,
-    /// What the messages mean (never empty).
+    /// What the messages mean (often nothing: most of what Asterisk sends means nothing to
+    /// the core; such a batch is not sent).
     pub events: Vec<PbxEvent>,
     /// How many AMI messages it comes from.
     pub messages: usize,
@@ -74,6 +75,7 @@ pub struct ReplayCursor {
     next: usize,
     translator: Translator,
     resync: Option<SnapshotBuilder>,
+    scratch: Vec<PbxEvent>,
 }
 
 impl ReplayCursor {
@@ -84,6 +86,7 @@ impl ReplayCursor {
             next: 0,
             translator: Translator::new(dataset.clone()),
             resync: Some(SnapshotBuilder::new(dataset)),
+            scratch: Vec::new(),
         }
     }
 
@@ -92,24 +95,36 @@ impl ReplayCursor {
         Ok(ReplayCursor::new(Capture::read(path)?, dataset))
     }
 
-    /// The phase of the next message to play (`None` at the end).
+    /// The phase of the next batch (`None` at the end).
     pub fn next_phase(&self) -> Option<&str> {
-        self.entries[self.next..]
-            .iter()
-            .find(|e| e.direction == Direction::Received)
-            .map(|e| e.phase.as_str())
+        self.next_entry().map(|e| e.phase.as_str())
     }
 
-    /// When the next message to play was received (`None` at the end).
+    /// When the messages of the next batch were received (`None` at the end).
     pub fn next_time(&self) -> Option<Duration> {
-        self.entries[self.next..]
+        self.next_entry().map(|e| e.time)
+    }
+
+    /// The entry the next batch is dated by: the next message received, or, when that is the
+    /// first live event, the last answer of the resync (the snapshot is as of then).
+    fn next_entry(&self) -> Option<&Entry> {
+        let next = self.entries[self.next..]
             .iter()
-            .find(|e| e.direction == Direction::Received)
-            .map(|e| e.time)
+            .find(|e| e.direction == Direction::Received)?;
+        let live = next.message.event().is_some() && next.message.action_id().is_none();
+        if live && self.resync.is_some() && self.next > 0 {
+            return self.entries[..self.next]
+                .iter()
+                .rev()
+                .find(|e| e.direction == Direction::Received)
+                .or(Some(next));
+        }
+        Some(next)
     }
 
     /// The next batch: the snapshot first, then the events of the messages received at one
-    /// instant (`None` at the end of the recording).
+    /// instant, that instant being [`ReplayCursor::next_time`] (`None` at the end of the
+    /// recording).
     pub fn next_batch(&mut self) -> Option<Batch> {
         let mut events = Vec::new();
         let mut messages = 0;
@@ -121,29 +136,38 @@ impl ReplayCursor {
             }
             if let Some((time, phase)) = &at
                 && (entry.time != *time || entry.phase != *phase)
-                && !events.is_empty()
             {
                 break;
             }
             let live = entry.message.event().is_some() && entry.message.action_id().is_none();
-            if live && let Some(builder) = self.resync.take() {
-                // The first live event: the resync is over, its snapshot goes first, alone.
+            if live
+                && let Some((time, phase)) = self.next_entry().map(|e| (e.time, e.phase.clone()))
+                && let Some(builder) = self.resync.take()
+            {
+                // The first live event: the resync is over, its snapshot goes first, alone,
+                // dated by the resync's last answer.
                 return Some(Batch {
-                    time: entry.time,
-                    phase: entry.phase.clone(),
+                    time,
+                    phase,
                     events: vec![PbxEvent::Snapshot(Box::new(builder.finish()))],
-                    messages: 0,
+                    messages,
                 });
             }
-            if let Some(builder) = &mut self.resync {
-                builder.absorb(&entry.message);
-            }
             at = Some((entry.time, entry.phase.clone()));
-            self.translator.event(&entry.message, &mut events);
             messages += 1;
             self.next += 1;
+            if let Some(builder) = &mut self.resync {
+                // An answer of the resync: it builds the snapshot, and teaches the translator
+                // (member interfaces) without making events of its own.
+                builder.absorb(&entry.message);
+                self.translator.event(&entry.message, &mut self.scratch);
+                self.scratch.clear();
+                continue;
+            }
+            self.translator.event(&entry.message, &mut events);
         }
-        if let Some(builder) = self.resync.take() {
+        let at_end = self.next >= self.entries.len();
+        if at_end && let Some(builder) = self.resync.take() {
             // A recording with no live event at all: its snapshot is all there is.
             let (time, phase) = at.unwrap_or_default();
             return Some(Batch {
@@ -154,9 +178,6 @@ impl ReplayCursor {
             });
         }
         let (time, phase) = at?;
-        if events.is_empty() {
-            return None;
-        }
         Some(Batch {
             time,
             phase,
@@ -214,6 +235,9 @@ pub async fn run(
         }
         last = Some(batch.time);
         report.messages += batch.messages;
+        if batch.events.is_empty() {
+            continue;
+        }
         report.events += batch.events.len();
         report.batches += 1;
         if port.events.send(batch.events).await.is_err() {

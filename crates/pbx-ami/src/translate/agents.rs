@@ -1,5 +1,6 @@
 //! app_agent_pool agents: `AgentLogin` (the agent takes calls on the phone whose channel ran
-//! `AgentLogin()`) and `AgentLogoff`.
+//! `AgentLogin()`) and `AgentLogoff` (ignored while the agent is still a queue member through its
+//! line's interface, which keeps it logged in: `members.rs`).
 
 use ctid_core::ids::AgentId;
 use ctid_core::pbx::PbxEvent;
@@ -29,9 +30,13 @@ impl Translator {
     }
 
     pub(super) fn agent_logoff(&mut self, e: Fields<'_>, out: &mut Vec<PbxEvent>) -> Option<()> {
-        out.push(PbxEvent::AgentLogoff {
-            agent: self.agent_of(e)?,
-        });
+        let agent = self.agent_of(e)?;
+        if self.line_memberships.contains_key(&agent) {
+            // Still a queue member through its phone's interface: logged in on that line.
+            tracing::debug!(%agent, "app_agent_pool logoff of an agent still a line member");
+            return Some(());
+        }
+        out.push(PbxEvent::AgentLogoff { agent });
         Some(())
     }
 }

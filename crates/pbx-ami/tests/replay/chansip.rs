@@ -1,7 +1,7 @@
 //! asterisk-20-chansip.capture.txt: chan_sip, phases INV, A–H.
 
 use ctid_core::Event;
-use ctid_core::ids::{AgentId, LineId, QueueId, UniqueId};
+use ctid_core::ids::{AgentId, LineId, QueueId, RoomId, UniqueId, VoicemailId};
 use ctid_core::live::{CallDirection, ChannelState, Endpoint, HintStatus, PhoneEventKind};
 
 use crate::lab::{Driver, Lab};
@@ -224,4 +224,225 @@ async fn an_internal_call_shows_on_both_lines() {
         CallDirection::Incoming,
         "1001".to_owned()
     )));
+}
+
+/// Phase C: trunk → queue support (ringall); 1003 answers after 2.5 s, 1004 is cancelled.
+#[tokio::test]
+async fn a_queue_call_waits_rings_both_members_and_is_answered() {
+    let mut lab = Lab::start(CAPTURE, Driver::Sip).await;
+    lab.play_phase("B").await;
+    let support = QueueId(1);
+    lab.play_to("C", 15.0).await;
+    let (entries, ringing) = lab
+        .read(move |s| {
+            let entries: Vec<_> = s
+                .queue_entries(support)
+                .into_iter()
+                .map(|e| (e.position, e.uniqueid, e.number))
+                .collect();
+            let ringing: Vec<_> = [1, 2].map(|a| s.line_hint(LineId(a + 2))).to_vec();
+            (entries, ringing)
+        })
+        .await;
+    assert_eq!(
+        entries,
+        [(1, UniqueId::from("1795371260.4"), "sipp".to_owned())]
+    );
+    assert_eq!(ringing, [HintStatus::Ringing, HintStatus::Ringing]);
+    let now = lab_now(&lab);
+    let waiting = lab
+        .read(move |s| s.queue_stats(support, now).waiting_calls)
+        .await;
+    assert_eq!(waiting, 1);
+
+    let answered = lab.play_to("C", 18.0).await;
+    assert!(answered.iter().any(|e| matches!(
+        e,
+        Event::QueueEntries { queue, entries } if *queue == support && entries.is_empty()
+    )));
+    let (carol, dave, hint_dave) = lab
+        .read(|s| {
+            let carol = s
+                .agent_status(AgentId(1))
+                .map(|a| (a.on_call_acd, a.acd_queue));
+            let dave = s
+                .agent_status(AgentId(2))
+                .map(|a| (a.on_call_acd, a.acd_queue));
+            (carol, dave, s.line_hint(LineId(4)))
+        })
+        .await;
+    assert_eq!(carol, Some((true, Some(support))));
+    assert_eq!(dave.map(|d| d.0), Some(false));
+    assert_eq!(
+        hint_dave,
+        HintStatus::Idle,
+        "1004 stopped ringing (cause 26)"
+    );
+
+    lab.play_phase("C").await;
+    let now = lab_now(&lab);
+    let (window, taken) = lab
+        .read(move |s| {
+            let w = s.queue_window_stats(
+                support,
+                now,
+                std::time::Duration::from_secs(3600),
+                std::time::Duration::from_secs(20),
+            );
+            let taken = s.queue_member(support, AgentId(1)).map(|m| m.calls_taken);
+            ((w.entered, w.answered, w.abandoned), taken)
+        })
+        .await;
+    assert_eq!(window, (1, 1, 0));
+    assert_eq!(taken, Some(1));
+    let carol = lab
+        .read(|s| s.agent_status(AgentId(1)).map(|a| a.on_call_acd))
+        .await;
+    assert_eq!(carol, Some(false));
+}
+
+fn lab_now(lab: &Lab) -> ctid_core::Timestamp {
+    use ctid_core::Clock;
+    lab.clock.now()
+}
+
+/// Phases D1 and D2: originates. D1 rings 1001 with no calling channel (the first leg of an
+/// originate), D2 rings 1002 then dials 1001 from it.
+#[tokio::test]
+async fn originated_calls_start_on_the_first_leg() {
+    let mut lab = Lab::start(CAPTURE, Driver::Sip).await;
+    lab.play_phase("C").await;
+    let d1 = lab.play_to("D1", 24.0).await;
+    assert_eq!(phone_kinds(&d1, LineId(1)), [PhoneEventKind::Dialing]);
+    let up = lab.play_to("D1", 25.0).await;
+    assert_eq!(hints(&up, LineId(1)), [HintStatus::InUse]);
+    lab.play_phase("D1").await;
+    assert_eq!(hint_of(&lab, 1).await, HintStatus::Idle);
+
+    lab.play_to("D2", 34.0).await;
+    let (d2_caller, d2_callee) = lab
+        .read(|s| {
+            let caller = s
+                .channel(&UniqueId::from("cti-orig-0002"))
+                .map(|c| (c.line(), c.state()));
+            let callee = s
+                .channel(&UniqueId::from("1795371279.9"))
+                .map(|c| (c.line(), c.state(), c.direction()));
+            (caller, callee)
+        })
+        .await;
+    assert_eq!(d2_caller, Some((Some(LineId(2)), ChannelState::Up)));
+    assert_eq!(
+        d2_callee,
+        Some((
+            Some(LineId(1)),
+            ChannelState::Ringing,
+            CallDirection::Incoming
+        ))
+    );
+    lab.play_to("D2", 35.0).await;
+    assert_eq!(hint_of(&lab, 1).await, HintStatus::InUse);
+    assert_eq!(hint_of(&lab, 2).await, HintStatus::InUse);
+    let ended = lab.play_phase("D2").await;
+    assert_eq!(hints(&ended, LineId(1)), [HintStatus::Idle]);
+    assert_eq!(hints(&ended, LineId(2)), [HintStatus::Idle]);
+}
+
+/// Phase E: the trunk's call, answered on 1001, is redirected to 1002.
+#[tokio::test]
+async fn a_redirected_call_moves_to_the_other_phone() {
+    let mut lab = Lab::start(CAPTURE, Driver::Sip).await;
+    lab.play_to("E", 40.0).await;
+    assert_eq!(hint_of(&lab, 1).await, HintStatus::InUse);
+    let moved = lab.play_to("E", 42.0).await;
+    assert_eq!(phone_kinds(&moved, LineId(1)), [PhoneEventKind::Released]);
+    assert_eq!(
+        phone_kinds(&moved, LineId(2)),
+        [PhoneEventKind::Ringing, PhoneEventKind::Established]
+    );
+    let peer = lab
+        .read(|s| {
+            s.line_calls(LineId(2))
+                .into_iter()
+                .map(|c| c.peer.number)
+                .collect::<Vec<_>>()
+        })
+        .await;
+    assert_eq!(peer, ["sipp"]);
+    lab.play_phase("E").await;
+    assert_eq!(lab.read(|s| s.channel_count()).await, 0);
+}
+
+/// Phase F: the trunk in conference 4000 for 3 s.
+#[tokio::test]
+async fn a_conference_member_joins_and_leaves() {
+    let mut lab = Lab::start(CAPTURE, Driver::Sip).await;
+    lab.play_to("F", 50.0).await;
+    let members = lab
+        .read(|s| {
+            s.conference(RoomId(1)).map(|c| {
+                c.members
+                    .iter()
+                    .map(|m| m.uniqueid.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .await;
+    assert_eq!(members, Some(vec![UniqueId::from("1795371294.13")]));
+    lab.play_phase("F").await;
+    let members = lab
+        .read(|s| s.conference(RoomId(1)).map(|c| c.members.len()))
+        .await;
+    assert_eq!(members, Some(0));
+}
+
+/// Phase H: a message left in 1002's box.
+#[tokio::test]
+async fn a_voicemail_message_is_counted() {
+    let mut lab = Lab::start(CAPTURE, Driver::Sip).await;
+    lab.play_to("H", 57.0).await;
+    let before = lab.read(|s| s.voicemail_counts(VoicemailId(2))).await;
+    assert_eq!((before.new, before.old), (0, 0));
+    let events = lab.play_phase("H").await;
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Voicemail { voicemail, counts } if *voicemail == VoicemailId(2) && counts.new == 1
+    )));
+    let after = lab.read(|s| s.voicemail_counts(VoicemailId(2))).await;
+    assert_eq!((after.new, after.old), (1, 0));
+}
+
+/// Phase G: Bob's line joins support (agent 2003 logs in with it), 1004 is paused with a
+/// reason and unpaused, Bob leaves again (and is logged off).
+#[tokio::test]
+async fn members_are_added_paused_and_removed() {
+    let mut lab = Lab::start(CAPTURE, Driver::Sip).await;
+    lab.play_phase("H").await;
+    let support = QueueId(1);
+    lab.play_to("G", 60.0075).await;
+    let (bob, bob_line, dave) = lab
+        .read(move |s| {
+            let bob = s.queue_member(support, AgentId(3)).map(|m| m.logged);
+            let bob_line = s.agent_status(AgentId(3)).and_then(|a| a.line);
+            let dave = s
+                .queue_member(support, AgentId(2))
+                .map(|m| (m.paused, m.pause_reason.clone()));
+            (bob, bob_line, dave)
+        })
+        .await;
+    assert_eq!(bob, Some(true));
+    assert_eq!(bob_line, Some(LineId(2)));
+    assert_eq!(dave, Some((true, Some("break".to_owned()))));
+    lab.play_phase("G").await;
+    let (bob, bob_line, dave) = lab
+        .read(move |s| {
+            let bob = s.queue_member(support, AgentId(3)).is_some();
+            let bob_line = s.agent_status(AgentId(3)).and_then(|a| a.line);
+            let dave = s.queue_member(support, AgentId(2)).map(|m| m.paused);
+            (bob, bob_line, dave)
+        })
+        .await;
+    assert!(!bob);
+    assert_eq!(bob_line, None);
+    assert_eq!(dave, Some(false));
 }

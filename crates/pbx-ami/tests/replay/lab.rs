@@ -115,6 +115,9 @@ impl Lab {
             let Some(batch) = self.cursor.next_batch() else {
                 break;
             };
+            if batch.events.is_empty() {
+                continue;
+            }
             self.clock.set(ManualClock::DEFAULT_START.plus(batch.time));
             self.sent.extend(batch.events.iter().cloned());
             self.events.send(batch.events).await.expect("core running");

@@ -3,6 +3,8 @@
 //! state and events asserted at each step.
 
 mod chansip;
+mod chansip_2;
 mod engine;
 mod lab;
 mod pjsip;
+mod registration;
