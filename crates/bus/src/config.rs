@@ -1,5 +1,5 @@
-//! `[bus]`: whether and where ctid publishes its events, and the publisher's bounds and
-//! timeouts. The bus is off while `url` is unset.
+//! `[bus]`: whether and where ctid publishes its events and consumes other nodes', and the
+//! publisher's and consumer's bounds and timeouts. The bus is off while `url` is unset.
 
 use std::time::Duration;
 
@@ -26,8 +26,6 @@ pub struct BusConfig {
     pub exchange: String,
     /// Its type (default `topic`).
     pub exchange_type: ExchangeType,
-    /// This node's uuid (`origin_uuid`); default: the dataset's `xivo_uuid`.
-    pub origin_uuid: Option<String>,
     /// Messages waiting for the broker at most (default 100,000); past it new ones are dropped,
     /// logged and counted.
     pub outbox_capacity: usize,
@@ -46,6 +44,17 @@ pub struct BusConfig {
     /// doubles).
     #[serde(rename = "max_backoff_secs", with = "secs")]
     pub max_backoff: Duration,
+    /// Whether to consume other nodes' statuses, chat and service changes (default true).
+    pub consume: bool,
+    /// Messages the broker delivers before they are acknowledged, at most (default 256).
+    pub prefetch: u16,
+    /// Messages the node's queue holds at most (`x-max-length`, default 10,000): past it the
+    /// broker drops the oldest.
+    pub queue_max_length: u32,
+    /// Bytes the node's queue holds at most (`x-max-length-bytes`, default 16 MiB).
+    pub queue_max_bytes: u64,
+    /// Longest message body consumed (default 64 KiB); longer ones are dropped, counted.
+    pub max_message_bytes: usize,
 }
 
 impl Default for BusConfig {
@@ -54,13 +63,17 @@ impl Default for BusConfig {
             url: None,
             exchange: "xivo".into(),
             exchange_type: ExchangeType::Topic,
-            origin_uuid: None,
             outbox_capacity: 100_000,
             confirm_window: 1_000,
             hub_capacity: 1_024,
             connect_timeout: Duration::from_secs(5),
             confirm_timeout: Duration::from_secs(10),
             max_backoff: Duration::from_secs(30),
+            consume: true,
+            prefetch: 256,
+            queue_max_length: 10_000,
+            queue_max_bytes: 16 << 20,
+            max_message_bytes: 64 << 10,
         }
     }
 }

@@ -25,7 +25,7 @@ use crate::config::{BusConfig, ExchangeType};
 use crate::publisher::BusStats;
 
 /// The first wait before a reconnection; it doubles up to `max_backoff`.
-const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+pub(crate) const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 
 /// A message ready for `basic.publish`.
 #[derive(Clone, Debug)]
@@ -111,6 +111,13 @@ async fn open(url: &str, config: &BusConfig) -> lapin::Result<(Connection, Chann
     channel
         .confirm_select(ConfirmSelectOptions::default())
         .await?;
+    declare_exchange(&channel, config).await?;
+    Ok((connection, channel))
+}
+
+/// Declares the configured exchange as kombu's defaults do (durable, not auto-delete), so ctid
+/// and other programs may declare it in either order.
+pub(crate) async fn declare_exchange(channel: &Channel, config: &BusConfig) -> lapin::Result<()> {
     let kind = match config.exchange_type {
         ExchangeType::Topic => ExchangeKind::Topic,
         ExchangeType::Headers => ExchangeKind::Headers,
@@ -125,13 +132,12 @@ async fn open(url: &str, config: &BusConfig) -> lapin::Result<(Connection, Chann
             },
             FieldTable::default(),
         )
-        .await?;
-    Ok((connection, channel))
+        .await
 }
 
 /// The configured exchange name (cut to AMQP's 255 bytes: a longer one is a configuration
 /// mistake the broker refuses anyway).
-fn exchange_name(config: &BusConfig) -> ShortString {
+pub(crate) fn exchange_name(config: &BusConfig) -> ShortString {
     let mut name = config.exchange.clone();
     while name.len() > 255 {
         name.pop();

@@ -8,6 +8,7 @@ use ctid_core::Dataset;
 use ctid_core::event::Event;
 use ctid_core::ids::{AgentId, QueueId, UserId};
 use ctid_core::live::{ForwardKind, QueueMemberStatus, Service};
+use ctid_core::remote::RemoteUser;
 use serde_json::{Map, Value, json};
 
 use crate::calls::CallTracker;
@@ -154,6 +155,16 @@ impl EventMapper {
                     });
                 }
             }
+            Event::ChatToRemote {
+                from,
+                to,
+                alias,
+                text,
+            } => {
+                if let Some(sender) = dataset.user(*from) {
+                    chat_messages(xivo_id, &sender.uuid, to, alias, text, out);
+                }
+            }
             Event::Phone(phone) => self.calls.map(dataset, phone, out),
             _ => {}
         }
@@ -204,4 +215,40 @@ impl EventMapper {
 /// A user's uuid.
 pub(crate) fn user_uuid(dataset: &Dataset, user: UserId) -> Option<String> {
     dataset.user(user).map(|u| u.uuid.clone())
+}
+
+/// `chat_message_sent` (for the sender's node) and `chat_message_received` (for the recipient's,
+/// which delivers it), as xivo-bus names and routes them: the node and user of the routing key
+/// are the sender's for `sent`, the recipient's for `received`; the ACL is `events.` + the key.
+fn chat_messages(
+    xivo_id: &str,
+    sender: &str,
+    to: &RemoteUser,
+    alias: &str,
+    text: &str,
+    out: &mut Vec<BusMessage>,
+) {
+    let data = json!({"from": [xivo_id, sender], "to": [&*to.node, &*to.uuid], "alias": alias, "msg": text});
+    let sent = format!(
+        "chat.message.{}.{}.sent",
+        escape_segment(xivo_id),
+        escape_segment(sender)
+    );
+    let received = format!(
+        "chat.message.{}.{}.received",
+        escape_segment(&to.node),
+        escape_segment(&to.uuid)
+    );
+    for (name, routing_key) in [
+        ("chat_message_sent", sent),
+        ("chat_message_received", received),
+    ] {
+        out.push(BusMessage {
+            name,
+            required_acl: Some(format!("events.{routing_key}")),
+            routing_key,
+            data: data.clone(),
+            user_uuids: vec![sender.to_owned()],
+        });
+    }
 }

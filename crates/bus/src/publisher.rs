@@ -93,12 +93,13 @@ fn is_published(event: &Event) -> bool {
             | Event::QueueMemberRemoved { .. }
             | Event::CallFormResult { .. }
             | Event::UserServices { .. }
+            | Event::ChatToRemote { .. }
             | Event::Phone(_)
     )
 }
 
 /// Subscribes to the core and spawns the publisher's tasks, publishing to the broker at `url`.
-/// `origin_uuid` defaults to the dataset's `xivo_uuid` (until the store keeps a generated one).
+/// `origin_uuid` is the dataset's `xivo_uuid`: the node's uuid, which `ctid serve` sets.
 pub async fn spawn_publisher(
     core: &CoreHandle,
     url: String,
@@ -110,10 +111,7 @@ pub async fn spawn_publisher(
     let hub = events.stats();
     let stats = Arc::new(BusStats::default());
     let (tx, rx) = mpsc::channel::<Outgoing>(config.outbox_capacity.max(1));
-    let origin_uuid = config
-        .origin_uuid
-        .clone()
-        .unwrap_or_else(|| core.dataset().xivo_uuid().to_owned());
+    let origin_uuid = core.dataset().xivo_uuid().to_owned();
     let counters = stats.clone();
     // A dataset watch, not a `CoreHandle`: the reader must not keep the core running.
     let datasets = core.watch_dataset();

@@ -3,19 +3,12 @@
 //! names, routing keys, ACLs, headers and bodies XiVO consumers expect; a broker that cannot be
 //! reached never stalls the core. The tests fail, never skip, when the broker is down.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+mod support;
 
-use futures::StreamExt;
-use lapin::options::{
-    BasicConsumeOptions, ExchangeDeclareOptions, ExchangeDeleteOptions, QueueBindOptions,
-    QueueDeclareOptions,
-};
-use lapin::types::{AMQPValue, FieldTable};
-use lapin::{Channel, Connection, ConnectionProperties, Consumer, ExchangeKind};
-use serde_json::{Value, json};
+use std::sync::Arc;
+
+use lapin::types::AMQPValue;
+use serde_json::json;
 
 use ctid_bus::{BusConfig, spawn_publisher};
 use ctid_core::ids::{AgentId, LineId, QueueId, UniqueId, UserId};
@@ -23,174 +16,12 @@ use ctid_core::live::{ChannelState, Endpoint, Party};
 use ctid_core::{
     Command, CoreConfig, CoreHandle, Dataset, ManualClock, PbxAdapterEnd, PbxEvent, pbx_link, spawn,
 };
+use support::amqp::{GUARD, Tap, broker_url, text, unique_exchange};
 
-const GUARD: Duration = Duration::from_secs(10);
 const DEMO_UUID: &str = "6bd9a7a4-5c6e-4a0b-9d1e-0c71d0e1c7a1";
 const ALICE: &str = "00000000-0000-4000-8000-000000000001";
 const BOB: &str = "00000000-0000-4000-8000-000000000002";
 const CAROL: &str = "00000000-0000-4000-8000-000000000003";
-
-fn broker_url() -> String {
-    std::env::var("CTID_TEST_AMQP_URL")
-        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned())
-}
-
-/// An exchange of this test's own, so that tests running at once do not see each other.
-fn unique_exchange(test: &str) -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "ctid-test-{test}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// A consumer bound with `#` to the exchange, declared as kombu declares `xivo` (durable topic).
-struct Tap {
-    _connection: Connection,
-    channel: Channel,
-    consumer: Consumer,
-    exchange: String,
-}
-
-/// One message as the tap saw it.
-#[derive(Debug)]
-struct Seen {
-    routing_key: String,
-    headers: BTreeMap<String, AMQPValue>,
-    content_type: Option<String>,
-    delivery_mode: Option<u8>,
-    body: Value,
-}
-
-impl Tap {
-    async fn bind(exchange: &str) -> Tap {
-        let url = broker_url();
-        let connection = tokio::time::timeout(
-            GUARD,
-            Connection::connect(&url, ConnectionProperties::default()),
-        )
-        .await
-        .unwrap_or_else(|_| panic!("RabbitMQ at {url} does not answer"))
-        .unwrap_or_else(|e| panic!("RabbitMQ at {url} is required by this test: {e}"));
-        let channel = connection.create_channel().await.expect("channel");
-        channel
-            .exchange_declare(
-                exchange.into(),
-                ExchangeKind::Topic,
-                ExchangeDeclareOptions {
-                    durable: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .expect("declare the exchange");
-        let queue = channel
-            .queue_declare(
-                "".into(),
-                QueueDeclareOptions {
-                    exclusive: true,
-                    auto_delete: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .expect("declare a queue");
-        channel
-            .queue_bind(
-                queue.name().clone(),
-                exchange.into(),
-                "#".into(),
-                QueueBindOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .expect("bind the queue");
-        let consumer = channel
-            .basic_consume(
-                queue.name().clone(),
-                "tap".into(),
-                BasicConsumeOptions {
-                    no_ack: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .expect("consume");
-        Tap {
-            _connection: connection,
-            channel,
-            consumer,
-            exchange: exchange.to_owned(),
-        }
-    }
-
-    async fn next(&mut self) -> Seen {
-        let delivery = self
-            .consumer
-            .next()
-            .await
-            .expect("the consumer is open")
-            .expect("a delivery");
-        let headers = delivery
-            .properties
-            .headers()
-            .as_ref()
-            .map(|t| {
-                t.inner()
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Seen {
-            routing_key: delivery.routing_key.to_string(),
-            headers,
-            content_type: delivery
-                .properties
-                .content_type()
-                .as_ref()
-                .map(|c| c.to_string()),
-            delivery_mode: *delivery.properties.delivery_mode(),
-            body: serde_json::from_slice(&delivery.data).expect("a JSON body"),
-        }
-    }
-
-    /// The next message named `name` (others are skipped).
-    async fn next_named(&mut self, name: &str) -> Seen {
-        let mut skipped = Vec::new();
-        loop {
-            let delivery = tokio::time::timeout(GUARD, self.next())
-                .await
-                .unwrap_or_else(|_| panic!("no {name} on the bus in time; skipped {skipped:?}"));
-            if delivery.body["name"] == name {
-                return delivery;
-            }
-            skipped.push(delivery.body["name"].to_string());
-        }
-    }
-
-    async fn delete(self) {
-        let _ = self
-            .channel
-            .exchange_delete(
-                self.exchange.as_str().into(),
-                ExchangeDeleteOptions::default(),
-            )
-            .await;
-    }
-}
-
-fn text(seen: &Seen, key: &str) -> Option<String> {
-    match seen.headers.get(key)? {
-        AMQPValue::LongString(s) => Some(s.to_string()),
-        AMQPValue::ShortString(s) => Some(s.to_string()),
-        other => panic!("header {key} is not a string: {other:?}"),
-    }
-}
 
 fn core() -> (CoreHandle, PbxAdapterEnd) {
     let clock = ManualClock::at_default_start();
@@ -403,14 +234,13 @@ async fn statuses_calls_and_call_forms_reach_a_bound_queue() {
     assert!(publisher.stats.connected());
     assert_eq!(publisher.stats.dropped(), 0);
     assert_eq!(publisher.hub.dropped(), 0);
-    tap.delete().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_broker_never_stalls_the_core() {
     // Make sure the broker itself runs (the test is about the publisher, not a missing broker).
     let exchange = unique_exchange("unreachable");
-    let tap = Tap::bind(&exchange).await;
+    let _tap = Tap::bind(&exchange).await;
     let (core, _adapter) = core();
     let config = BusConfig {
         exchange: exchange.clone(),
@@ -465,5 +295,4 @@ async fn an_unreachable_broker_never_stalls_the_core() {
         stats.dropped(),
         publisher.hub.dropped()
     );
-    tap.delete().await;
 }

@@ -22,6 +22,7 @@ use crate::command::{Command, CommandError, Outcome};
 use crate::dataset::{ConfigChange, ConfigError, ConfigObject, Dataset};
 use crate::hub::{BufferPolicy, EventHub, EventReceiver, Interest, every_event};
 use crate::pbx::PbxPort;
+use crate::remote::RemoteInput;
 use crate::seed::Seed;
 use crate::state::State;
 use crate::time::SharedClock;
@@ -33,6 +34,9 @@ pub struct CoreConfig {
     pub inbox_capacity: usize,
     /// Ask the PBX to auto-answer the user's phone on click-to-dial.
     pub originate_auto_answer: bool,
+    /// Whether chat messages to users of other nodes can leave (a message bus carries them);
+    /// without it such a message is refused as to an unknown server.
+    pub remote_chat: bool,
 }
 
 impl Default for CoreConfig {
@@ -40,6 +44,7 @@ impl Default for CoreConfig {
         CoreConfig {
             inbox_capacity: 4096,
             originate_auto_answer: true,
+            remote_chat: false,
         }
     }
 }
@@ -57,6 +62,7 @@ enum Request {
         Vec<ConfigChange>,
         oneshot::Sender<Result<Arc<Dataset>, ConfigError>>,
     ),
+    Remote(RemoteInput, oneshot::Sender<Result<(), CommandError>>),
     Read(ReadFn),
     Subscribe(
         usize,
@@ -90,6 +96,17 @@ impl CoreHandle {
         let (tx, rx) = oneshot::channel();
         self.tx
             .send(Request::Command(command, tx))
+            .await
+            .map_err(|_| CommandError::ServiceUnavailable)?;
+        rx.await.map_err(|_| CommandError::ServiceUnavailable)?
+    }
+
+    /// Hands the core what another node said through the bus ([`crate::remote`]), checked like
+    /// a command and served in order with the other requests.
+    pub async fn remote(&self, input: RemoteInput) -> Result<(), CommandError> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Request::Remote(input, tx))
             .await
             .map_err(|_| CommandError::ServiceUnavailable)?;
         rx.await.map_err(|_| CommandError::ServiceUnavailable)?
@@ -308,6 +325,22 @@ impl CoreTask {
                 let mut actions = Vec::new();
                 let mut out = Vec::new();
                 let mut result = self.state.execute(now, command, &mut actions, &mut out);
+                for action in actions {
+                    if self.pbx.submit(action).is_err() {
+                        result = Err(CommandError::ServiceUnavailable);
+                        break;
+                    }
+                }
+                let _ = reply.send(result);
+                if !out.is_empty() {
+                    self.hub.publish(Arc::new(out)).await;
+                }
+            }
+            Request::Remote(input, reply) => {
+                let now = self.clock.now();
+                let mut actions = Vec::new();
+                let mut out = Vec::new();
+                let mut result = self.state.apply_remote(now, input, &mut actions, &mut out);
                 for action in actions {
                     if self.pbx.submit(action).is_err() {
                         result = Err(CommandError::ServiceUnavailable);

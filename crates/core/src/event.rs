@@ -16,6 +16,7 @@ use crate::live::{
     QueueLiveStats, QueueMemberStatus, Service, VoicemailCounts,
 };
 use crate::pbx::{AttendedTransferState, FaxStatus};
+use crate::remote::{RemoteObject, RemoteStatus, RemoteUser};
 
 /// How a queue membership changed ([`Event::QueueMember`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -146,6 +147,36 @@ pub enum Event {
         alias: String,
         /// The message.
         text: String,
+    },
+    /// A chat message from a user of another node (through the bus) for a user of this node.
+    RemoteChat {
+        /// The sender.
+        from: RemoteUser,
+        /// The recipient.
+        to: UserId,
+        /// The sender's name, as the sending node gave it.
+        alias: String,
+        /// The message.
+        text: String,
+    },
+    /// A chat message from a user of this node to a user of another node: the bus carries it
+    /// there.
+    ChatToRemote {
+        /// The sender.
+        from: UserId,
+        /// The recipient.
+        to: RemoteUser,
+        /// The sender's configured full name.
+        alias: String,
+        /// The message.
+        text: String,
+    },
+    /// Another node's object (user, agent, line) has a new status (from the bus).
+    RemoteStatus {
+        /// The object.
+        object: Arc<RemoteObject>,
+        /// Its status now.
+        status: RemoteStatus,
     },
     /// A user's attended transfer progressed.
     AttendedTransfer {

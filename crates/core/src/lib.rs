@@ -19,7 +19,7 @@
 //!   [`Dataset`]'s read accessors; a dataset is built only by loading, [`Dataset::from_tables`]
 //!   or [`Dataset::with_changes`], so its index always matches its tables), [`ids`], [`live`]
 //!   (derived values), [`event`] (domain events), [`pbx`] (the whole port vocabulary), [`store`]
-//!   (the call-log store port), [`auth`] (password hashes), [`login_guard`] (throttling and the
+//!   (the call-log store port), [`remote`] (what other nodes say through the bus), [`auth`] (password hashes), [`login_guard`] (throttling and the
 //!   password-check workers, shared by every face) and [`budget`] (the connection budget).
 //!
 //! The state's internals (its tables, channels' fields, the derivation pass, pending actions),
@@ -40,6 +40,7 @@ pub mod live;
 pub mod login_guard;
 pub mod pbx;
 mod pbx_snapshot;
+pub mod remote;
 mod rights;
 mod seed;
 mod state;

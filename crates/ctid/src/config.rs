@@ -38,6 +38,8 @@ pub struct Config {
     pub store: StoreConfig,
     /// The message bus (off until `url` is set).
     pub bus: ctid_bus::BusConfig,
+    /// This node (its uuid).
+    pub node: crate::node_uuid::NodeConfig,
 }
 
 /// `[store]`: a SQLite file under `data_dir` unless `database_url` names a PostgreSQL database.

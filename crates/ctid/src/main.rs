@@ -5,6 +5,7 @@ mod config;
 mod http;
 mod http_server;
 mod limits;
+mod node_uuid;
 mod reload;
 mod serve;
 mod sim_client;

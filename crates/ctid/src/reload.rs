@@ -17,9 +17,11 @@ pub async fn reload_dataset(core: &CoreHandle, file: Option<PathBuf>) {
     };
     let current = core.dataset();
     let shown = path.display().to_string();
+    let node = current.xivo_uuid().to_owned();
     let loaded = tokio::task::spawn_blocking(move || current.reload(&path)).await;
     let next = match loaded {
-        Ok(Ok(next)) => next,
+        // The node keeps its uuid ([`crate::node_uuid`]), whatever the file says.
+        Ok(Ok(next)) => next.with_xivo_uuid(node),
         Ok(Err(e)) => {
             tracing::error!(file = %shown, error = %e, "dataset reload refused: the file is invalid, nothing changed");
             return;

@@ -1,8 +1,8 @@
 //! `ctid serve`: raises the open-file limit, opens the store (`[store]`: SQLite under the data
 //! directory, or PostgreSQL), wires the dataset, the telephony engine chosen by `[pbx] engine`,
 //! the core (seeded with the users' services and presence the store kept), the store's writers
-//! (call log; users' services and presence), the message bus publisher (when `[bus] url` is
-//! set), the login guard, the connection budget, the CTI
+//! (call log; users' services and presence), the message bus publisher and consumer (when
+//! `[bus] url` is set), the login guard, the connection budget, the CTI
 //! server, the XuC face and the HTTP listener together, reloads the dataset file on SIGHUP (`reload.rs`), and
 //! shuts them down gracefully on SIGINT/SIGTERM.
 
@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, Engine};
 use crate::http_server::HttpLimits;
-use crate::{http, http_server, limits};
+use crate::{http, http_server, limits, node_uuid};
 
 /// Bound of the PBX port queues (actions and event batches).
 const PBX_QUEUE: usize = 4096;
@@ -41,13 +41,12 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let reserve = config.limits.reserved_per_listener;
     // Reading the file and hashing any clear-text passwords is blocking work.
     let file = config.dataset.file.clone();
-    let dataset = Arc::new(
-        tokio::task::spawn_blocking(move || match file {
-            Some(path) => Dataset::load(&path),
-            None => Ok(Dataset::demo()),
-        })
-        .await??,
-    );
+    let dataset = tokio::task::spawn_blocking(move || match file {
+        Some(path) => Dataset::load(&path),
+        None => Ok(Dataset::demo()),
+    })
+    .await??;
+    let dataset = name_the_node(&config, dataset).await?;
     tracing::info!(
         users = dataset.users().len(),
         lines = dataset.lines().len(),
@@ -80,6 +79,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let core_config = CoreConfig {
         inbox_capacity: config.core.inbox_capacity,
         originate_auto_answer: config.core.originate_auto_answer,
+        remote_chat: config.bus.url.is_some() && config.bus.consume,
     };
     let core = ctid_core::spawn_seeded(dataset, clock.clone(), port, core_config, seed);
     let users_writer =
@@ -96,6 +96,14 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let bus = match &config.bus.url {
         Some(url) => Some(ctid_bus::spawn_publisher(&core, url.clone(), config.bus.clone()).await?),
         None => None,
+    };
+    let bus_consumer = match &config.bus.url {
+        Some(url) if config.bus.consume => Some(ctid_bus::spawn_consumer(
+            core.clone(),
+            url.clone(),
+            config.bus.clone(),
+        )),
+        _ => None,
     };
 
     let xuc = ctid_proto_xuc::XucFace::start(
@@ -142,6 +150,11 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     };
     let served = tokio::try_join!(http, cti);
     reloads.abort();
+    // The consumer holds a core handle: it stops first, so that the core can.
+    let consumed = bus_consumer.map(|consumer| {
+        consumer.task.abort();
+        consumer.stats.clone()
+    });
     // The core stops once its last handle is gone (the faces' are, once their sessions ended);
     // the call-log writer then writes what waits.
     drop(reloads);
@@ -173,7 +186,32 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
             "message bus publisher stopped"
         );
     }
+    if let Some(consumed) = consumed {
+        tracing::info!(
+            bus_received = consumed.received(),
+            bus_applied = consumed.applied(),
+            bus_refused = consumed.refused(),
+            bus_dropped = consumed.dropped(),
+            "message bus consumer stopped"
+        );
+    }
     Ok(())
+}
+
+/// The dataset named by the node's uuid ([`crate::node_uuid`]): the `xivo_uuid` every face and
+/// the bus show.
+async fn name_the_node(config: &Config, dataset: Dataset) -> anyhow::Result<Arc<Dataset>> {
+    let (uuid, source) = node_uuid::resolve(&config.node, &config.store.data_dir).await?;
+    let named = dataset.xivo_uuid();
+    if named != Dataset::default_xivo_uuid() && named != uuid {
+        tracing::warn!(
+            dataset = named,
+            node = %uuid,
+            "the dataset's xivo_uuid is replaced by the node's uuid ([node] uuid, or the data directory's node-uuid file)"
+        );
+    }
+    tracing::info!(node_uuid = %uuid, source = ?source, "node uuid");
+    Ok(Arc::new(dataset.with_xivo_uuid(uuid)))
 }
 
 /// The store's location for logs and errors (a PostgreSQL URL without its password).

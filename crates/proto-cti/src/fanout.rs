@@ -38,7 +38,7 @@ pub enum Topic {
     AgentStatus(AgentId),
     /// `endpoint_status_update` of a line of this node.
     EndpointStatus(LineId),
-    /// A status of another server's object (fed by the bus, later).
+    /// A status of another server's object (fed by the bus through the core).
     Remote(StatusKind, Arc<str>, Arc<str>),
 }
 

@@ -1,14 +1,17 @@
 //! `register_{user,agent,endpoint}_status_update` and their `unregister_*`: per-object status
 //! subscriptions named `[xivo_uuid, id]`. Objects of this node answer at once with their current
 //! `user_status_update` / `agent_status_update` / `endpoint_status_update`, then on change.
-//! Pairs naming another server are accepted and remembered (a topic the bus consumer will feed),
-//! within the session's subscription budget ([`crate::subscription_budget`]).
+//! Pairs naming another server are accepted and remembered, within the session's subscription
+//! budget ([`crate::subscription_budget`]): the bus consumer feeds them through the core
+//! (`Event::RemoteStatus`), and the last status the core knows is sent at once.
 
 use ctid_core::ids::{AgentId, LineId, UserId};
 use ctid_core::live::Availability;
+use ctid_core::remote::RemoteObject;
 
 use crate::fanout::Topic;
 use crate::fanout::remote_topic;
+use crate::render::{remote_kind, remote_status_out};
 use crate::session::{Session, SessionEnd};
 use crate::subscription_budget::Budget;
 use crate::wire::input::{StatusKind, StatusUpdates};
@@ -130,6 +133,25 @@ async fn send_current(s: &Session, topic: &Topic) -> Result<(), SessionEnd> {
                 },
             })
             .await
+        }
+        Topic::Remote(kind, ref node, ref id) => {
+            let object = RemoteObject {
+                kind: remote_kind(kind),
+                node: node.clone(),
+                id: id.clone(),
+            };
+            let known = s
+                .core
+                .read(move |st| st.remote_status(&object).cloned().map(|v| (object, v)))
+                .await
+                .ok()
+                .flatten();
+            match known {
+                Some((object, status)) => {
+                    s.send(remote_status_out(&object, &status, s.now()).1).await
+                }
+                None => Ok(()),
+            }
         }
         _ => Ok(()),
     }

@@ -183,8 +183,11 @@ impl Touched {
     };
 }
 
+/// The server uuid of a dataset whose file names none.
+const DEFAULT_XIVO_UUID: &str = "6bd9a7a4-5c6e-4a0b-9d1e-0c71d0e1c7a1";
+
 fn default_xivo_uuid() -> String {
-    "6bd9a7a4-5c6e-4a0b-9d1e-0c71d0e1c7a1".to_owned()
+    DEFAULT_XIVO_UUID.to_owned()
 }
 
 fn default_context() -> String {
@@ -573,6 +576,18 @@ impl Dataset {
     /// This server's uuid (`xivo_uuid` / `origin_uuid` on the wire).
     pub fn xivo_uuid(&self) -> &str {
         &self.tables.xivo_uuid
+    }
+
+    /// This dataset with another server uuid: `ctid serve` names the node by the uuid it keeps
+    /// in its data directory (or `[node] uuid`), whatever the file says.
+    pub fn with_xivo_uuid(mut self, uuid: String) -> Dataset {
+        self.tables.xivo_uuid = uuid;
+        self
+    }
+
+    /// The server uuid a dataset gets when its file names none.
+    pub fn default_xivo_uuid() -> &'static str {
+        DEFAULT_XIVO_UUID
     }
 
     /// The numbering plan's settings.

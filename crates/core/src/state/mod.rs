@@ -27,6 +27,7 @@ mod pending;
 mod queue_log;
 mod queues;
 mod refresh;
+mod remote;
 mod seed;
 mod table;
 mod users;
@@ -41,7 +42,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::command::{Command, CommandError, Outcome};
+use crate::command::{Command, CommandError, CommandKind, Outcome};
 use crate::dataset::{Dataset, UserServices};
 use crate::engine::CoreConfig;
 use crate::event::Event;
@@ -76,6 +77,7 @@ pub struct State {
     transfers: HashMap<UserId, Transfer>,
     pending: PendingActions,
     chat_budgets: HashMap<UserId, commands::ChatBudget>,
+    remote_statuses: remote::RemoteStatuses,
     next_action: u64,
 }
 
@@ -100,6 +102,7 @@ impl State {
             transfers: HashMap::new(),
             pending: PendingActions::default(),
             chat_budgets: HashMap::new(),
+            remote_statuses: remote::RemoteStatuses::default(),
             next_action: 0,
             dataset,
             config,
@@ -139,25 +142,38 @@ impl State {
         let mut asked = Vec::new();
         let result = self.run_command(now, command, &mut asked, out);
         if result.is_ok() {
-            for action in asked {
-                self.next_action += 1;
-                let id = crate::ids::ActionId(self.next_action);
-                let awaiting = match &action {
-                    PbxAction::Originate { destination, .. } => Awaiting::Dial(destination.clone()),
-                    PbxAction::SendFax { .. } => Awaiting::Fax,
-                    _ => Awaiting::Other,
-                };
-                let pending = PendingAction {
-                    user,
-                    command: kind,
-                    awaiting,
-                };
-                self.pending.insert(now, id, pending);
-                actions.push(PbxRequest { id, action });
-            }
+            self.submit(now, user, kind, asked, actions);
         }
         self.refresh(now, out);
         result
+    }
+
+    /// Gives each action a fresh id, remembers who asked for it (so that a refusal by the
+    /// switch reaches them) and appends it to the requests to submit.
+    fn submit(
+        &mut self,
+        now: Timestamp,
+        user: UserId,
+        kind: CommandKind,
+        asked: Vec<PbxAction>,
+        actions: &mut Vec<PbxRequest>,
+    ) {
+        for action in asked {
+            self.next_action += 1;
+            let id = crate::ids::ActionId(self.next_action);
+            let awaiting = match &action {
+                PbxAction::Originate { destination, .. } => Awaiting::Dial(destination.clone()),
+                PbxAction::SendFax { .. } => Awaiting::Fax,
+                _ => Awaiting::Other,
+            };
+            let pending = PendingAction {
+                user,
+                command: kind,
+                awaiting,
+            };
+            self.pending.insert(now, id, pending);
+            actions.push(PbxRequest { id, action });
+        }
     }
 
     /// The configured world.

@@ -15,9 +15,10 @@ use ctid_core::live::{CurrentCall, QueueEntry, QueueLiveStats};
 use ctid_core::pbx::AttendedTransferState;
 use ctid_core::{SharedClock, Timestamp};
 
+use super::remote::status_kind;
 use super::snapshot::{Snapshot, Snapshots};
 use super::values::*;
-use crate::fanout::Topic;
+use crate::fanout::{Topic, remote_topic};
 use crate::sheet;
 use crate::wire::encode;
 use crate::wire::input::ListName;
@@ -346,6 +347,33 @@ impl Renderer {
                 );
                 out.push((Topic::User(*to), b));
             }
+            Event::RemoteChat {
+                from,
+                to,
+                alias,
+                text,
+            } => {
+                let Some(t) = ds.user(*to) else {
+                    return;
+                };
+                let b = encode(
+                    &ChitchatOut {
+                        class: "chitchat",
+                        from: [&from.node, &from.uuid],
+                        to: [uuid, &t.uuid],
+                        alias,
+                        text,
+                    },
+                    now,
+                );
+                out.push((Topic::User(*to), b));
+            }
+            Event::RemoteStatus { object, status } => {
+                let topic = remote_topic(status_kind(object.kind), &object.node, &object.id);
+                if wanted(&topic) {
+                    out.push(super::remote_status_out(object, status, now));
+                }
+            }
             Event::AttendedTransfer { user, line, state } => {
                 let class = match state {
                     AttendedTransferState::Answered => "current_call_attended_transfer_answered",
@@ -409,7 +437,10 @@ impl Renderer {
                 );
                 out.push((Topic::User(*user), b));
             }
-            Event::CallLogged(_) | Event::Listen { .. } | Event::CallFormResult { .. } => {}
+            Event::CallLogged(_)
+            | Event::Listen { .. }
+            | Event::CallFormResult { .. }
+            | Event::ChatToRemote { .. } => {}
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Chat messages between users (`chitchat`). The text is capped at [`MAX_CHAT_TEXT_BYTES`];
+//! Chat messages between users (`chitchat`), of this node or, when a bus is attached
+//! (`CoreConfig::remote_chat`), of another one ([`Event::ChatToRemote`]). The text is capped at [`MAX_CHAT_TEXT_BYTES`];
 //! each sender (all their sessions together) has a budget of [`CHAT_BURST`] messages that
 //! refills by one every [`CHAT_REFILL`] of the injected clock, so a sender can neither flood a
 //! recipient nor the core; and the recipient is told the sender's configured name, never a name
@@ -11,6 +12,7 @@ use super::not_found;
 use crate::command::{CommandError, Outcome};
 use crate::event::Event;
 use crate::ids::UserId;
+use crate::remote::{MAX_REMOTE_ID_BYTES, RemoteUser};
 use crate::state::State;
 use crate::time::Timestamp;
 
@@ -80,12 +82,27 @@ impl State {
                 reason: format!("longer than {MAX_CHAT_TEXT_BYTES} bytes"),
             });
         }
-        if to_xivo_uuid != dataset.xivo_uuid() {
+        let to = if to_xivo_uuid == dataset.xivo_uuid() {
+            let to = dataset
+                .user_by_uuid(to_user_uuid)
+                .ok_or_else(|| not_found("user", to_user_uuid))?;
+            Ok(to.id)
+        } else if self.config.remote_chat {
+            for (field, value) in [("to", to_xivo_uuid), ("to", to_user_uuid)] {
+                if value.is_empty() || value.len() > MAX_REMOTE_ID_BYTES {
+                    return Err(CommandError::InvalidArgument {
+                        field: field.to_owned(),
+                        reason: format!("empty or longer than {MAX_REMOTE_ID_BYTES} bytes"),
+                    });
+                }
+            }
+            Err(RemoteUser {
+                node: Arc::from(to_xivo_uuid),
+                uuid: Arc::from(to_user_uuid),
+            })
+        } else {
             return Err(not_found("xivo", to_xivo_uuid));
-        }
-        let to = dataset
-            .user_by_uuid(to_user_uuid)
-            .ok_or_else(|| not_found("user", to_user_uuid))?;
+        };
         // Only well-formed messages to a real recipient spend the budget; the map holds at most
         // one entry per configured user.
         let budget = self
@@ -98,11 +115,19 @@ impl State {
                 wait.as_millis()
             )));
         }
-        out.push(Event::Chat {
-            from,
-            to: to.id,
-            alias,
-            text,
+        out.push(match to {
+            Ok(to) => Event::Chat {
+                from,
+                to,
+                alias,
+                text,
+            },
+            Err(to) => Event::ChatToRemote {
+                from,
+                to,
+                alias,
+                text,
+            },
         });
         Ok(Outcome::Done)
     }

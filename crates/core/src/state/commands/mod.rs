@@ -189,7 +189,7 @@ pub(super) enum Finish {
 }
 
 /// `NotFound` for an object of some kind.
-fn not_found(kind: &str, id: impl std::fmt::Display) -> CommandError {
+pub(in crate::state) fn not_found(kind: &str, id: impl std::fmt::Display) -> CommandError {
     CommandError::NotFound {
         kind: kind.to_owned(),
         id: id.to_string(),

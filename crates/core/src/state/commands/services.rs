@@ -56,7 +56,7 @@ impl State {
 
     /// Applies a service change: emits the changed keys if any, and tells the PBX the full set
     /// (always when `always_tell_pbx`, else only on change).
-    pub(super) fn change_services(
+    pub(in crate::state) fn change_services(
         &mut self,
         user: UserId,
         change: &ServiceChange,

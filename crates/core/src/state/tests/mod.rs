@@ -12,6 +12,7 @@ mod hints;
 mod junk;
 mod presence;
 mod queues;
+mod remote;
 mod resync;
 mod rights;
 mod script;

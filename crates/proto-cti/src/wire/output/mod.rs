@@ -35,7 +35,10 @@ pub use queues::{
 };
 pub use replies::{ClassOnly, DataMessage, Empty, ErrorReply, IpbxList, LegacyReply};
 pub use sheet::SheetOut;
-pub use status_updates::{AgentStatusData, EndpointStatusData, Relations, UserStatusData};
+pub use status_updates::{
+    AgentStatusData, EndpointStatusData, Relations, RemoteAgentStatusData,
+    RemoteEndpointStatusData, RemoteId, RemoteStatusValue, RemoteUserStatusData, UserStatusData,
+};
 
 /// The ipbx id every object lives on.
 pub const IPBXID: &str = "xivo";

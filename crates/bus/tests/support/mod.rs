@@ -1,0 +1,3 @@
+//! Helpers shared by the bus crate's integration tests.
+
+pub mod amqp;
