@@ -30,7 +30,10 @@ mod tests {
     fn seconds_in_and_out() {
         let s: S = serde_json::from_str("2.5").unwrap();
         assert_eq!(s.0, Duration::from_millis(2500));
-        assert_eq!(serde_json::to_string(&S(Duration::from_secs(3))).unwrap(), "3.0");
+        assert_eq!(
+            serde_json::to_string(&S(Duration::from_secs(3))).unwrap(),
+            "3.0"
+        );
         assert!(serde_json::from_str::<S>("-1").is_err());
         assert!(serde_json::from_str::<S>("\"x\"").is_err());
     }

@@ -81,7 +81,6 @@ impl Default for CtiConfig {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,7 +51,6 @@ impl Default for XucConfig {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

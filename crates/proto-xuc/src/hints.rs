@@ -47,8 +47,14 @@ pub(crate) async fn subscribe(s: &mut Session, numbers: Vec<String>) -> Result<(
         .await
         .unwrap_or_default();
     for (number, status) in &hints {
-        s.reply_paced(msg::PHONE_HINT_STATUS_EVENT, &PhoneHintOut { number, status: *status })
-            .await?;
+        s.reply_paced(
+            msg::PHONE_HINT_STATUS_EVENT,
+            &PhoneHintOut {
+                number,
+                status: *status,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

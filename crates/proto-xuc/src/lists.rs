@@ -32,8 +32,11 @@ pub(crate) async fn get_list(s: &mut Session, kind: ListKind) -> Result<(), Kick
             s.reply_paced(msg::AGENT_GROUP_LIST, &list).await
         }
         ListKind::BaseQueueMember => {
-            s.reply_paced(msg::USERS_QUEUE_DEFAULT_MEMBERSHIP, &default_memberships(&ds))
-                .await
+            s.reply_paced(
+                msg::USERS_QUEUE_DEFAULT_MEMBERSHIP,
+                &default_memberships(&ds),
+            )
+            .await
         }
         ListKind::QueueMember => {
             // Subscribe first, then read: a change after the read is pushed after the list.

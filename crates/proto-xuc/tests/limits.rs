@@ -46,12 +46,17 @@ async fn thousands_of_agents_reach_a_reader_whatever_its_budget() {
         assert_eq!(m["msgType"], "AgentStateEvent", "message {i}: {m}");
     }
     // One list far longer than the budget: one message, sent once the outbox is empty.
-    alice.command("getList", json!({"objectType": "agent"})).await;
+    alice
+        .command("getList", json!({"objectType": "agent"}))
+        .await;
     let m = alice.expect_type("AgentList").await;
     assert_eq!(m["ctiMessage"].as_array().unwrap().len(), total);
     alice.command("getAgentDirectory", json!({})).await;
     let m = alice.expect_type("AgentDirectory").await;
-    assert_eq!(m["ctiMessage"]["directory"].as_array().unwrap().len(), total);
+    assert_eq!(
+        m["ctiMessage"]["directory"].as_array().unwrap().len(),
+        total
+    );
     alice.drain().await;
     assert_eq!(srv.face.stats().cut_offs(), 0);
 }
@@ -65,9 +70,11 @@ async fn a_client_that_does_not_read_its_long_answer_is_cut_off_after_the_wait()
     let tcp = socket.connect(srv.addr).await.unwrap();
     let url = format!("ws://{}/xuc/api/2.0/cti?token={token}", srv.addr);
     let (mut ws, _) = tokio_tungstenite::client_async(url, tcp).await.unwrap();
-    ws.send(Message::text(r#"{"claz":"web","command":"getAgentStates"}"#))
-        .await
-        .unwrap();
+    ws.send(Message::text(
+        r#"{"claz":"web","command":"getAgentStates"}"#,
+    ))
+    .await
+    .unwrap();
     let stats = srv.face.stats();
     // The session waits for room on the injected clock: move it past the wait until the cut
     // (each round waits for the cut with a timeout; the session may not be waiting yet).

@@ -44,10 +44,22 @@ async fn get_list_answers_every_list_with_xuc_field_names() {
     assert_eq!(agents.len(), 4, "{m}");
     assert_eq!(
         keys(&agents[0]),
-        ["context", "firstName", "groupId", "id", "lastName", "number", "userId"]
+        [
+            "context",
+            "firstName",
+            "groupId",
+            "id",
+            "lastName",
+            "number",
+            "userId"
+        ]
     );
     assert_eq!(
-        (&agents[0]["id"], &agents[0]["userId"], &agents[0]["groupId"]),
+        (
+            &agents[0]["id"],
+            &agents[0]["userId"],
+            &agents[0]["groupId"]
+        ),
         (&json!(1), &json!(3), &json!(1))
     );
     assert_eq!(agents[0]["number"], "2001");
@@ -65,7 +77,10 @@ async fn get_list_answers_every_list_with_xuc_field_names() {
     let m = bob.expect_type("QueueMemberList").await;
     let members = m["ctiMessage"].as_array().unwrap();
     assert_eq!(members.len(), 5, "{m}");
-    assert!(members.contains(&json!({"agentId":3,"queueId":2,"penalty":0})), "{m}");
+    assert!(
+        members.contains(&json!({"agentId":3,"queueId":2,"penalty":0})),
+        "{m}"
+    );
 
     bob.command("getList", json!({"objectType": "basequeuemember"}))
         .await;
@@ -77,7 +92,8 @@ async fn get_list_answers_every_list_with_xuc_field_names() {
         json!({"userId":5,"membership":[{"queueId":1,"penalty":0},{"queueId":2,"penalty":0}]})
     );
 
-    bob.command("getList", json!({"objectType": "meetme"})).await;
+    bob.command("getList", json!({"objectType": "meetme"}))
+        .await;
     let m = bob.expect_type("ConferenceList").await;
     assert_eq!(
         m["ctiMessage"],
@@ -85,16 +101,23 @@ async fn get_list_answers_every_list_with_xuc_field_names() {
     );
 
     // Bad arguments: an Error, and the socket lives.
-    bob.command("getList", json!({"objectType": "fridge"})).await;
+    bob.command("getList", json!({"objectType": "fridge"}))
+        .await;
     let m = bob.expect_type("Error").await;
     assert_eq!(
         (&m["ctiMessage"]["Error"], &m["ctiMessage"]["command"]),
         (&json!("InvalidArgument"), &json!("getList"))
     );
     bob.command("getList", json!({})).await;
-    assert_eq!(bob.expect_type("Error").await["ctiMessage"]["Error"], "InvalidArgument");
+    assert_eq!(
+        bob.expect_type("Error").await["ctiMessage"]["Error"],
+        "InvalidArgument"
+    );
     bob.command("getList", json!({"objectType": 3})).await;
-    assert_eq!(bob.expect_type("Error").await["ctiMessage"]["Error"], "InvalidArgument");
+    assert_eq!(
+        bob.expect_type("Error").await["ctiMessage"]["Error"],
+        "InvalidArgument"
+    );
     bob.drain().await;
 }
 
@@ -108,19 +131,26 @@ async fn queue_member_and_conference_lists_are_followed_by_their_changes() {
     bob.command("getList", json!({"objectType": "queuemember"}))
         .await;
     bob.expect_type("QueueMemberList").await;
-    bob.command("getList", json!({"objectType": "meetme"})).await;
+    bob.command("getList", json!({"objectType": "meetme"}))
+        .await;
     bob.expect_type("ConferenceList").await;
 
     // A supervisor adds agent 4 to sales, then removes it.
     alice
-        .command("setAgentQueue", json!({"agentId": 4, "queueId": 1, "penalty": 2}))
+        .command(
+            "setAgentQueue",
+            json!({"agentId": 4, "queueId": 1, "penalty": 2}),
+        )
         .await;
     let m = bob
         .expect("the new member", |m| {
             m["msgType"] == "QueueMember" && m["ctiMessage"]["agentId"] == 4
         })
         .await;
-    assert_eq!(m["ctiMessage"], json!({"agentId":4,"queueId":1,"penalty":2}));
+    assert_eq!(
+        m["ctiMessage"],
+        json!({"agentId":4,"queueId":1,"penalty":2})
+    );
     alice
         .command("removeAgentFromQueue", json!({"agentId": 4, "queueId": 1}))
         .await;
@@ -129,7 +159,10 @@ async fn queue_member_and_conference_lists_are_followed_by_their_changes() {
             m["msgType"] == "QueueMember" && m["ctiMessage"]["penalty"] == -1
         })
         .await;
-    assert_eq!(m["ctiMessage"], json!({"agentId":4,"queueId":1,"penalty":-1}));
+    assert_eq!(
+        m["ctiMessage"],
+        json!({"agentId":4,"queueId":1,"penalty":-1})
+    );
 
     // Carol's phone joins the room.
     srv.sim
@@ -139,15 +172,27 @@ async fn queue_member_and_conference_lists_are_followed_by_their_changes() {
     let m = bob
         .expect("a member", |m| {
             m["msgType"] == "ConferenceList"
-                && m["ctiMessage"][0]["members"].as_array().is_some_and(|a| !a.is_empty())
+                && m["ctiMessage"][0]["members"]
+                    .as_array()
+                    .is_some_and(|a| !a.is_empty())
         })
         .await;
     let member = &m["ctiMessage"][0]["members"][0];
     assert_eq!(
         keys(member),
-        ["joinOrder", "joinTime", "muted", "name", "number", "username"]
+        [
+            "joinOrder",
+            "joinTime",
+            "muted",
+            "name",
+            "number",
+            "username"
+        ]
     );
-    assert_eq!((&member["joinOrder"], &member["username"]), (&json!(1), &json!("carol")));
+    assert_eq!(
+        (&member["joinOrder"], &member["username"]),
+        (&json!(1), &json!("carol"))
+    );
     assert!(m["ctiMessage"][0]["startTime"].as_i64().unwrap() > 0, "{m}");
 }
 
@@ -156,17 +201,30 @@ async fn line_config_and_agent_directory() {
     let srv = TestServer::start().await;
     let mut carol = srv.session("carol").await;
     carol.drain().await;
-    carol.command("getConfig", json!({"objectType": "line"})).await;
+    carol
+        .command("getConfig", json!({"objectType": "line"}))
+        .await;
     let m = carol.expect_type("LineConfig").await;
     let c = &m["ctiMessage"];
     assert_eq!(
         keys(c),
         [
-            "context", "hasDevice", "id", "name", "number", "password", "sipProxyName", "vendor",
-            "webRtc", "xivoIp"
+            "context",
+            "hasDevice",
+            "id",
+            "name",
+            "number",
+            "password",
+            "sipProxyName",
+            "vendor",
+            "webRtc",
+            "xivoIp"
         ]
     );
-    assert_eq!((&c["id"], &c["number"], &c["webRtc"]), (&json!(3), &json!("1003"), &json!(false)));
+    assert_eq!(
+        (&c["id"], &c["number"], &c["webRtc"]),
+        (&json!(3), &json!("1003"), &json!(false))
+    );
     assert!(c["password"].is_string(), "xc_webrtc needs a string: {c}");
 
     carol.command("getAgentDirectory", json!({})).await;
@@ -187,14 +245,17 @@ async fn queue_calls_need_the_right_and_follow_the_callers() {
     bob.drain().await;
 
     // Bob (user profile) may not watch waiting callers.
-    bob.command("subscribeToQueueCalls", json!({"queueId": 1})).await;
+    bob.command("subscribeToQueueCalls", json!({"queueId": 1}))
+        .await;
     let m = bob.expect_type("Error").await;
     assert_eq!(
         (&m["ctiMessage"]["Error"], &m["ctiMessage"]["command"]),
         (&json!("Forbidden"), &json!("subscribeToQueueCalls"))
     );
 
-    alice.command("subscribeToQueueCalls", json!({"queueId": "1"})).await;
+    alice
+        .command("subscribeToQueueCalls", json!({"queueId": "1"}))
+        .await;
     let m = alice.expect_type("QueueCalls").await;
     assert_eq!(m["ctiMessage"], json!({"queueId":1,"calls":[]}));
     srv.sim
@@ -204,11 +265,16 @@ async fn queue_calls_need_the_right_and_follow_the_callers() {
     let m = alice
         .expect("a caller", |m| {
             m["msgType"] == "QueueCalls"
-                && m["ctiMessage"]["calls"].as_array().is_some_and(|c| c.len() == 1)
+                && m["ctiMessage"]["calls"]
+                    .as_array()
+                    .is_some_and(|c| c.len() == 1)
         })
         .await;
     let call = &m["ctiMessage"]["calls"][0];
-    assert_eq!(keys(call), ["name", "number", "position", "queueTime", "uniqueId"]);
+    assert_eq!(
+        keys(call),
+        ["name", "number", "position", "queueTime", "uniqueId"]
+    );
     assert_eq!(
         (&call["position"], &call["name"], &call["number"]),
         (&json!(1), &json!("Jane Doe"), &json!("0612345678"))
@@ -217,7 +283,10 @@ async fn queue_calls_need_the_right_and_follow_the_callers() {
 
     // Windowed statistics of the same queue.
     alice
-        .command("getQueueStatistics", json!({"queueId": 1, "window": 3600, "xqos": 15}))
+        .command(
+            "getQueueStatistics",
+            json!({"queueId": 1, "window": 3600, "xqos": 15}),
+        )
         .await;
     let m = alice
         .expect("windowed stats", |m| {
@@ -226,7 +295,10 @@ async fn queue_calls_need_the_right_and_follow_the_callers() {
         })
         .await;
     let counters = m["ctiMessage"]["counters"].as_array().unwrap();
-    let names: Vec<&str> = counters.iter().map(|c| c["statName"].as_str().unwrap()).collect();
+    let names: Vec<&str> = counters
+        .iter()
+        .map(|c| c["statName"].as_str().unwrap())
+        .collect();
     assert_eq!(
         names,
         [
@@ -246,9 +318,13 @@ async fn queue_calls_need_the_right_and_follow_the_callers() {
     // still watches sees it, so by then the first one's would have been queued too.
     let mut witness = srv.session("alice").await;
     witness.drain().await;
-    witness.command("subscribeToQueueCalls", json!({"queueId": 1})).await;
+    witness
+        .command("subscribeToQueueCalls", json!({"queueId": 1}))
+        .await;
     witness.expect_type("QueueCalls").await;
-    alice.command("unSubscribeToQueueCalls", json!({"queueId": 1})).await;
+    alice
+        .command("unSubscribeToQueueCalls", json!({"queueId": 1}))
+        .await;
     alice.drain().await;
     srv.sim
         .outside_call("0699999999".into(), "3001".into(), None)
@@ -257,16 +333,29 @@ async fn queue_calls_need_the_right_and_follow_the_callers() {
     witness
         .expect("two callers", |m| {
             m["msgType"] == "QueueCalls"
-                && m["ctiMessage"]["calls"].as_array().is_some_and(|c| c.len() == 2)
+                && m["ctiMessage"]["calls"]
+                    .as_array()
+                    .is_some_and(|c| c.len() == 2)
         })
         .await;
     let before = alice.drain().await;
-    assert!(before.iter().all(|m| m["msgType"] != "QueueCalls"), "{before:#?}");
+    assert!(
+        before.iter().all(|m| m["msgType"] != "QueueCalls"),
+        "{before:#?}"
+    );
 
-    alice.command("getQueueStatistics", json!({"queueId": 99})).await;
-    assert_eq!(alice.expect_type("Error").await["ctiMessage"]["Error"], "NotFound");
+    alice
+        .command("getQueueStatistics", json!({"queueId": 99}))
+        .await;
+    assert_eq!(
+        alice.expect_type("Error").await["ctiMessage"]["Error"],
+        "NotFound"
+    );
     alice.command("getQueueStatistics", json!({})).await;
-    assert_eq!(alice.expect_type("Error").await["ctiMessage"]["Error"], "InvalidArgument");
+    assert_eq!(
+        alice.expect_type("Error").await["ctiMessage"]["Error"],
+        "InvalidArgument"
+    );
 }
 
 #[tokio::test]
@@ -317,10 +406,16 @@ async fn phone_hints_now_and_on_change_until_unsubscribed() {
         })
         .await;
     let rest = bob.drain().await;
-    assert!(rest.iter().all(|m| m["msgType"] != "PhoneHintStatusEvent"), "{rest:#?}");
+    assert!(
+        rest.iter().all(|m| m["msgType"] != "PhoneHintStatusEvent"),
+        "{rest:#?}"
+    );
 
     // phoneNumbers must be a list.
     bob.command("subscribeToPhoneHints", json!({"phoneNumbers": "1003"}))
         .await;
-    assert_eq!(bob.expect_type("Error").await["ctiMessage"]["Error"], "InvalidArgument");
+    assert_eq!(
+        bob.expect_type("Error").await["ctiMessage"]["Error"],
+        "InvalidArgument"
+    );
 }
