@@ -20,6 +20,7 @@
 //!   of sessions that asked for its topic, not the number connected.
 //! - [`writer`]: the loop draining an outbox to any `AsyncWrite`, framing each message through
 //!   the face's [`Framing`] hook (CTI lines go as they are; a WebSocket face adds frame headers).
+//! - [`config_secs`]: durations written as seconds in the faces' settings.
 //! - [`task`]: the fan-out task skeleton: a control channel (register, subscribe, unsubscribe,
 //!   remove) served before events, and the event loop publishing what the face's [`Render`]
 //!   produced.
@@ -28,6 +29,7 @@
 //! from an event to a socket is each outbox's queue, held for a push or a pop (never across a
 //! write or an await), and nothing waits on a slow client.
 
+pub mod config_secs;
 pub mod index;
 pub mod outbox;
 pub mod pushes;

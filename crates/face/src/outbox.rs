@@ -34,6 +34,16 @@
 //! and re-created the queue would be wiped by them. The cost is that a replaced object's news
 //! moves back to the end of the queue, behind whatever was sent meanwhile.
 //!
+//! # Long answers
+//!
+//! A session answering one request with many messages (every agent's state) or one very long
+//! one (a list of thousands of agents) is the producer of those replies: rather than overflow
+//! its own budget, it may wait for room with [`OutboxSender::send_paced`] — until the queued
+//! bytes are under half the budget (or, for a message longer than that, until the outbox is
+//! empty: the one-message allowance). The writer wakes such a waiter when it releases bytes
+//! (only when one waits: an atomic count, no lock on the writer's path). The wait ends at the
+//! caller's deadline: a client that does not read its answer is then cut off as any other.
+//!
 //! The queue is a `VecDeque` behind a mutex that the senders and the writer hold only to push
 //! or pop (never across an await or a write); the writer is woken through an `AtomicWaker`. A
 //! dropped copy leaves an empty slot that the writer skips; slots are compacted when they
@@ -41,13 +51,13 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::future::poll_fn;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::Poll;
 
 use bytes::Bytes;
 use futures::task::AtomicWaker;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
 
 use ctid_core::ids::SessionId;
@@ -149,6 +159,8 @@ impl Outboxes {
             face: self.face,
             kick,
             cut_offs: self.cut_offs.clone(),
+            room: Notify::new(),
+            room_waiters: AtomicUsize::new(0),
         });
         (
             OutboxSender {
@@ -268,6 +280,10 @@ struct Shared {
     face: &'static str,
     kick: CancellationToken,
     cut_offs: Arc<watch::Sender<u64>>,
+    /// Woken when the writer releases bytes while a paced sender waits.
+    room: Notify,
+    /// Paced senders waiting for room.
+    room_waiters: AtomicUsize,
 }
 
 impl Shared {
@@ -377,6 +393,42 @@ impl OutboxSender {
         self.shared.send(msg, Some(key))
     }
 
+    /// Queues a message of a long answer, first waiting for room: until the queued bytes and
+    /// this message fit in half the budget, or, for a message longer than that, until the
+    /// outbox is empty. Fails with [`SendError::Closed`] if the session ends meanwhile; when
+    /// `give_up` completes first, the session is cut off (the client does not read its answer)
+    /// and the send fails with [`SendError::Overflow`].
+    pub async fn send_paced(
+        &self,
+        msg: Bytes,
+        give_up: impl std::future::Future<Output = ()>,
+    ) -> Result<(), SendError> {
+        let len = msg.len();
+        let fits = |queued: usize| queued == 0 || queued + len <= self.shared.max_bytes / 2;
+        let _waiting = RoomWaiter::new(&self.shared.room_waiters);
+        tokio::pin!(give_up);
+        loop {
+            let room = self.shared.room.notified();
+            tokio::pin!(room);
+            room.as_mut().enable();
+            if self.shared.cut.load(Ordering::Acquire) {
+                return Err(SendError::Closed);
+            }
+            let queued = self.shared.queue().bytes;
+            if fits(queued) {
+                return self.try_send(msg);
+            }
+            tokio::select! {
+                _ = room => {}
+                _ = self.shared.kick.cancelled() => return Err(SendError::Closed),
+                _ = &mut give_up => {
+                    self.shared.cut_off("it did not read a long answer in time", queued, len);
+                    return Err(SendError::Overflow);
+                }
+            }
+        }
+    }
+
     /// Bytes queued and not yet written.
     pub fn queued_bytes(&self) -> usize {
         self.shared.queue().bytes
@@ -395,6 +447,22 @@ impl OutboxSender {
     /// The session's kick token (cancelled when it is cut off).
     pub fn kick(&self) -> &CancellationToken {
         &self.shared.kick
+    }
+}
+
+/// Counts a paced sender waiting for room while it lives.
+struct RoomWaiter<'a>(&'a AtomicUsize);
+
+impl<'a> RoomWaiter<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        RoomWaiter(count)
+    }
+}
+
+impl Drop for RoomWaiter<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -446,6 +514,10 @@ impl OutboxReceiver {
     pub fn release(&self, bytes: usize) {
         let mut queue = self.shared.queue();
         queue.bytes = queue.bytes.saturating_sub(bytes);
+        drop(queue);
+        if self.shared.room_waiters.load(Ordering::Acquire) > 0 {
+            self.shared.room.notify_waiters();
+        }
     }
 
     /// Bytes queued and not yet released.
@@ -477,6 +549,42 @@ mod tests {
 
     fn msg(len: usize) -> Bytes {
         Bytes::from(vec![b'x'; len])
+    }
+
+    #[tokio::test]
+    async fn a_paced_send_waits_for_room_and_a_long_one_for_an_empty_outbox() {
+        let (outboxes, tx, mut rx) = open(100, 64);
+        tx.try_send(msg(40)).unwrap();
+        // 40 + 20 > half the budget: waits until the writer releases.
+        let paced = tx.send_paced(msg(20), std::future::pending());
+        tokio::pin!(paced);
+        assert!(futures::poll!(paced.as_mut()).is_pending());
+        let m = rx.try_recv().unwrap();
+        rx.release(m.len());
+        paced.await.unwrap();
+        assert_eq!(tx.queued_bytes(), 20);
+        // Longer than the budget: goes once the outbox is empty, and cuts nothing off.
+        let long = tx.send_paced(msg(300), std::future::pending());
+        tokio::pin!(long);
+        assert!(futures::poll!(long.as_mut()).is_pending());
+        let m = rx.try_recv().unwrap();
+        rx.release(m.len());
+        long.await.unwrap();
+        assert_eq!((tx.queued_bytes(), outboxes.cut_offs()), (300, 0));
+    }
+
+    #[tokio::test]
+    async fn a_paced_send_that_gives_up_cuts_the_session_off() {
+        let (outboxes, tx, _rx) = open(100, 64);
+        tx.try_send(msg(80)).unwrap();
+        let r = tx.send_paced(msg(10), std::future::ready(())).await;
+        assert_eq!(r, Err(SendError::Overflow));
+        assert!(tx.is_cut_off() && tx.kick().is_cancelled());
+        assert_eq!(outboxes.cut_offs(), 1);
+        assert_eq!(
+            tx.send_paced(msg(1), std::future::pending()).await,
+            Err(SendError::Closed)
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub struct CtiConfig {
     pub max_line_bytes: usize,
     /// Time a connection has to complete the three-step login (default 5 s), measured on the
     /// injected clock. On the wire of the configuration: `login_timeout_secs`.
-    #[serde(rename = "login_timeout_secs", with = "secs")]
+    #[serde(rename = "login_timeout_secs", with = "ctid_face::config_secs")]
     pub login_timeout: Duration,
     /// Bytes queued for one session (replies and pushes not yet written to its socket) before
     /// it is cut off as a client that does not read (default 4 MiB). A single message longer
@@ -78,21 +78,6 @@ impl Default for CtiConfig {
             max_subscription_bytes: 256 * 1024,
             coalesce_snapshots: true,
         }
-    }
-}
-
-mod secs {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(d.as_secs_f64())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let secs = f64::deserialize(d)?;
-        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
     }
 }
 

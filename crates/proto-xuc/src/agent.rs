@@ -1,11 +1,12 @@
 //! Agent commands: `agentLogin` (the documented rules: unknown number → `PhoneNumberUnknown`,
 //! logged on another phone → `LoggedInOnAnotherPhone` and the agent stays there; the core
 //! decides), `agentLogout`, `pauseAgent` / `unpauseAgent` (all queues, with a reason),
-//! `getAgentStates`, `subscribeToAgentEvents`, and `subscribeToQueueStats`. A missing agent id
+//! `getAgentStates`, `subscribeToAgentEvents`, `setAgentQueue` / `removeAgentFromQueue`, and
+//! `subscribeToQueueStats`. A missing agent id
 //! means the user's own agent; acting on another needs a supervisor profile (the core checks).
 //! Refusals answer `AgentError`.
 
-use ctid_core::ids::AgentId;
+use ctid_core::ids::{AgentId, QueueId};
 use ctid_core::{Command, CommandError};
 
 use crate::session::{Kicked, Session};
@@ -106,6 +107,55 @@ pub(crate) async fn pause(
     run(s, command, None).await
 }
 
+/// `setAgentQueue` (`penalty` given: add the agent to the queue or change its penalty) and
+/// `removeAgentFromQueue` (`penalty` `None`). The agent defaults to the user's own; acting on
+/// another needs a supervisor profile (the core checks). The `QueueMember` push of the change
+/// reaches the sessions that listed queue members.
+pub(crate) async fn set_queue(
+    s: &Session,
+    agent: Option<u64>,
+    queue: u64,
+    penalty: Option<u64>,
+) -> Result<(), Kicked> {
+    let Ok(agent) = agent_id(agent) else {
+        return bad_id(s);
+    };
+    let Some(agent) = agent.or_else(|| s.ds().agent_of_user(s.user).map(|a| a.id)) else {
+        return agent_error(s, &CommandError::NoAgent, None);
+    };
+    let Ok(queue) = u32::try_from(queue).map(QueueId) else {
+        return agent_error(
+            s,
+            &CommandError::NotFound {
+                kind: "queue".into(),
+                id: queue.to_string(),
+            },
+            None,
+        );
+    };
+    let command = match penalty.map(u32::try_from) {
+        Some(Err(_)) => {
+            let e = CommandError::InvalidArgument {
+                field: "penalty".into(),
+                reason: "out of range".into(),
+            };
+            return agent_error(s, &e, None);
+        }
+        Some(Ok(penalty)) => Command::QueueAdd {
+            requester: s.user,
+            agent,
+            queue,
+            penalty,
+        },
+        None => Command::QueueRemove {
+            requester: s.user,
+            agent,
+            queue,
+        },
+    };
+    run(s, command, None).await
+}
+
 /// `getAgentStates`: one `AgentStateEvent` per agent.
 pub(crate) async fn states(s: &Session) -> Result<(), Kicked> {
     let now = s.now();
@@ -115,8 +165,10 @@ pub(crate) async fn states(s: &Session) -> Result<(), Kicked> {
         .read(|st| st.agent_statuses().cloned().collect::<Vec<_>>())
         .await
         .unwrap_or_default();
+    // Paced: thousands of agents must not overflow the socket's own outbox.
     for status in &statuses {
-        s.reply(msg::AGENT_STATE_EVENT, &AgentStateOut::new(status, now))?;
+        s.reply_paced(msg::AGENT_STATE_EVENT, &AgentStateOut::new(status, now))
+            .await?;
     }
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! Dispatch of a session's `web` commands to their families: [`crate::phone`] (calls, services,
-//! presence) and [`crate::agent`] (agents, queue statistics). Commands act for the session's
+//! presence), [`crate::agent`] (agents, live queue statistics), [`crate::lists`] (`getList`,
+//! `getConfig`, `getAgentDirectory`), [`crate::queues`] (windowed statistics, waiting calls)
+//! and [`crate::hints`] (phone hints). Commands act for the session's
 //! user only; the core checks rights (a supervisor may act on other agents). A successful
 //! command gets no reply: the events it causes are the answer, as with XuC.
 
 use crate::session::{Kicked, Session};
 use crate::wire::input::WebCommand;
-use crate::{agent, phone};
+use crate::{agent, hints, lists, phone, queues};
 
 /// Serves one command.
 pub(crate) async fn serve(s: &mut Session, command: WebCommand) -> Result<(), Kicked> {
@@ -37,5 +39,23 @@ pub(crate) async fn serve(s: &mut Session, command: WebCommand) -> Result<(), Ki
         W::GetAgentStates => agent::states(s).await,
         W::SubscribeToAgentEvents => agent::subscribe_events(s).await,
         W::SubscribeToQueueStats => agent::subscribe_queue_stats(s).await,
+        W::GetList { object } => lists::get_list(s, object).await,
+        W::GetLineConfig => lists::line_config(s).await,
+        W::GetAgentDirectory => lists::agent_directory(s).await,
+        W::GetQueueStatistics {
+            queue,
+            window,
+            xqos,
+        } => queues::statistics(s, queue, window, xqos).await,
+        W::SubscribeToQueueCalls { queue } => queues::subscribe_calls(s, queue).await,
+        W::UnsubscribeToQueueCalls { queue } => queues::unsubscribe_calls(s, queue).await,
+        W::SubscribeToPhoneHints { numbers } => hints::subscribe(s, numbers).await,
+        W::UnsubscribeFromAllPhoneHints => hints::unsubscribe_all(s).await,
+        W::SetAgentQueue {
+            agent,
+            queue,
+            penalty,
+        } => agent::set_queue(s, agent, queue, Some(penalty)).await,
+        W::RemoveAgentFromQueue { agent, queue } => agent::set_queue(s, agent, queue, None).await,
     }
 }

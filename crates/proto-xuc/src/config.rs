@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct XucConfig {
     /// How long a token from `POST /xuc/api/2.0/auth/login` stays valid (default 3600 s),
     /// on the injected clock; `auth/check` renews it. On the wire: `token_ttl_secs`.
-    #[serde(rename = "token_ttl_secs", with = "secs")]
+    #[serde(rename = "token_ttl_secs", with = "ctid_face::config_secs")]
     pub token_ttl: Duration,
     /// Live tokens at most (default 100 000); a login past it, when none has expired, is
     /// refused with 503.
@@ -24,11 +24,11 @@ pub struct XucConfig {
     pub outbox_max_bytes: usize,
     /// Time a password check (WebSocket password forms, `auth/login`) may take, throttling
     /// delays included (default 10 s); past it the login fails.
-    #[serde(rename = "login_timeout_secs", with = "secs")]
+    #[serde(rename = "login_timeout_secs", with = "ctid_face::config_secs")]
     pub login_timeout: Duration,
     /// A socket from which nothing arrives this long is closed (default 60 s; cti.js pings
     /// every 5 s), on the injected clock. On the wire: `idle_timeout_secs`.
-    #[serde(rename = "idle_timeout_secs", with = "secs")]
+    #[serde(rename = "idle_timeout_secs", with = "ctid_face::config_secs")]
     pub idle_timeout: Duration,
     /// Event batches the fan-out task may have waiting (default 1024).
     pub fanout_events: usize,
@@ -48,21 +48,6 @@ impl Default for XucConfig {
             fanout_events: 1024,
             fanout_controls: 4096,
         }
-    }
-}
-
-mod secs {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(d.as_secs_f64())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let secs = f64::deserialize(d)?;
-        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
     }
 }
 

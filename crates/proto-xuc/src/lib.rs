@@ -16,7 +16,8 @@
 //! - [`ws`]: the WebSocket handshake, the client-frame decoder (size-limited), the server
 //!   frames (the writer loop's `Framing`);
 //! - [`wire`]: every message in and out as a serde type;
-//! - `commands` → `phone`, `agent`: the command families; `errors`: core errors as XuC names;
+//! - `commands` → `phone`, `agent`, `lists`, `queues`, `hints`: the command families;
+//!   `errors`: core errors as XuC names;
 //! - `topic` + `render`: the XuC topics and the renderer run by the face layer's fan-out task;
 //! - `assets`: ctid's `cti.js`, `callback.js`, `membership.js`, `shotgun.js` and the `/sample`
 //!   and `/wallboard` pages, embedded (files under `assets/`);
@@ -30,7 +31,10 @@ pub mod config;
 mod errors;
 mod face;
 mod fuzz;
+mod hints;
+mod lists;
 mod phone;
+mod queues;
 mod render;
 mod rest;
 mod routes;

@@ -16,6 +16,7 @@ use ctid_face::{Pushes, SupersedeKey};
 
 use crate::topic::Topic;
 use crate::wire::encode;
+use crate::wire::lists::*;
 use crate::wire::output::*;
 
 /// Renders events for XuC sessions.
@@ -67,6 +68,18 @@ impl ctid_face::Render for Renderer {
                 }
             }
             Event::LineHint { line, hint } => {
+                let watched = Topic::PhoneHint(*line);
+                if wanted(&watched)
+                    && let Some(l) = ds.line(*line)
+                {
+                    let event = PhoneHintOut {
+                        number: &l.number,
+                        status: hint.code(),
+                    };
+                    let key = SupersedeKey::new(msg::PHONE_HINT_STATUS_EVENT, line.0.into());
+                    let bytes = encode(msg::PHONE_HINT_STATUS_EVENT, &event);
+                    out.push_replaceable(watched, key, bytes);
+                }
                 let topic = Topic::Line(*line);
                 if wanted(&topic) {
                     let status = PhoneStatusOut {
@@ -128,6 +141,40 @@ impl ctid_face::Render for Renderer {
                     out.push_replaceable(topic, key, encode(msg::QUEUE_STATISTICS, &stats));
                 }
             }
+            Event::QueueEntries { queue, entries } => {
+                let topic = Topic::QueueCalls(*queue);
+                if wanted(&topic) {
+                    let calls = QueueCallsOut::new(*queue, entries);
+                    let key = SupersedeKey::new(msg::QUEUE_CALLS, queue.0.into());
+                    out.push_replaceable(topic, key, encode(msg::QUEUE_CALLS, &calls));
+                }
+            }
+            Event::QueueMember { status, .. } => {
+                let topic = Topic::QueueMembers;
+                if wanted(&topic) {
+                    let member = QueueMemberOut::from(&**status);
+                    out.push((topic, encode(msg::QUEUE_MEMBER, &member)));
+                }
+            }
+            Event::QueueMemberRemoved { queue, agent, .. } => {
+                let topic = Topic::QueueMembers;
+                if wanted(&topic) {
+                    let member = QueueMemberOut {
+                        agent_id: agent.0,
+                        queue_id: queue.0,
+                        penalty: -1,
+                    };
+                    out.push((topic, encode(msg::QUEUE_MEMBER, &member)));
+                }
+            }
+            Event::Conference { rooms, .. } => {
+                let topic = Topic::Conferences;
+                if wanted(&topic) {
+                    let list = conference_list(ds, rooms);
+                    let key = SupersedeKey::new(msg::CONFERENCE_LIST, 0);
+                    out.push_replaceable(topic, key, encode(msg::CONFERENCE_LIST, &list));
+                }
+            }
             Event::DialFailed {
                 user,
                 destination,
@@ -156,8 +203,7 @@ impl ctid_face::Render for Renderer {
             Event::Config { dataset, .. } => {
                 self.dataset = dataset.0.clone();
             }
-            // Not on the XuC wire yet (lists, queue members and calls, conferences, chat,
-            // sheets come with their commands).
+            // Not on the XuC wire yet (chat, sheets come with their commands).
             _ => {}
         }
     }

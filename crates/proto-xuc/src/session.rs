@@ -8,6 +8,7 @@
 //! outbox) whoever overflowed it. A socket from which nothing arrives for `[xuc] idle_timeout`
 //! (on the injected clock) is closed: cti.js pings every 5 s, a dead peer does not.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ use tokio_util::codec::FramedRead;
 use tokio_util::sync::CancellationToken;
 
 use ctid_core::dataset::Dataset;
-use ctid_core::ids::{SessionId, UserId};
+use ctid_core::ids::{LineId, QueueId, SessionId, UserId};
 use ctid_core::{Command, CommandError, Timestamp};
 use ctid_face::OutboxSender;
 
@@ -33,6 +34,10 @@ use crate::ws::frames::{WsFraming, close, close_code, pong};
 
 /// How long the end of a session waits for its writer to flush the last frames.
 const FLUSH_WAIT: Duration = Duration::from_secs(5);
+
+/// How long a long answer (a big list, every agent's state) may wait for room in the outbox,
+/// message by message, before the client is cut off as one that does not read.
+const PACE_WAIT: Duration = Duration::from_secs(30);
 
 /// The session was cut off (its outbox overflowed or its writer ended).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +54,14 @@ pub(crate) struct Session {
     pub agent_events: bool,
     /// Joined [`Topic::QueueStats`].
     pub queue_stats: bool,
+    /// Joined [`Topic::QueueMembers`].
+    pub queue_members: bool,
+    /// Joined [`Topic::Conferences`].
+    pub conferences: bool,
+    /// The [`Topic::QueueCalls`] joined.
+    pub queue_calls: HashSet<QueueId>,
+    /// The [`Topic::PhoneHint`]s joined.
+    pub phone_hints: HashSet<LineId>,
 }
 
 impl Session {
@@ -70,6 +83,21 @@ impl Session {
     /// Encodes and queues a message.
     pub fn reply<T: Serialize + ?Sized>(&self, msg_type: &str, payload: &T) -> Result<(), Kicked> {
         self.send(encode(msg_type, payload))
+    }
+
+    /// Encodes and queues a message of a long answer, waiting for room in the outbox rather
+    /// than overflowing it (the face layer's `send_paced`; a client that reads nothing for
+    /// [`PACE_WAIT`] is cut off).
+    pub async fn reply_paced<T: Serialize + ?Sized>(
+        &self,
+        msg_type: &str,
+        payload: &T,
+    ) -> Result<(), Kicked> {
+        let give_up = self.shared.core.clock().sleep(PACE_WAIT);
+        self.out
+            .send_paced(encode(msg_type, payload), give_up)
+            .await
+            .map_err(|_| Kicked)
     }
 
     /// Queues an `Error`.
@@ -154,6 +182,10 @@ pub(crate) async fn run(
         out,
         agent_events: false,
         queue_stats: false,
+        queue_members: false,
+        conferences: false,
+        queue_calls: HashSet::new(),
+        phone_hints: HashSet::new(),
     };
     let _open = shared.stats.opened();
     tracing::info!(session = %id, user = %user, "XuC session opened");

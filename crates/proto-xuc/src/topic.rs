@@ -1,7 +1,7 @@
 //! The XuC face's side of the fan-out: its [`Topic`]s, and the start of its fan-out task (the
 //! face layer's task running the XuC [`Renderer`]).
 
-use ctid_core::ids::{AgentId, LineId, UserId, VoicemailId};
+use ctid_core::ids::{AgentId, LineId, QueueId, UserId, VoicemailId};
 use ctid_core::{BufferPolicy, CoreHandle, CoreStopped};
 
 use crate::render::Renderer;
@@ -23,6 +23,15 @@ pub enum Topic {
     AgentEvents,
     /// Every queue's `QueueStatistics` (`subscribeToQueueStats`).
     QueueStats,
+    /// One queue's waiting callers, `QueueCalls` (`subscribeToQueueCalls`).
+    QueueCalls(QueueId),
+    /// One line's `PhoneHintStatusEvent`s (`subscribeToPhoneHints` with its number).
+    PhoneHint(LineId),
+    /// Every `QueueMember` change (joined by `getList queuemember`, as XuC's list
+    /// subscribes to its updates).
+    QueueMembers,
+    /// `ConferenceList` on every conference change (joined by `getList meetme`).
+    Conferences,
 }
 
 /// The sessions' end of the XuC fan-out task's control channel.

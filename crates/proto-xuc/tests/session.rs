@@ -150,7 +150,7 @@ async fn bad_frames_get_an_error_and_the_socket_lives() {
             "InvalidArgument",
         ),
         (
-            Message::text(r#"{"claz":"web","command":"getList","objectType":"queue"}"#),
+            Message::text(r#"{"claz":"web","command":"getIceConfig"}"#),
             "NotImplemented",
         ),
         (
@@ -326,8 +326,9 @@ async fn a_socket_that_does_not_read_is_cut_off() {
     let url = format!("ws://{}/xuc/api/2.0/cti?token={token}", srv.addr);
     let (mut ws, _) = tokio_tungstenite::client_async(url, tcp).await.unwrap();
     let stats = srv.face.stats();
-    // Ask for every agent's state again and again, never reading the answers.
-    let ask = Message::text(r#"{"claz":"web","command":"getAgentStates"}"#);
+    // Ask for the line's configuration again and again, never reading the answers (long
+    // answers, as getAgentStates, wait for room instead: tests/limits.rs).
+    let ask = Message::text(r#"{"claz":"web","command":"getConfig","objectType":"line"}"#);
     tokio::time::timeout(support::GUARD, async {
         while stats.cut_offs() == 0 {
             if ws.send(ask.clone()).await.is_err() {

@@ -123,7 +123,78 @@ pub enum WebCommand {
     SubscribeToAgentEvents,
     /// `subscribeToQueueStats`.
     SubscribeToQueueStats,
+    /// `getList`.
+    GetList {
+        /// What list.
+        object: ListKind,
+    },
+    /// `getConfig` (`objectType` `line`: the only one XuC has).
+    GetLineConfig,
+    /// `getAgentDirectory`.
+    GetAgentDirectory,
+    /// `getQueueStatistics`.
+    GetQueueStatistics {
+        /// The queue.
+        queue: u64,
+        /// The window, in seconds (absent: an hour).
+        window: Option<u64>,
+        /// The answer-time threshold, in seconds (absent: 60).
+        xqos: Option<u64>,
+    },
+    /// `subscribeToQueueCalls`.
+    SubscribeToQueueCalls {
+        /// The queue.
+        queue: u64,
+    },
+    /// `unSubscribeToQueueCalls`.
+    UnsubscribeToQueueCalls {
+        /// The queue.
+        queue: u64,
+    },
+    /// `subscribeToPhoneHints`.
+    SubscribeToPhoneHints {
+        /// The numbers to watch.
+        numbers: Vec<String>,
+    },
+    /// `unsubscribeFromAllPhoneHints`.
+    UnsubscribeFromAllPhoneHints,
+    /// `setAgentQueue`: add an agent to a queue or change its penalty.
+    SetAgentQueue {
+        /// The agent (absent: the user's own).
+        agent: Option<u64>,
+        /// The queue.
+        queue: u64,
+        /// The penalty (absent: 0).
+        penalty: u64,
+    },
+    /// `removeAgentFromQueue`.
+    RemoveAgentFromQueue {
+        /// The agent (absent: the user's own).
+        agent: Option<u64>,
+        /// The queue.
+        queue: u64,
+    },
 }
+
+/// The lists of `getList`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListKind {
+    /// `queue` → `QueueList`.
+    Queue,
+    /// `agent` → `AgentList`.
+    Agent,
+    /// `queuemember` → `QueueMemberList`.
+    QueueMember,
+    /// `basequeuemember` → `UsersQueueDefaultMembership`.
+    BaseQueueMember,
+    /// `agentgroup` → `AgentGroupList`.
+    AgentGroup,
+    /// `meetme` → `ConferenceList`.
+    Meetme,
+}
+
+/// Most numbers one `subscribeToPhoneHints` may watch.
+pub const MAX_PHONE_HINTS: usize = 1000;
 
 /// Commands of the XuC API this server knows but does not serve yet: answered with an `Error`
 /// saying `not implemented` (docs/xuc-api.md lists them).
@@ -135,31 +206,21 @@ pub const NOT_IMPLEMENTED: &[&str] = &[
     "toggleMicrophone",
     "sendDtmf",
     "setData",
-    "subscribeToPhoneHints",
-    "unsubscribeFromAllPhoneHints",
     "toggleUniqueAccountDevice",
     "displayNameLookup",
     "setUserPreference",
     "unregisterMobileApp",
     "pushLogToServer",
-    "getConfig",
-    "getList",
     "getIceConfig",
     "listenAgent",
     "monitorPause",
     "monitorUnpause",
-    "getAgentDirectory",
-    "setAgentQueue",
-    "removeAgentFromQueue",
     "setAgentGroup",
     "moveAgentsInGroup",
     "addAgentsInGroup",
     "removeAgentGroupFromQueueGroup",
     "addAgentsNotInQueueFromGroupTo",
     "subscribeToAgentStats",
-    "getQueueStatistics",
-    "subscribeToQueueCalls",
-    "unSubscribeToQueueCalls",
     "retrieveQueueCall",
     "directoryLookUp",
     "searchContacts",
@@ -341,6 +402,35 @@ struct StatusArgs {
 }
 
 #[derive(Deserialize)]
+struct ObjectArgs {
+    #[serde(rename = "objectType")]
+    object_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct QueueArgs {
+    #[serde(rename = "queueId")]
+    queue_id: Option<Id>,
+    window: Option<Id>,
+    xqos: Option<Id>,
+}
+
+#[derive(Deserialize)]
+struct MembershipArgs {
+    #[serde(rename = "agentId")]
+    agent_id: Option<Id>,
+    #[serde(rename = "queueId")]
+    queue_id: Option<Id>,
+    penalty: Option<Id>,
+}
+
+#[derive(Deserialize)]
+struct HintArgs {
+    #[serde(rename = "phoneNumbers")]
+    phone_numbers: Option<Vec<Value>>,
+}
+
+#[derive(Deserialize)]
 struct AgentArgs {
     agentid: Option<Id>,
     agentphonenumber: Option<Value>,
@@ -396,6 +486,61 @@ fn phone_number(v: Option<Value>) -> Result<Option<String>, InputError> {
             "agentphonenumber is not a number",
         )),
     }
+}
+
+fn required_id(id: Option<Id>, field: &str) -> Result<u64, InputError> {
+    id.map(|i| i.0)
+        .ok_or_else(|| InputError::new(None, "InvalidArgument", format!("missing {field}")))
+}
+
+fn list_kind(object: Option<String>) -> Result<ListKind, InputError> {
+    let object = object.unwrap_or_default();
+    Ok(match object.as_str() {
+        "queue" => ListKind::Queue,
+        "agent" => ListKind::Agent,
+        "queuemember" => ListKind::QueueMember,
+        "basequeuemember" => ListKind::BaseQueueMember,
+        "agentgroup" => ListKind::AgentGroup,
+        "meetme" => ListKind::Meetme,
+        other => {
+            return Err(InputError::new(
+                None,
+                "InvalidArgument",
+                format!("unknown objectType {}", echo(other)),
+            ));
+        }
+    })
+}
+
+/// The numbers of `subscribeToPhoneHints` (strings or numbers; empty ones skipped).
+fn phone_numbers(given: Option<Vec<Value>>) -> Result<Vec<String>, InputError> {
+    let given = given.unwrap_or_default();
+    if given.len() > MAX_PHONE_HINTS {
+        return Err(InputError::new(
+            None,
+            "InvalidArgument",
+            format!("more than {MAX_PHONE_HINTS} phoneNumbers"),
+        ));
+    }
+    let mut numbers = Vec::with_capacity(given.len());
+    for v in given {
+        let n = match v {
+            Value::String(s) => short(s, "phoneNumbers")?,
+            Value::Number(n) => n.to_string(),
+            Value::Null => continue,
+            _ => {
+                return Err(InputError::new(
+                    None,
+                    "InvalidArgument",
+                    "phoneNumbers holds something that is not a number",
+                ));
+            }
+        };
+        if !n.trim().is_empty() {
+            numbers.push(n.trim().to_owned());
+        }
+    }
+    Ok(numbers)
 }
 
 fn web(command: &str, fields: Map<String, Value>) -> Result<WebCommand, InputError> {
@@ -466,6 +611,53 @@ fn web(command: &str, fields: Map<String, Value>) -> Result<WebCommand, InputErr
         "getAgentStates" => W::GetAgentStates,
         "subscribeToAgentEvents" => W::SubscribeToAgentEvents,
         "subscribeToQueueStats" => W::SubscribeToQueueStats,
+        "getList" => W::GetList {
+            object: list_kind(args::<ObjectArgs>(fields)?.object_type)?,
+        },
+        "getConfig" => match args::<ObjectArgs>(fields)?.object_type.as_deref() {
+            Some("line") | None => W::GetLineConfig,
+            Some(other) => {
+                return Err(InputError::new(
+                    None,
+                    "InvalidArgument",
+                    format!("unknown objectType {}", echo(other)),
+                ));
+            }
+        },
+        "getAgentDirectory" => W::GetAgentDirectory,
+        "getQueueStatistics" => {
+            let a: QueueArgs = args(fields)?;
+            W::GetQueueStatistics {
+                queue: required_id(a.queue_id, "queueId")?,
+                window: a.window.map(|w| w.0),
+                xqos: a.xqos.map(|w| w.0),
+            }
+        }
+        "subscribeToQueueCalls" => W::SubscribeToQueueCalls {
+            queue: required_id(args::<QueueArgs>(fields)?.queue_id, "queueId")?,
+        },
+        "unSubscribeToQueueCalls" => W::UnsubscribeToQueueCalls {
+            queue: required_id(args::<QueueArgs>(fields)?.queue_id, "queueId")?,
+        },
+        "subscribeToPhoneHints" => W::SubscribeToPhoneHints {
+            numbers: phone_numbers(args::<HintArgs>(fields)?.phone_numbers)?,
+        },
+        "unsubscribeFromAllPhoneHints" => W::UnsubscribeFromAllPhoneHints,
+        "setAgentQueue" => {
+            let a: MembershipArgs = args(fields)?;
+            W::SetAgentQueue {
+                agent: a.agent_id.map(|i| i.0),
+                queue: required_id(a.queue_id, "queueId")?,
+                penalty: a.penalty.map_or(0, |p| p.0),
+            }
+        }
+        "removeAgentFromQueue" => {
+            let a: MembershipArgs = args(fields)?;
+            W::RemoveAgentFromQueue {
+                agent: a.agent_id.map(|i| i.0),
+                queue: required_id(a.queue_id, "queueId")?,
+            }
+        }
         other if NOT_IMPLEMENTED.contains(&other) => {
             return Err(InputError::new(None, "NotImplemented", "not implemented"));
         }
@@ -549,7 +741,7 @@ mod tests {
             (e.error, e.command.as_deref()),
             ("UnknownCommand", Some("fly"))
         );
-        let e = p(r#"{"claz":"web","command":"getList","objectType":"queue"}"#).unwrap_err();
+        let e = p(r#"{"claz":"web","command":"getIceConfig"}"#).unwrap_err();
         assert_eq!(
             (e.error, e.message.as_str()),
             ("NotImplemented", "not implemented")

@@ -11,7 +11,7 @@ use ctid_core::dataset::{Dataset, User, UserServices};
 use ctid_core::ids::{QueueId, VoicemailId};
 use ctid_core::live::{
     AgentState, AgentStatus, CallDirection, HintStatus, PhoneEvent, PhoneEventKind, QueueLiveStats,
-    VoicemailCounts,
+    QueueWindowStats, VoicemailCounts,
 };
 
 /// Message type names (`msgType`), as `Cti.MessageType` lists them.
@@ -47,6 +47,28 @@ pub mod msg {
     pub const AGENT_ERROR: &str = "AgentError";
     /// A queue's counters.
     pub const QUEUE_STATISTICS: &str = "QueueStatistics";
+    /// `getList queue`.
+    pub const QUEUE_LIST: &str = "QueueList";
+    /// `getList agent`.
+    pub const AGENT_LIST: &str = "AgentList";
+    /// `getList queuemember`.
+    pub const QUEUE_MEMBER_LIST: &str = "QueueMemberList";
+    /// One membership added, changed or removed (`penalty: -1`).
+    pub const QUEUE_MEMBER: &str = "QueueMember";
+    /// `getList agentgroup`.
+    pub const AGENT_GROUP_LIST: &str = "AgentGroupList";
+    /// `getList meetme`, and every conference change after it.
+    pub const CONFERENCE_LIST: &str = "ConferenceList";
+    /// `getList basequeuemember`: the configured (default) memberships.
+    pub const USERS_QUEUE_DEFAULT_MEMBERSHIP: &str = "UsersQueueDefaultMembership";
+    /// `getConfig line`.
+    pub const LINE_CONFIG: &str = "LineConfig";
+    /// `getAgentDirectory`.
+    pub const AGENT_DIRECTORY: &str = "AgentDirectory";
+    /// The callers waiting in a queue (`subscribeToQueueCalls`).
+    pub const QUEUE_CALLS: &str = "QueueCalls";
+    /// A watched number's phone status (`subscribeToPhoneHints`).
+    pub const PHONE_HINT_STATUS_EVENT: &str = "PhoneHintStatusEvent";
 }
 
 /// `Error` (and `LoggedOnError`) payload.
@@ -439,7 +461,7 @@ impl<'a> AgentStateOut<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct CounterOut {
     /// The counter's name.
-    pub stat_name: &'static str,
+    pub stat_name: std::borrow::Cow<'static, str>,
     /// Its value.
     pub value: u64,
 }
@@ -457,7 +479,10 @@ pub struct QueueStatisticsOut {
 impl QueueStatisticsOut {
     /// A queue's live counters in XuC form.
     pub fn new(queue: QueueId, s: &QueueLiveStats) -> Self {
-        let c = |stat_name, value| CounterOut { stat_name, value };
+        let c = |stat_name: &'static str, value| CounterOut {
+            stat_name: stat_name.into(),
+            value,
+        };
         QueueStatisticsOut {
             queue_id: queue.0,
             counters: vec![
@@ -467,6 +492,43 @@ impl QueueStatisticsOut {
                 c("WaitingCalls", u64::from(s.waiting_calls)),
                 c("LongestWaitTime", s.longest_wait.unwrap_or(0)),
                 c("EWT", s.ewt),
+            ],
+        }
+    }
+}
+
+/// A percentage as a whole number (0 when undefined).
+fn whole_percent(x: f64) -> u64 {
+    if x.is_finite() && x > 0.0 {
+        x.round() as u64
+    } else {
+        0
+    }
+}
+
+impl QueueStatisticsOut {
+    /// A queue's counters over a window (`getQueueStatistics`), `qos` the answer-time threshold
+    /// in seconds that names two of them (`PercentageAnsweredBefore<qos>`, as XuC's
+    /// `PercentageAnsweredBefore15`).
+    pub fn windowed(queue: QueueId, w: &QueueWindowStats, qos: u64) -> Self {
+        let c = |stat_name: std::borrow::Cow<'static, str>, value| CounterOut { stat_name, value };
+        QueueStatisticsOut {
+            queue_id: queue.0,
+            counters: vec![
+                c("TotalNumberCallsEntered".into(), u64::from(w.entered)),
+                c("TotalNumberCallsAnswered".into(), u64::from(w.answered)),
+                c("TotalNumberCallsAbandonned".into(), u64::from(w.abandoned)),
+                c(
+                    format!("TotalNumberCallsAnsweredBefore{qos}").into(),
+                    u64::from(w.answered_within_qos),
+                ),
+                c(
+                    format!("PercentageAnsweredBefore{qos}").into(),
+                    whole_percent(w.qos),
+                ),
+                c("PercentageAnswered".into(), whole_percent(w.answer_rate)),
+                c("AverageHoldTime".into(), whole_percent(w.holdtime_avg)),
+                c("MaxHoldTime".into(), w.holdtime_max),
             ],
         }
     }

@@ -50,7 +50,12 @@ impl TestServer {
 
     /// A server on the demo dataset, with XuC settings adjusted by `f`.
     pub async fn start_with(f: impl FnOnce(&mut XucConfig)) -> TestServer {
-        let dataset = Arc::new(Dataset::demo());
+        Self::start_on(Dataset::demo(), f).await
+    }
+
+    /// A server on `dataset`, with XuC settings adjusted by `f`.
+    pub async fn start_on(dataset: Dataset, f: impl FnOnce(&mut XucConfig)) -> TestServer {
+        let dataset = Arc::new(dataset);
         let clock = ManualClock::at_default_start();
         let (port, adapter) = ctid_core::pbx_link(1024);
         let sim = ctid_pbx_sim::start(
