@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes one target of fuzz/ for a bounded time: scripts/fuzz.sh TARGET [SECONDS]  (default 60).
 # Targets: cti_parse (the CTI line decoder and message parser, `ctid_proto_cti::fuzz_parse`),
-# xuc_parse (the XuC WebSocket frame decoder and command parser, `ctid_proto_xuc::fuzz_parse`).
+# xuc_parse (the XuC WebSocket frame decoder and command parser, `ctid_proto_xuc::fuzz_parse`),
+# ami_codec (the Asterisk Manager Interface decoder and encoder, `ctid_pbx_ami::fuzz_decode`).
 #
 # cargo-fuzz drives libFuzzer and needs unstable compiler flags (-Zsanitizer=address, ...). On
 # the stable toolchain they are allowed by RUSTC_BOOTSTRAP=1, which this script sets; set
@@ -11,11 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: $0 TARGET [SECONDS]   (targets: cti_parse, xuc_parse)" >&2; exit 2; }
+usage() { echo "usage: $0 TARGET [SECONDS]   (targets: cti_parse, xuc_parse, ami_codec)" >&2; exit 2; }
 target="${1:-}"
 seconds="${2:-60}"
 case "$target" in
-    cti_parse | xuc_parse) ;;
+    cti_parse | xuc_parse | ami_codec) ;;
     *) usage ;;
 esac
 case "$seconds" in

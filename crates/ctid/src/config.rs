@@ -124,6 +124,8 @@ pub enum Engine {
     Embedded,
     /// A recorded AMI session played back as if a switch sent it (`[pbx.replay]`).
     Replay,
+    /// A real Asterisk, through its Manager Interface (`[pbx.asterisk]`).
+    Asterisk,
 }
 
 /// `[pbx]`: which engine runs, and `[pbx.embedded]`: the embedded PBX's timings and simulated
@@ -135,6 +137,8 @@ pub struct PbxConfig {
     pub engine: Engine,
     /// Embedded PBX settings.
     pub embedded: ctid_pbx_sim::SimConfig,
+    /// Asterisk adapter settings (`engine = "asterisk"`).
+    pub asterisk: ctid_pbx_ami::AmiConfig,
     /// Replay settings.
     pub replay: ReplayConfig,
 }
@@ -257,13 +261,17 @@ impl Config {
     }
 
     /// The configuration as TOML, for `ctid config show`, with its secrets hidden: the
-    /// passwords in the database and bus URLs and the sim token are replaced by `***`.
+    /// passwords in the database and bus URLs, the sim token and the Asterisk secret are
+    /// replaced by `***`.
     pub fn to_toml(&self) -> anyhow::Result<String> {
         let mut shown = self.clone();
         shown.store.database_url = shown.store.database_url.as_deref().map(hide_url_password);
         shown.bus.url = shown.bus.url.as_deref().map(hide_url_password);
         if shown.sim.token.is_some() {
             shown.sim.token = Some("***".to_owned());
+        }
+        if !shown.pbx.asterisk.secret.is_empty() {
+            shown.pbx.asterisk.secret = "***".to_owned();
         }
         Ok(toml::to_string_pretty(&shown)?)
     }
@@ -480,7 +488,9 @@ mod tests {
         config.store.database_url = Some("postgres://ctid:s3cret@db:5432/ctid".to_owned());
         config.bus.url = Some("amqp://guest:guest@127.0.0.1:5672/%2f".to_owned());
         config.sim.token = Some("t0ken".to_owned());
+        config.pbx.asterisk.secret = "ami-s3cret".to_owned();
         let shown = config.to_toml().unwrap();
+        assert!(!shown.contains("ami-s3cret"), "{shown}");
         assert!(
             shown.contains("postgres://ctid:***@db:5432/ctid"),
             "{shown}"
@@ -501,5 +511,36 @@ mod tests {
             hide_url_password("postgres://ctid@db/ctid"),
             "postgres://ctid@db/ctid"
         );
+    }
+
+    #[test]
+    fn the_asterisk_engine_from_file_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(&ConfigArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(config.pbx.engine, Engine::Embedded);
+            assert_eq!(config.pbx.asterisk.port, 5038);
+            jail.create_file(
+                "ctid.toml",
+                "[pbx]\nengine = \"asterisk\"\n[pbx.asterisk]\nhost = \"10.0.0.5\"\n\
+                 username = \"cti\"\nconnect_timeout = 2.5\nauth = \"plain\"\n",
+            )?;
+            jail.set_env("CTID_PBX__ASTERISK__SECRET", "ctisecret");
+            let args = ConfigArgs {
+                config: Some("ctid.toml".into()),
+                ..Default::default()
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.pbx.engine, Engine::Asterisk);
+            let ami = &config.pbx.asterisk;
+            assert_eq!(ami.address(), "10.0.0.5:5038");
+            assert_eq!(ami.username, "cti");
+            assert_eq!(ami.secret, "ctisecret");
+            assert_eq!(ami.auth, ctid_pbx_ami::AuthMode::Plain);
+            assert_eq!(ami.connect_timeout, Duration::from_millis(2500));
+            let shown = config.to_toml().map_err(|e| e.to_string())?;
+            assert!(!shown.contains("ctisecret"), "{shown}");
+            assert!(shown.contains("secret = \"***\""), "{shown}");
+            Ok(())
+        });
     }
 }

@@ -258,6 +258,12 @@ fn start_engine(
             ));
             Ok(None)
         }
+        Engine::Asterisk => {
+            let ami = &config.pbx.asterisk;
+            tracing::info!(address = %ami.address(), user = %ami.username, "engine: Asterisk (AMI)");
+            ctid_pbx_ami::start(dataset.clone(), clock.clone(), ami.clone(), adapter);
+            Ok(None)
+        }
     }
 }
 
