@@ -156,6 +156,26 @@ pub(crate) async fn set_queue(
     run(s, command, None).await
 }
 
+/// `listenAgent`: the supervisor's phone rings and listens to the agent's calls (the core
+/// refuses users without the listen right: `AgentError` `Forbidden`). `AgentListen` follows.
+pub(crate) async fn listen(s: &Session, agent: Option<u64>) -> Result<(), Kicked> {
+    let Ok(agent) = agent_id(agent) else {
+        return bad_id(s);
+    };
+    let Some(agent) = agent else {
+        let e = CommandError::InvalidArgument {
+            field: "agentid".into(),
+            reason: "missing".into(),
+        };
+        return agent_error(s, &e, None);
+    };
+    let command = Command::Listen {
+        requester: s.user,
+        agent,
+    };
+    run(s, command, None).await
+}
+
 /// `getAgentStates`: one `AgentStateEvent` per agent.
 pub(crate) async fn states(s: &Session) -> Result<(), Kicked> {
     let now = s.now();

@@ -3,6 +3,7 @@
 //! logins), or a token from the REST login. A user needs a known profile and `cti_enabled`.
 
 use std::net::IpAddr;
+use tokio_util::sync::CancellationToken;
 
 use ctid_core::ids::UserId;
 use ctid_core::login_guard::Verdict;
@@ -96,10 +97,13 @@ fn allowed(shared: &Shared, user: UserId) -> Result<UserId, AuthError> {
     }
 }
 
-/// The user of a token.
-pub(crate) fn token(shared: &Shared, token: &str) -> Result<UserId, AuthError> {
-    let user = shared.tokens.user(token).map_err(token_error)?;
-    allowed(shared, user)
+/// The user of a token, and the token's revocation signal.
+pub(crate) fn token(
+    shared: &Shared,
+    token: &str,
+) -> Result<(UserId, CancellationToken), AuthError> {
+    let (user, revoked) = shared.tokens.session(token).map_err(token_error)?;
+    Ok((allowed(shared, user)?, revoked))
 }
 
 /// A token error as an authentication error.

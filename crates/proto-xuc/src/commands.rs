@@ -1,13 +1,13 @@
 //! Dispatch of a session's `web` commands to their families: [`crate::phone`] (calls, services,
 //! presence), [`crate::agent`] (agents, live queue statistics), [`crate::lists`] (`getList`,
 //! `getConfig`, `getAgentDirectory`), [`crate::queues`] (windowed statistics, waiting calls)
-//! and [`crate::hints`] (phone hints). Commands act for the session's
+//! [`crate::hints`] (phone hints) and [`crate::conference`] (room commands). Commands act for the session's
 //! user only; the core checks rights (a supervisor may act on other agents). A successful
 //! command gets no reply: the events it causes are the answer, as with XuC.
 
 use crate::session::{Kicked, Session};
 use crate::wire::input::WebCommand;
-use crate::{agent, hints, lists, phone, queues};
+use crate::{agent, conference, hints, lists, phone, queues};
 
 /// Serves one command.
 pub(crate) async fn serve(s: &mut Session, command: WebCommand) -> Result<(), Kicked> {
@@ -57,5 +57,22 @@ pub(crate) async fn serve(s: &mut Session, command: WebCommand) -> Result<(), Ki
             penalty,
         } => agent::set_queue(s, agent, queue, Some(penalty)).await,
         W::RemoveAgentFromQueue { agent, queue } => agent::set_queue(s, agent, queue, None).await,
+        W::DialFromMobile {
+            destination,
+            variables,
+        } => phone::dial_from_mobile(s, destination, variables).await,
+        W::DialByUsername {
+            username,
+            variables,
+        } => phone::dial_by_username(s, username, variables).await,
+        W::Originate { destination } => phone::originate(s, destination).await,
+        W::Conference => phone::conference(s).await,
+        W::SetData { variables } => phone::set_data(s, variables).await,
+        W::ListenAgent { agent } => agent::listen(s, agent).await,
+        W::ConferenceCommand {
+            action,
+            room,
+            index,
+        } => conference::command(s, action, &room, index).await,
     }
 }

@@ -16,7 +16,8 @@
 //! - [`ws`]: the WebSocket handshake, the client-frame decoder (size-limited), the server
 //!   frames (the writer loop's `Framing`);
 //! - [`wire`]: every message in and out as a serde type;
-//! - `commands` → `phone`, `agent`, `lists`, `queues`, `hints`: the command families;
+//! - `commands` → `phone`, `agent`, `lists`, `queues`, `hints`, `conference`: the command
+//!   families;
 //!   `errors`: core errors as XuC names;
 //! - `topic` + `render`: the XuC topics and the renderer run by the face layer's fan-out task;
 //! - `assets`: ctid's `cti.js`, `callback.js`, `membership.js`, `shotgun.js` and the `/sample`
@@ -27,6 +28,8 @@ mod agent;
 mod assets;
 mod auth;
 mod commands;
+mod conference;
+mod conference_render;
 pub mod config;
 mod errors;
 mod face;

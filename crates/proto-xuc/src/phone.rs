@@ -1,10 +1,11 @@
-//! Phone commands: `dial`, `answer`, `hangup`, `hold`, the transfers, `dnd` and the forwards,
+//! Phone commands: `dial`, `dialFromMobile`, `dialByUsername`, `originate`, `answer`,
+//! `hangup`, `hold`, the transfers, `conference`, `setData`, `dnd` and the forwards,
 //! `userStatusUpdate` and `getCurrentCallsPhoneEvents`, mapped to the core's commands on the
 //! session user's own line.
 
-use ctid_core::Command;
 use ctid_core::ids::UniqueId;
 use ctid_core::live::{ForwardKind, ServiceChange};
+use ctid_core::{Command, CommandError};
 
 use crate::session::{Kicked, Session};
 use crate::wire::output::{CurrentCallsOut, PhoneEventOut, msg};
@@ -130,6 +131,77 @@ pub(crate) async fn user_status(s: &Session, status: String) -> Result<(), Kicke
         status,
     };
     s.execute("userStatusUpdate", command).await
+}
+
+/// `dialFromMobile`: the user's mobile rings first, then `destination` (the core refuses a
+/// user without a mobile number).
+pub(crate) async fn dial_from_mobile(
+    s: &Session,
+    destination: String,
+    variables: Vec<(String, String)>,
+) -> Result<(), Kicked> {
+    let command = Command::Dial {
+        user: s.user,
+        destination,
+        variables,
+        from_mobile: true,
+    };
+    s.execute("dialFromMobile", command).await
+}
+
+/// `dialByUsername`: calls the line of the user with that login (`NotFound` for an unknown
+/// login, `NoLine` for a user without a line).
+pub(crate) async fn dial_by_username(
+    s: &Session,
+    username: String,
+    variables: Vec<(String, String)>,
+) -> Result<(), Kicked> {
+    const NAME: &str = "dialByUsername";
+    let ds = s.ds();
+    let Some(user) = ds.user_by_login(&username) else {
+        let e = CommandError::NotFound {
+            kind: "user".into(),
+            id: crate::wire::input::echo(&username),
+        };
+        return s.refused(NAME, &e);
+    };
+    let Some(line) = ds.line_of_user(user.id) else {
+        return s.refused(NAME, &CommandError::NoLine);
+    };
+    let command = Command::Dial {
+        user: s.user,
+        destination: line.number.clone(),
+        variables,
+        from_mobile: false,
+    };
+    s.execute(NAME, command).await
+}
+
+/// `originate`: as `dial`, without attached data.
+pub(crate) async fn originate(s: &Session, destination: String) -> Result<(), Kicked> {
+    let command = Command::Dial {
+        user: s.user,
+        destination,
+        variables: Vec::new(),
+        from_mobile: false,
+    };
+    s.execute("originate", command).await
+}
+
+/// `conference`: the user's attended transfer becomes a three-party conference.
+pub(crate) async fn conference(s: &Session) -> Result<(), Kicked> {
+    s.execute("conference", Command::Conference { user: s.user })
+        .await
+}
+
+/// `setData`: attaches variables to the user's current calls (the core adds the `USR_`
+/// prefix when missing; they come back in `PhoneEvent.userData`).
+pub(crate) async fn set_data(s: &Session, variables: Vec<(String, String)>) -> Result<(), Kicked> {
+    let command = Command::SetCallData {
+        user: s.user,
+        variables,
+    };
+    s.execute("setData", command).await
 }
 
 /// `getCurrentCallsPhoneEvents`: one `PhoneEvent` per current call of the user's line, in one

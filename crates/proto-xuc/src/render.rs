@@ -167,12 +167,52 @@ impl ctid_face::Render for Renderer {
                     out.push((topic, encode(msg::QUEUE_MEMBER, &member)));
                 }
             }
-            Event::Conference { rooms, .. } => {
+            Event::Conference {
+                state,
+                previous,
+                rooms,
+            } => {
+                crate::conference_render::render(
+                    ds,
+                    self.clock.now(),
+                    state,
+                    previous,
+                    wanted,
+                    out,
+                );
                 let topic = Topic::Conferences;
                 if wanted(&topic) {
                     let list = conference_list(ds, rooms);
                     let key = SupersedeKey::new(msg::CONFERENCE_LIST, 0);
                     out.push_replaceable(topic, key, encode(msg::CONFERENCE_LIST, &list));
+                }
+            }
+            Event::Listen {
+                supervisor,
+                agent,
+                started,
+            } => {
+                let phone_number = ds
+                    .agent(*agent)
+                    .and_then(|a| a.user)
+                    .and_then(|u| ds.line_of_user(u))
+                    .map_or("", |l| l.number.as_str());
+                let bytes = encode(
+                    msg::AGENT_LISTEN,
+                    &AgentListenOut {
+                        started: *started,
+                        phone_number,
+                        agent_id: agent.0,
+                    },
+                );
+                let mut told = vec![*supervisor];
+                told.extend(ds.agent(*agent).and_then(|a| a.user));
+                told.dedup();
+                for user in told {
+                    let topic = Topic::User(user);
+                    if wanted(&topic) {
+                        out.push((topic, bytes.clone()));
+                    }
                 }
             }
             Event::DialFailed {

@@ -136,6 +136,8 @@ enum End {
     Idle,
     /// The user was removed, or may no longer log in.
     UserRemoved,
+    /// The token the socket was opened with was revoked (REST logout).
+    TokenRevoked,
     Protocol(&'static str),
 }
 
@@ -167,6 +169,7 @@ pub(crate) async fn run(
     shared: Arc<Shared>,
     io: hyper::upgrade::Upgraded,
     user: UserId,
+    revoked: CancellationToken,
     hold: Option<ConnectionHold>,
 ) {
     let id = shared.next_session_id();
@@ -190,7 +193,7 @@ pub(crate) async fn run(
     let _open = shared.stats.opened();
     tracing::info!(session = %id, user = %user, "XuC session opened");
     let end = match start(&mut session).await {
-        Ok(()) => serve(&mut session, read_half, &kick).await,
+        Ok(()) => serve(&mut session, read_half, &kick, &revoked).await,
         Err(Kicked) => End::Kicked,
     };
     tracing::info!(session = %id, user = %user, reason = ?end, "XuC session closed");
@@ -199,6 +202,7 @@ pub(crate) async fn run(
         let (code, reason) = match end {
             End::Shutdown => (close_code::GOING_AWAY, "server shutdown"),
             End::UserRemoved => (close_code::POLICY, "user removed"),
+            End::TokenRevoked => (close_code::POLICY, "token revoked"),
             End::Idle => (close_code::POLICY, "idle timeout"),
             End::Protocol(r) => (close_code::PROTOCOL_ERROR, r),
             _ => (close_code::NORMAL, ""),
@@ -308,6 +312,7 @@ async fn serve(
     s: &mut Session,
     read_half: tokio::io::ReadHalf<TokioIo<hyper::upgrade::Upgraded>>,
     kick: &CancellationToken,
+    revoked: &CancellationToken,
 ) -> End {
     let mut frames = FramedRead::with_capacity(
         read_half,
@@ -323,6 +328,7 @@ async fn serve(
         let incoming = tokio::select! {
             _ = kick.cancelled() => return End::Kicked,
             _ = shutdown.cancelled() => return End::Shutdown,
+            _ = revoked.cancelled() => return End::TokenRevoked,
             _ = clock.sleep_until(deadline) => return End::Idle,
             changed = datasets.changed() => {
                 if changed.is_ok() && datasets.borrow_and_update().login_bar(s.user).is_some() {

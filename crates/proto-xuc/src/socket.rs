@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use ctid_core::ids::UserId;
+use tokio_util::sync::CancellationToken;
 
 use crate::auth::{self, AuthError};
 use crate::face::{ConnectionHold, Shared};
@@ -57,6 +58,8 @@ pub(crate) async fn password_socket(State(shared): State<Arc<Shared>>, req: Requ
         }
         _ => Err(AuthError::InvalidCredentials),
     };
+    // A password session has no token to revoke: a signal that never fires.
+    let who = who.map(|user| (user, CancellationToken::new()));
     upgrade(shared, req, &accept, who)
 }
 
@@ -64,7 +67,7 @@ fn upgrade(
     shared: Arc<Shared>,
     mut req: Request,
     accept: &str,
-    who: Result<UserId, AuthError>,
+    who: Result<(UserId, CancellationToken), AuthError>,
 ) -> Response {
     let hold = req.extensions().get::<ConnectionHold>().cloned();
     let on_upgrade = hyper::upgrade::on(&mut req);
@@ -78,7 +81,7 @@ fn upgrade(
             Err(_) => return,
         };
         match who {
-            Ok(user) => session::run(shared, io, user, hold).await,
+            Ok((user, revoked)) => session::run(shared, io, user, revoked, hold).await,
             Err(e) => {
                 tracing::info!(error = e.name(), "XuC WebSocket session refused");
                 session::refuse(io, e.message()).await;

@@ -1,6 +1,8 @@
 //! The REST API's tokens: random (190 bits: 32 alphanumeric characters), expiring on the
 //! injected clock, renewable and revocable, bounded in number. A token is a bearer secret: it
-//! is never logged and never printed by `Debug`.
+//! is never logged and never printed by `Debug`. Each token has a revocation signal the
+//! WebSocket sessions opened with it watch: revoking the token (REST logout) ends them; its
+//! expiry does not (a token opens a socket, the socket then lives on its own).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -8,6 +10,7 @@ use std::time::Duration;
 
 use rand::RngExt;
 use rand::distr::Alphanumeric;
+use tokio_util::sync::CancellationToken;
 
 use ctid_core::ids::UserId;
 use ctid_core::{SharedClock, Timestamp};
@@ -52,6 +55,8 @@ pub enum TokenError {
 struct Entry {
     user: UserId,
     expires: Timestamp,
+    /// Fired when the token is revoked.
+    revoked: CancellationToken,
 }
 
 /// The live tokens.
@@ -101,6 +106,7 @@ impl Tokens {
             Entry {
                 user,
                 expires: now.plus(self.ttl),
+                revoked: CancellationToken::new(),
             },
         );
         Ok(token)
@@ -121,6 +127,16 @@ impl Tokens {
         }
     }
 
+    /// The user of a live token and the signal fired when the token is revoked (what a
+    /// session opened with it watches).
+    pub fn session(&self, token: &str) -> Result<(UserId, CancellationToken), TokenError> {
+        let user = self.user(token)?;
+        match self.lock().get(&Token(token.to_owned())) {
+            Some(e) => Ok((user, e.revoked.clone())),
+            None => Err(TokenError::Invalid),
+        }
+    }
+
     /// Extends a live token's life by the TTL from now; returns its user.
     pub fn renew(&self, token: &str) -> Result<UserId, TokenError> {
         let user = self.user(token)?;
@@ -131,17 +147,25 @@ impl Tokens {
         Ok(user)
     }
 
-    /// Revokes a token; returns whether it was live.
+    /// Revokes a token (the sessions opened with it end); returns whether it was live.
     pub fn revoke(&self, token: &str) -> bool {
         let now = self.clock.now();
-        self.lock()
-            .remove(&Token(token.to_owned()))
-            .is_some_and(|e| e.expires > now)
+        let removed = self.lock().remove(&Token(token.to_owned()));
+        removed.is_some_and(|e| {
+            e.revoked.cancel();
+            e.expires > now
+        })
     }
 
     /// Revokes every token of a user (the user left the configuration).
     pub fn revoke_user(&self, user: UserId) {
-        self.lock().retain(|_, e| e.user != user);
+        self.lock().retain(|_, e| {
+            let keep = e.user != user;
+            if !keep {
+                e.revoked.cancel();
+            }
+            keep
+        });
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Token, Entry>> {
@@ -172,7 +196,11 @@ mod tests {
         assert_eq!(tokens.user(a.expose()), Err(TokenError::Invalid));
         let b = tokens.issue(UserId(2)).unwrap();
         assert_ne!(a, b);
+        let (user, revoked) = tokens.session(b.expose()).unwrap();
+        assert_eq!(user, UserId(2));
+        assert!(!revoked.is_cancelled());
         assert!(tokens.revoke(b.expose()));
+        assert!(revoked.is_cancelled());
         assert_eq!(tokens.user(b.expose()), Err(TokenError::Invalid));
         assert_eq!(tokens.user("guess"), Err(TokenError::Invalid));
     }

@@ -174,6 +174,77 @@ pub enum WebCommand {
         /// The queue.
         queue: u64,
     },
+    /// `dialFromMobile`: the user's mobile is called first, then `destination`.
+    DialFromMobile {
+        /// Where to.
+        destination: String,
+        /// Attached data.
+        variables: Vec<(String, String)>,
+    },
+    /// `dialByUsername`: call a user's line by login.
+    DialByUsername {
+        /// The login.
+        username: String,
+        /// Attached data.
+        variables: Vec<(String, String)>,
+    },
+    /// `originate`: as `dial`, without data.
+    Originate {
+        /// Where to.
+        destination: String,
+    },
+    /// `conference`: turn the attended transfer into a three-party conference.
+    Conference,
+    /// `setData`: attach variables to the current calls.
+    SetData {
+        /// The variables (`USR_` added when missing).
+        variables: Vec<(String, String)>,
+    },
+    /// `listenAgent`.
+    ListenAgent {
+        /// The agent.
+        agent: Option<u64>,
+    },
+    /// The conference room commands.
+    ConferenceCommand {
+        /// Which.
+        action: ConferenceAction,
+        /// The room's number (`numConf`).
+        room: String,
+        /// The member's index (join order), for the commands on one member.
+        index: Option<u64>,
+    },
+}
+
+/// A conference room command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConferenceAction {
+    /// `conferenceMuteMe`.
+    MuteMe,
+    /// `conferenceUnmuteMe`.
+    UnmuteMe,
+    /// `conferenceMuteAll` (every member but oneself).
+    MuteAll,
+    /// `conferenceUnmuteAll`.
+    UnmuteAll,
+    /// `conferenceMute` (`index`).
+    Mute,
+    /// `conferenceUnmute` (`index`).
+    Unmute,
+}
+
+impl ConferenceAction {
+    /// The command's name.
+    pub fn command(self) -> &'static str {
+        match self {
+            ConferenceAction::MuteMe => "conferenceMuteMe",
+            ConferenceAction::UnmuteMe => "conferenceUnmuteMe",
+            ConferenceAction::MuteAll => "conferenceMuteAll",
+            ConferenceAction::UnmuteAll => "conferenceUnmuteAll",
+            ConferenceAction::Mute => "conferenceMute",
+            ConferenceAction::Unmute => "conferenceUnmute",
+        }
+    }
 }
 
 /// The lists of `getList`.
@@ -199,20 +270,15 @@ pub const MAX_PHONE_HINTS: usize = 1000;
 /// Commands of the XuC API this server knows but does not serve yet: answered with an `Error`
 /// saying `not implemented` (docs/xuc-api.md lists them).
 pub const NOT_IMPLEMENTED: &[&str] = &[
-    "dialFromMobile",
     "dialFromQueue",
-    "dialByUsername",
-    "originate",
     "toggleMicrophone",
     "sendDtmf",
-    "setData",
     "toggleUniqueAccountDevice",
     "displayNameLookup",
     "setUserPreference",
     "unregisterMobileApp",
     "pushLogToServer",
     "getIceConfig",
-    "listenAgent",
     "monitorPause",
     "monitorUnpause",
     "setAgentGroup",
@@ -233,13 +299,6 @@ pub const NOT_IMPLEMENTED: &[&str] = &[
     "getAgentCallHistory",
     "getQueueCallHistory",
     "findCustomerCallHistory",
-    "conference",
-    "conferenceMuteMe",
-    "conferenceUnmuteMe",
-    "conferenceMuteAll",
-    "conferenceUnmuteAll",
-    "conferenceMute",
-    "conferenceUnmute",
     "conferenceKick",
     "conferenceDeafen",
     "conferenceUndeafen",
@@ -422,6 +481,35 @@ struct MembershipArgs {
     #[serde(rename = "queueId")]
     queue_id: Option<Id>,
     penalty: Option<Id>,
+}
+
+#[derive(Deserialize)]
+struct UsernameArgs {
+    username: Option<String>,
+    variables: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(Deserialize)]
+struct ConferenceArgs {
+    #[serde(rename = "numConf")]
+    num_conf: Option<Value>,
+    index: Option<Id>,
+}
+
+/// A room number sent as a string or a number.
+fn room_number(v: Option<Value>) -> Result<String, InputError> {
+    match v {
+        Some(Value::String(s)) if !s.trim().is_empty() => short(s.trim().to_owned(), "numConf"),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(Value::String(_)) | None => {
+            Err(InputError::new(None, "InvalidArgument", "missing numConf"))
+        }
+        Some(_) => Err(InputError::new(
+            None,
+            "InvalidArgument",
+            "numConf is not a number",
+        )),
+    }
 }
 
 #[derive(Deserialize)]
@@ -643,6 +731,66 @@ fn web(command: &str, fields: Map<String, Value>) -> Result<WebCommand, InputErr
             numbers: phone_numbers(args::<HintArgs>(fields)?.phone_numbers)?,
         },
         "unsubscribeFromAllPhoneHints" => W::UnsubscribeFromAllPhoneHints,
+        "dialFromMobile" => {
+            let a: DialArgs = args(fields)?;
+            W::DialFromMobile {
+                destination: required(a.destination, "destination")?,
+                variables: variables(a.variables)?,
+            }
+        }
+        "dialByUsername" => {
+            let a: UsernameArgs = args(fields)?;
+            W::DialByUsername {
+                username: required(a.username, "username")?,
+                variables: variables(a.variables)?,
+            }
+        }
+        "originate" => W::Originate {
+            destination: required(args::<DialArgs>(fields)?.destination, "destination")?,
+        },
+        "conference" => W::Conference,
+        "setData" => {
+            let a: DialArgs = args(fields)?;
+            if a.variables.as_ref().is_none_or(BTreeMap::is_empty) {
+                return Err(InputError::new(
+                    None,
+                    "InvalidArgument",
+                    "missing variables",
+                ));
+            }
+            W::SetData {
+                variables: variables(a.variables)?,
+            }
+        }
+        "listenAgent" => W::ListenAgent {
+            agent: args::<AgentArgs>(fields)?.agentid.map(|i| i.0),
+        },
+        name @ ("conferenceMuteMe"
+        | "conferenceUnmuteMe"
+        | "conferenceMuteAll"
+        | "conferenceUnmuteAll"
+        | "conferenceMute"
+        | "conferenceUnmute") => {
+            use ConferenceAction as A;
+            let action = match name {
+                "conferenceMuteMe" => A::MuteMe,
+                "conferenceUnmuteMe" => A::UnmuteMe,
+                "conferenceMuteAll" => A::MuteAll,
+                "conferenceUnmuteAll" => A::UnmuteAll,
+                "conferenceMute" => A::Mute,
+                _ => A::Unmute,
+            };
+            let a: ConferenceArgs = args(fields)?;
+            let index = a.index.map(|i| i.0);
+            if matches!(action, A::Mute | A::Unmute) && index.is_none() {
+                return Err(InputError::new(None, "InvalidArgument", "missing index"));
+            }
+            W::ConferenceCommand {
+                action,
+                room: room_number(a.num_conf)?,
+                index,
+            }
+        }
         "setAgentQueue" => {
             let a: MembershipArgs = args(fields)?;
             W::SetAgentQueue {

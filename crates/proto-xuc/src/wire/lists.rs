@@ -327,3 +327,72 @@ pub struct PhoneHintOut<'a> {
     /// Its `Cti.PhoneStatus` code.
     pub status: i32,
 }
+
+/// A participant of `ConferenceEvent` and `ConferenceParticipantEvent`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantOut<'a> {
+    /// Its index in the room (join order, what `conferenceMute` takes).
+    pub index: u32,
+    /// Caller name.
+    pub caller_id_name: &'a str,
+    /// Caller number.
+    pub caller_id_number: &'a str,
+    /// Seconds in the room.
+    pub since: u64,
+    /// Whether it talks (ctid does not know: false).
+    pub is_talking: bool,
+    /// `User` (ctid has no organizer role).
+    pub role: &'static str,
+    /// Muted.
+    pub is_muted: bool,
+    /// Whether it is the recipient's own call.
+    pub is_me: bool,
+    /// Its login, when it is a user (else empty).
+    pub username: &'a str,
+}
+
+/// `ConferenceEvent` payload: the recipient's own call joined or left a room.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConferenceEventOut<'a> {
+    /// `Join` or `Leave`.
+    pub event_type: &'static str,
+    /// The recipient's channel in the room.
+    pub unique_id: &'a str,
+    /// The room's name.
+    pub conference_name: &'a str,
+    /// The room's number.
+    pub conference_number: &'a str,
+    /// Seconds since the room started (0 on leave).
+    pub since: u64,
+    /// The members now (empty on leave).
+    pub participants: Vec<ParticipantOut<'a>>,
+}
+
+/// `ConferenceParticipantEvent` payload.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantEventOut<'a> {
+    /// `Join`, `Update` or `Leave`.
+    pub event_type: &'static str,
+    /// The participant's channel.
+    pub unique_id: &'a str,
+    /// The room's number.
+    pub phone_number: &'a str,
+    /// The participant.
+    #[serde(flatten)]
+    pub participant: ParticipantOut<'a>,
+}
+
+/// `AgentListen` payload.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentListenOut<'a> {
+    /// Started or stopped.
+    pub started: bool,
+    /// The agent's phone number (its user's line; empty when unknown).
+    pub phone_number: &'a str,
+    /// The agent.
+    pub agent_id: u32,
+}

@@ -47,6 +47,14 @@ pub mod msg {
     pub const AGENT_ERROR: &str = "AgentError";
     /// A queue's counters.
     pub const QUEUE_STATISTICS: &str = "QueueStatistics";
+    /// A conference room command was refused.
+    pub const CONFERENCE_COMMAND_ERROR: &str = "ConferenceCommandError";
+    /// The user's own call joined or left a conference room.
+    pub const CONFERENCE_EVENT: &str = "ConferenceEvent";
+    /// A member of a room the user is in joined, changed or left.
+    pub const CONFERENCE_PARTICIPANT_EVENT: &str = "ConferenceParticipantEvent";
+    /// A supervisor started or stopped listening to an agent.
+    pub const AGENT_LISTEN: &str = "AgentListen";
     /// `getList queue`.
     pub const QUEUE_LIST: &str = "QueueList";
     /// `getList agent`.
