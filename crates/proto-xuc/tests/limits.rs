@@ -70,11 +70,16 @@ async fn a_client_that_does_not_read_its_long_answer_is_cut_off_after_the_wait()
     let tcp = socket.connect(srv.addr).await.unwrap();
     let url = format!("ws://{}/xuc/api/2.0/cti?token={token}", srv.addr);
     let (mut ws, _) = tokio_tungstenite::client_async(url, tcp).await.unwrap();
-    ws.send(Message::text(
-        r#"{"claz":"web","command":"getAgentStates"}"#,
-    ))
-    .await
-    .unwrap();
+    // Ask often enough that the answers outgrow what the kernel buffers on loopback (up to
+    // net.ipv4.tcp_wmem's 4 MiB on the server's side): only then does the outbox stay full.
+    // One answer (~0.7 MB) fitted in the kernel on some machines and nothing was ever cut.
+    for _ in 0..12 {
+        ws.send(Message::text(
+            r#"{"claz":"web","command":"getAgentStates"}"#,
+        ))
+        .await
+        .unwrap();
+    }
     let stats = srv.face.stats();
     // The session waits for room on the injected clock: move it past the wait until the cut
     // (each round waits for the cut with a timeout; the session may not be waiting yet).
