@@ -120,7 +120,12 @@ impl AmiCodec {
 
     /// Bytes held for the block being read (for memory-bound checks).
     pub fn held_bytes(&self) -> usize {
-        self.block_bytes
+        // A block being skipped holds nothing: its lines are counted, not kept.
+        if self.block == Block::Skipping {
+            0
+        } else {
+            self.block_bytes
+        }
     }
 
     /// Marks the current block bad: it is dropped up to the next blank line.
