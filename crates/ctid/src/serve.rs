@@ -109,6 +109,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let xuc = ctid_proto_xuc::XucFace::start(
         config.xuc.clone(),
         core.clone(),
+        call_log.clone(),
         login_guard.clone(),
         shutdown.clone(),
     )

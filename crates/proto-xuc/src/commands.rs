@@ -1,13 +1,14 @@
 //! Dispatch of a session's `web` commands to their families: [`crate::phone`] (calls, services,
 //! presence), [`crate::agent`] (agents, live queue statistics), [`crate::lists`] (`getList`,
 //! `getConfig`, `getAgentDirectory`), [`crate::queues`] (windowed statistics, waiting calls)
-//! [`crate::hints`] (phone hints) and [`crate::conference`] (room commands). Commands act for the session's
+//! [`crate::hints`] (phone hints), [`crate::conference`] (room commands) and [`crate::history`]
+//! (call history). Commands act for the session's
 //! user only; the core checks rights (a supervisor may act on other agents). A successful
 //! command gets no reply: the events it causes are the answer, as with XuC.
 
 use crate::session::{Kicked, Session};
 use crate::wire::input::WebCommand;
-use crate::{agent, conference, hints, lists, phone, queues};
+use crate::{agent, conference, hints, history, lists, phone, queues};
 
 /// Serves one command.
 pub(crate) async fn serve(s: &mut Session, command: WebCommand) -> Result<(), Kicked> {
@@ -42,6 +43,7 @@ pub(crate) async fn serve(s: &mut Session, command: WebCommand) -> Result<(), Ki
         W::GetList { object } => lists::get_list(s, object).await,
         W::GetLineConfig => lists::line_config(s).await,
         W::GetAgentDirectory => lists::agent_directory(s).await,
+        W::CallHistory { of } => history::call_history(s, of).await,
         W::GetQueueStatistics {
             queue,
             window,

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use ctid_core::ids::SessionId;
 use ctid_core::login_guard::LoginGuard;
+use ctid_core::store::CallLogStore;
 use ctid_core::{CoreHandle, CoreStopped};
 use ctid_face::{OutboxLimits, Outboxes};
 
@@ -73,6 +74,8 @@ impl Drop for OpenGuard {
 pub(crate) struct Shared {
     pub config: XucConfig,
     pub core: CoreHandle,
+    /// Where the call history is read.
+    pub call_log: Arc<dyn CallLogStore>,
     pub login_guard: Arc<LoginGuard>,
     pub tokens: Tokens,
     pub fanout: FanoutHandle,
@@ -103,10 +106,12 @@ impl std::fmt::Debug for XucFace {
 }
 
 impl XucFace {
-    /// Starts the face's fan-out task on `core`; sessions close when `shutdown` fires.
+    /// Starts the face's fan-out task on `core`; the history commands read `call_log`;
+    /// sessions close when `shutdown` fires.
     pub async fn start(
         config: XucConfig,
         core: CoreHandle,
+        call_log: Arc<dyn CallLogStore>,
         login_guard: Arc<LoginGuard>,
         shutdown: CancellationToken,
     ) -> Result<XucFace, CoreStopped> {
@@ -122,6 +127,7 @@ impl XucFace {
             shared: Arc::new(Shared {
                 config,
                 core,
+                call_log,
                 login_guard,
                 tokens,
                 fanout,

@@ -35,6 +35,7 @@ mod errors;
 mod face;
 mod fuzz;
 mod hints;
+mod history;
 mod lists;
 mod phone;
 mod queues;

@@ -132,6 +132,11 @@ pub enum WebCommand {
     GetLineConfig,
     /// `getAgentDirectory`.
     GetAgentDirectory,
+    /// `getUserCallHistory`, `getAgentCallHistory` and `getUserCallHistoryByDays`.
+    CallHistory {
+        /// Whose calls, and how far back.
+        of: HistoryOf,
+    },
     /// `getQueueStatistics`.
     GetQueueStatistics {
         /// The queue.
@@ -216,6 +221,17 @@ pub enum WebCommand {
     },
 }
 
+/// Which calls a history request asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryOf {
+    /// `getUserCallHistory`: the user's last `size` calls (absent: 20).
+    UserLast(Option<u64>),
+    /// `getAgentCallHistory`: the last `size` calls of the user's agent (absent: 20).
+    AgentLast(Option<u64>),
+    /// `getUserCallHistoryByDays`: the user's calls of the last `days` days (absent: 7).
+    UserDays(Option<u64>),
+}
+
 /// A conference room command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConferenceAction {
@@ -294,9 +310,6 @@ pub const NOT_IMPLEMENTED: &[&str] = &[
     "getFavoriteContacts",
     "addFavorite",
     "removeFavorite",
-    "getUserCallHistory",
-    "getUserCallHistoryByDays",
-    "getAgentCallHistory",
     "getQueueCallHistory",
     "findCustomerCallHistory",
     "conferenceKick",
@@ -472,6 +485,12 @@ struct QueueArgs {
     queue_id: Option<Id>,
     window: Option<Id>,
     xqos: Option<Id>,
+}
+
+#[derive(Deserialize)]
+struct HistoryArgs {
+    size: Option<Id>,
+    days: Option<Id>,
 }
 
 #[derive(Deserialize)]
@@ -713,6 +732,15 @@ fn web(command: &str, fields: Map<String, Value>) -> Result<WebCommand, InputErr
             }
         },
         "getAgentDirectory" => W::GetAgentDirectory,
+        "getUserCallHistory" => W::CallHistory {
+            of: HistoryOf::UserLast(args::<HistoryArgs>(fields)?.size.map(|n| n.0)),
+        },
+        "getAgentCallHistory" => W::CallHistory {
+            of: HistoryOf::AgentLast(args::<HistoryArgs>(fields)?.size.map(|n| n.0)),
+        },
+        "getUserCallHistoryByDays" => W::CallHistory {
+            of: HistoryOf::UserDays(args::<HistoryArgs>(fields)?.days.map(|n| n.0)),
+        },
         "getQueueStatistics" => {
             let a: QueueArgs = args(fields)?;
             W::GetQueueStatistics {

@@ -1,10 +1,11 @@
 //! Every XuC message in and out as a serde type: [`input`] parses a client frame
 //! (`{"claz":"web","command":...}` or `{"claz":"ping"}`) into a typed [`input::Request`];
 //! [`output`] holds the payloads of the server's messages ([`lists`] those of lists,
-//! configurations and the pushes about them); [`encode`] wraps one in the envelope
+//! configurations and the pushes about them, [`history`] the call history's entries); [`encode`] wraps one in the envelope
 //! `{"msgType": ..., "ctiMessage": ...}` and produces shared bytes (always a JSON object: a
 //! client throws on anything else).
 
+pub mod history;
 pub mod input;
 pub mod lenient;
 pub mod lists;

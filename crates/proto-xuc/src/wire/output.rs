@@ -73,6 +73,10 @@ pub mod msg {
     pub const LINE_CONFIG: &str = "LineConfig";
     /// `getAgentDirectory`.
     pub const AGENT_DIRECTORY: &str = "AgentDirectory";
+    /// The answer to `getUserCallHistory` and `getAgentCallHistory`.
+    pub const CALL_HISTORY: &str = "CallHistory";
+    /// The answer to `getUserCallHistoryByDays`.
+    pub const CALL_HISTORY_BY_DAYS: &str = "CallHistoryByDays";
     /// The callers waiting in a queue (`subscribeToQueueCalls`).
     pub const QUEUE_CALLS: &str = "QueueCalls";
     /// A watched number's phone status (`subscribeToPhoneHints`).

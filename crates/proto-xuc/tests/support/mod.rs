@@ -20,7 +20,9 @@ use tokio_util::sync::CancellationToken;
 use ctid_core::budget::ConnectionBudget;
 use ctid_core::dataset::Dataset;
 use ctid_core::login_guard::{LoginGuard, LoginGuardConfig};
-use ctid_core::store::MemoryCallLog;
+use ctid_core::store::{
+    CallLogWriterConfig, CallLogWriterStats, MemoryCallLog, spawn_call_log_writer,
+};
 use ctid_core::{CoreConfig, CoreHandle, ManualClock};
 use ctid_proto_cti::{CtiConfig, CtiServer};
 use ctid_proto_xuc::{XucConfig, XucFace};
@@ -38,6 +40,10 @@ pub struct TestServer {
     pub core: CoreHandle,
     pub dataset: Arc<Dataset>,
     pub sim: ctid_pbx_sim::SimHandle,
+    /// The call log both faces read (and the core's call-log writer fills).
+    pub call_log: Arc<MemoryCallLog>,
+    /// The call-log writer's counters.
+    pub call_log_stats: Arc<CallLogWriterStats>,
     pub face: XucFace,
     pub shutdown: CancellationToken,
 }
@@ -70,9 +76,20 @@ impl TestServer {
         let mut config = XucConfig::default();
         f(&mut config);
         let shutdown = CancellationToken::new();
-        let face = XucFace::start(config, core.clone(), guard.clone(), shutdown.clone())
+        let call_log = Arc::new(MemoryCallLog::default());
+        let writer = spawn_call_log_writer(&core, call_log.clone(), CallLogWriterConfig::default())
             .await
             .expect("core");
+        let call_log_stats = writer.stats.clone();
+        let face = XucFace::start(
+            config,
+            core.clone(),
+            call_log.clone(),
+            guard.clone(),
+            shutdown.clone(),
+        )
+        .await
+        .expect("core");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = face
@@ -85,7 +102,7 @@ impl TestServer {
                 ..CtiConfig::default()
             },
             core.clone(),
-            Arc::new(MemoryCallLog::default()),
+            call_log.clone(),
             guard,
             ConnectionBudget::unlimited().listener(0),
         )
@@ -101,6 +118,8 @@ impl TestServer {
             core,
             dataset,
             sim,
+            call_log,
+            call_log_stats,
             face,
             shutdown,
         }
