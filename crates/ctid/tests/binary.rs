@@ -5,180 +5,17 @@
 //! history are back); and the helper commands (`config show` with environment overrides, `dataset demo|check`,
 //! `hash-password`).
 
-use std::io::{BufRead, BufReader, Write};
+mod support;
+
+use std::io::{BufRead, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-const CTID: &str = env!("CARGO_BIN_EXE_ctid");
-/// Guard against a hung process: tests wait for output, never for time.
-const GUARD: Duration = Duration::from_secs(20);
-
-struct Server {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    cti: String,
-    http: String,
-    _data: Option<tempfile::TempDir>,
-}
-
-impl Server {
-    fn start() -> Server {
-        Server::start_with(&[])
-    }
-
-    /// A server with a fresh data directory, removed when it is dropped.
-    fn start_with(extra: &[&str]) -> Server {
-        let data = tempfile::tempdir().expect("a temporary data directory");
-        let mut server = Server::start_in(data.path(), extra);
-        server._data = Some(data);
-        server
-    }
-
-    /// A server on the data directory `data` (kept).
-    fn start_in(data: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(CTID)
-            .args([
-                "serve",
-                "--cti-listen",
-                "127.0.0.1:0",
-                "--http-listen",
-                "127.0.0.1:0",
-            ])
-            .arg("--data-dir")
-            .arg(data)
-            .args(extra)
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("ctid starts");
-        let (tx, lines) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let ready = wait_line(&lines, "ctid is ready");
-        let field = |name: &str| {
-            let at = ready
-                .find(&format!("{name}="))
-                .unwrap_or_else(|| panic!("no {name} in {ready}"))
-                + name.len()
-                + 1;
-            ready[at..].split_whitespace().next().unwrap().to_owned()
-        };
-        let (cti, http) = (field("cti"), format!("http://{}", field("http")));
-        Server {
-            child,
-            lines,
-            cti,
-            http,
-            _data: None,
-        }
-    }
-
-    /// Stops the server with SIGTERM and waits for its graceful exit (status 0).
-    fn stop(mut self) {
-        let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        wait_line(&self.lines, "ctid stopped");
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "exit status {status}");
-    }
-
-    fn sim(&self, args: &[&str]) -> String {
-        let out = Command::new(CTID)
-            .arg("sim")
-            .args(args)
-            .args(["--server", &self.http])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "ctid sim {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn wait_line(lines: &mpsc::Receiver<String>, needle: &str) -> String {
-    loop {
-        let line = lines
-            .recv_timeout(GUARD)
-            .unwrap_or_else(|_| panic!("no log line with {needle:?}"));
-        if line.contains(needle) {
-            return line;
-        }
-    }
-}
-
-struct Cti {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Cti {
-    fn connect(addr: &str) -> Cti {
-        let stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(GUARD)).unwrap();
-        Cti {
-            reader: BufReader::new(stream.try_clone().unwrap()),
-            writer: stream,
-        }
-    }
-
-    fn send(&mut self, msg: Value) {
-        writeln!(self.writer, "{msg}").unwrap();
-    }
-
-    fn recv_until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.reader.read_line(&mut line).unwrap() > 0,
-                "the server closed the connection"
-            );
-            let msg: Value = serde_json::from_str(&line).unwrap();
-            if pred(&msg) {
-                return msg;
-            }
-        }
-    }
-
-    fn login(&mut self, user: &str) {
-        self.recv_until(|m| m["class"] == "starttls");
-        self.send(json!({"class": "login_id", "userlogin": user, "company": "xivo", "ident": "test", "wazoversion": "2.3"}));
-        self.recv_until(|m| m["class"] == "login_id");
-        self.send(json!({"class": "login_pass", "password": user}));
-        let capas = self.recv_until(|m| m["class"] == "login_pass");
-        self.send(
-            json!({"class": "login_capas", "capaid": capas["capalist"][0], "state": "available"}),
-        );
-        self.recv_until(|m| m["class"] == "login_capas");
-    }
-}
+use support::GUARD;
+use support::cti::Cti;
+use support::server::{CTID, Server};
 
 /// Reads WebSocket messages until one matches.
 fn ws_until(
@@ -231,7 +68,7 @@ fn a_xuc_client_logs_in_and_gets_phone_events_through_the_http_listener() {
         m["msgType"] == "PhoneEvent" && m["ctiMessage"]["eventType"] == "EventRinging"
     });
     assert_eq!(ringing["ctiMessage"]["otherDN"], "0612345678");
-    wait_line(&server.lines, "XuC session opened");
+    server.wait_line("XuC session opened");
 }
 
 #[test]
@@ -303,16 +140,9 @@ fn serve_drive_and_stop_gracefully() {
     );
 
     // SIGTERM: the server says so, closes the sessions and exits 0.
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    wait_line(&server.lines, "SIGTERM received");
-    wait_line(&server.lines, "ctid stopped");
+    server.terminate();
+    server.wait_line("SIGTERM received");
+    server.wait_line("ctid stopped");
     let status = server.child.wait().unwrap();
     assert!(status.success(), "exit status {status}");
     let mut rest = String::new();
@@ -419,25 +249,16 @@ fn sighup_reloads_the_dataset_file() {
         .unwrap();
     let demo = String::from_utf8(demo.stdout).unwrap();
     std::fs::write(&file, &demo).unwrap();
-    let mut server = Server::start_with(&["--dataset", file.to_str().unwrap()]);
+    let server = Server::start_with(&["--dataset", file.to_str().unwrap()]);
     let mut alice = Cti::connect(&server.cti);
     alice.login("alice");
-    let hup = |server: &Server| {
-        let pid = server.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-HUP", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-    };
+    let hup = |server: &Server| server.signal("-HUP");
 
     // Gina and her line are added to the file.
     let gina = "\n[[lines]]\nid = 7\nnumber = \"1007\"\n\n[[users]]\nid = 7\nlogin = \"gina\"\npassword = \"gina\"\nfirstname = \"Gina\"\nline = 7\nprofile = 3\n";
     std::fs::write(&file, format!("{demo}{gina}")).unwrap();
     hup(&server);
-    let summary = wait_line(&server.lines, "dataset reloaded");
+    let summary = server.wait_line("dataset reloaded");
     assert!(summary.contains("added=2"), "{summary}");
     assert!(summary.contains("removed=0"), "{summary}");
     alice.recv_until(|m| {
@@ -453,16 +274,15 @@ fn sighup_reloads_the_dataset_file() {
     )
     .unwrap();
     hup(&server);
-    let refused = wait_line(&server.lines, "dataset reload refused");
+    let refused = server.wait_line("dataset reload refused");
     assert!(refused.contains("1001"), "{refused}");
     // The same file again: no change (gina's password keeps its hash).
     std::fs::write(&file, format!("{demo}{gina}")).unwrap();
     hup(&server);
-    wait_line(&server.lines, "dataset reloaded: no change");
+    server.wait_line("dataset reloaded: no change");
     let mut again = Cti::connect(&server.cti);
     again.login("gina");
-    let _ = server.child.kill();
-    let _ = server.child.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

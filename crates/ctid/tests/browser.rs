@@ -11,81 +11,20 @@
 //! (write `sample.png` and `wallboard.png` there, as in docs/), `BROWSER_TEST_CTI_JS=FILE`
 //! (serve FILE in place of ctid's cti.js: a check against another cti.js, e.g. XuC's).
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const CTID: &str = env!("CARGO_BIN_EXE_ctid");
-/// Guard for the server's start (tests wait for its output, never for time).
-const START_GUARD: Duration = Duration::from_secs(20);
+use support::server::Server;
+
 /// Guard for the whole browser run (its own waits are 10 s each).
 const RUN_GUARD: Duration = Duration::from_secs(150);
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-struct Server {
-    child: Child,
-    http: String,
-    _data: tempfile::TempDir,
-}
-
-impl Server {
-    fn start() -> Server {
-        let data = tempfile::tempdir().expect("a temporary data directory");
-        let mut child = Command::new(CTID)
-            .args([
-                "serve",
-                "--cti-listen",
-                "127.0.0.1:0",
-                "--http-listen",
-                "127.0.0.1:0",
-            ])
-            .arg("--data-dir")
-            .arg(data.path())
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("ctid starts");
-        let (tx, lines) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut log = Vec::new();
-        let ready = loop {
-            match lines.recv_timeout(START_GUARD) {
-                Ok(line) if line.contains("ctid is ready") => break line,
-                Ok(line) => log.push(line),
-                Err(_) => panic!("ctid did not start:\n{}", log.join("\n")),
-            }
-        };
-        let at = ready.find("http=").expect("the HTTP address") + "http=".len();
-        let http = format!("http://{}", ready[at..].split_whitespace().next().unwrap());
-        // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || while lines.recv().is_ok() {});
-        Server {
-            child,
-            http,
-            _data: data,
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// What the browser run needs, or a message saying how to install what is missing.

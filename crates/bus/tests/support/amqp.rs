@@ -107,6 +107,8 @@ pub struct Seen {
     pub content_type: Option<String>,
     /// Its delivery mode.
     pub delivery_mode: Option<u8>,
+    /// Its AMQP message id.
+    pub message_id: Option<String>,
     /// Its body.
     pub body: Value,
 }
@@ -207,6 +209,11 @@ impl Tap {
                 .as_ref()
                 .map(|c| c.to_string()),
             delivery_mode: *delivery.properties.delivery_mode(),
+            message_id: delivery
+                .properties
+                .message_id()
+                .as_ref()
+                .map(|id| id.to_string()),
             body: serde_json::from_slice(&delivery.data).expect("a JSON body"),
         }
     }
