@@ -30,6 +30,8 @@ pub(crate) const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 /// A message ready for `basic.publish`.
 #[derive(Clone, Debug)]
 pub(crate) struct Outgoing {
+    /// `<node uuid>:<run>:<n>` (see `publisher.rs`).
+    pub(crate) message_id: ShortString,
     pub(crate) routing_key: ShortString,
     pub(crate) body: Vec<u8>,
     pub(crate) headers: FieldTable,
@@ -204,6 +206,7 @@ async fn pump(
         let properties = BasicProperties::default()
             .with_content_type(ShortString::from("application/json"))
             .with_delivery_mode(1)
+            .with_message_id(message.message_id.clone())
             .with_headers(message.headers.clone());
         let published = timeout(
             config.confirm_timeout,

@@ -2,6 +2,11 @@
 //! the broker) that maps each event to bus messages, encodes them once, and hands them to a
 //! bounded outbox; the connection task (`connection.rs`) empties it. A full outbox (the broker is
 //! away or slow) drops new messages, logged once per run of drops and counted in [`BusStats`].
+//!
+//! Each message gets the AMQP `message_id` `<node uuid>:<run>:<n>`: `run` is the publisher's
+//! start (Unix ms), `n` counts the run's messages from 1, dropped ones included, so a consumer
+//! sees a gap where messages were dropped and a repeated id where one was published again
+//! after a reconnection (at least once).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -115,8 +120,12 @@ pub async fn spawn_publisher(
     let counters = stats.clone();
     // A dataset watch, not a `CoreHandle`: the reader must not keep the core running.
     let datasets = core.watch_dataset();
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
     let reader = tokio::spawn(async move {
         let mut mapper = EventMapper::new();
+        let mut sequence = 0u64;
         let mut messages = Vec::new();
         let mut dropping = false;
         while let Some(batch) = events.recv().await {
@@ -125,7 +134,9 @@ pub async fn spawn_publisher(
                 mapper.map(&dataset, &origin_uuid, event, &mut messages);
             }
             for message in messages.drain(..) {
-                let Some(outgoing) = to_amqp(message.encode(&origin_uuid)) else {
+                sequence += 1;
+                let id = format!("{origin_uuid}:{run}:{sequence}");
+                let Some(outgoing) = to_amqp(id, message.encode(&origin_uuid)) else {
                     counters.unencodable.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(
                         name = message.name,
@@ -162,9 +173,10 @@ pub async fn spawn_publisher(
     })
 }
 
-/// The AMQP form of an encoded message, or `None` when a routing key or a header name is too
-/// long for an AMQP short string.
-fn to_amqp(encoded: Encoded) -> Option<Outgoing> {
+/// The AMQP form of an encoded message, or `None` when its id, routing key or a header name is
+/// too long for an AMQP short string.
+fn to_amqp(message_id: String, encoded: Encoded) -> Option<Outgoing> {
+    let message_id = ShortString::try_new(message_id).ok()?;
     let routing_key = ShortString::try_new(encoded.routing_key).ok()?;
     let mut headers = FieldTable::default();
     for (key, value) in encoded.headers {
@@ -175,6 +187,7 @@ fn to_amqp(encoded: Encoded) -> Option<Outgoing> {
         headers.insert(ShortString::try_new(key).ok()?, value);
     }
     Some(Outgoing {
+        message_id,
         routing_key,
         body: encoded.body,
         headers,

@@ -110,6 +110,15 @@ async fn statuses_calls_and_call_forms_reach_a_bound_queue() {
     );
     assert_eq!(presence.content_type.as_deref(), Some("application/json"));
     assert_eq!(presence.delivery_mode, Some(1), "not persistent");
+    // `<node uuid>:<run>:<n>`: available (1), then away (2).
+    let id = presence.message_id.as_deref().expect("a message id");
+    let parts: Vec<&str> = id.split(':').collect();
+    assert_eq!(
+        (parts.len(), parts[0], parts[2]),
+        (3, DEMO_UUID, "2"),
+        "{id}"
+    );
+    assert!(parts[1].parse::<u64>().is_ok(), "{id}");
 
     // Bob's phone registers: his line becomes idle (0) from unavailable.
     send(

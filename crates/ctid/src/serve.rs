@@ -26,6 +26,8 @@ use crate::{http, http_server, limits, node_uuid};
 const PBX_QUEUE: usize = 4096;
 /// How long the store's writers get, on shutdown, to write what waits.
 const STORE_FLUSH: Duration = Duration::from_secs(10);
+/// How long the bus publisher gets, on shutdown, to publish what waits in its outbox.
+const BUS_FLUSH: Duration = Duration::from_secs(10);
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -93,7 +95,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let call_log: Arc<dyn CallLogStore> = Arc::new(store.clone());
     let call_log_writer =
         spawn_call_log_writer(&core, call_log.clone(), CallLogWriterConfig::default()).await?;
-    let bus = match &config.bus.url {
+    let mut bus = match &config.bus.url {
         Some(url) => Some(ctid_bus::spawn_publisher(&core, url.clone(), config.bus.clone()).await?),
         None => None,
     };
@@ -172,6 +174,20 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         tracing::warn!("the call log was still being written at shutdown");
     }
     store.close().await;
+    // The publisher's reader ended with the core; what waits in its outbox is published now.
+    if let Some(bus) = &mut bus
+        && tokio::time::timeout(BUS_FLUSH, &mut bus.task)
+            .await
+            .is_err()
+    {
+        tracing::warn!(
+            waiting = bus
+                .stats
+                .queued()
+                .saturating_sub(bus.stats.confirmed() + bus.stats.nacked()),
+            "events were still waiting for the message bus at shutdown"
+        );
+    }
     served?;
     tracing::info!(
         call_log_written = written.written(),
@@ -181,6 +197,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     );
     if let Some(bus) = bus {
         tracing::info!(
+            bus_queued = bus.stats.queued(),
             bus_confirmed = bus.stats.confirmed(),
             bus_dropped = bus.stats.dropped() + bus.hub.dropped(),
             bus_nacked = bus.stats.nacked(),
