@@ -3,5 +3,6 @@
 //! `BENCHMARKS.md` with the command that reproduces them.
 
 pub mod baseline;
+pub mod bus;
 pub mod server;
 pub mod workload;
