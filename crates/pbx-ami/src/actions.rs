@@ -6,9 +6,7 @@
 //! `Local` channel into the `agent_context` (`Local/2001@agents/n`, its state from
 //! `Agent:2001`), as app_agent_pool wants; agents log in through an originate of
 //! `AgentLogin` on their phone; listening is an originate of `ChanSpy`; users' services are
-//! written to AstDB (`DBPut`) for the dialplan: family `ctid/<line number>`, keys `dnd`,
-//! `incallfilter`, `fwd_unc`, `fwd_busy`, `fwd_rna` (the destination, empty when off) and
-//! `vm_enabled`.
+//! written to AstDB (`DBPut`) for the dialplan ([`crate::services`]).
 
 use ctid_core::Dataset;
 use ctid_core::dataset::Line;
@@ -258,40 +256,19 @@ pub fn plan(
                 .with("Channel", channel),
             )
         }
-        PbxAction::SetServices { user, services } => {
-            let Some(line) = dataset.line_of_user(*user) else {
-                // No phone: nothing for the dialplan to route.
-                return Plan::Send(Vec::new());
-            };
-            let family = format!("ctid/{}", line.number);
-            let flag = |on: bool| if on { "1" } else { "0" };
-            let forward = |f: &ctid_core::dataset::Forward| {
-                if f.enabled {
-                    f.destination.clone()
-                } else {
-                    String::new()
-                }
-            };
-            let keys = [
-                ("dnd", flag(services.dnd).to_owned()),
-                ("incallfilter", flag(services.incallfilter).to_owned()),
-                ("fwd_unc", forward(&services.fwd_unconditional)),
-                ("fwd_busy", forward(&services.fwd_busy)),
-                ("fwd_rna", forward(&services.fwd_noanswer)),
-                ("vm_enabled", flag(services.voicemail_enabled).to_owned()),
-            ];
-            Plan::Send(
-                keys.into_iter()
-                    .map(|(key, value)| Step {
-                        message: AmiMessage::action("DBPut")
-                            .with("Family", &family)
-                            .with("Key", key)
-                            .with("Val", &value),
+        PbxAction::SetServices { user, services } => match dataset.line_of_user(*user) {
+            Some(line) => Plan::Send(
+                crate::services::writes(&line.number, services)
+                    .into_iter()
+                    .map(|message| Step {
+                        message,
                         expect: Expect::Response,
                     })
                     .collect(),
-            )
-        }
+            ),
+            // No phone: nothing for the dialplan to route.
+            None => Plan::Send(Vec::new()),
+        },
         PbxAction::SendFax { .. } => {
             Plan::Refuse("sending faxes is not available with Asterisk".to_owned())
         }

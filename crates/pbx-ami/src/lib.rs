@@ -8,6 +8,7 @@
 //!   [`filter`], resync, live events and actions, reconnection with [`backoff`];
 //! - [`actions`] — the core's actions as AMI actions, and [`pending`], their answers awaited;
 //! - [`channels`] — the live channels' names, for actions that need them;
+//! - [`services`] — users' services in AstDB for the dialplan, all rewritten on each connect;
 //! - [`outage`] — what the core is told while Asterisk is gone;
 //! - [`translate`] — AMI events → `PbxEvent`s, mapping interfaces and names to configured ids;
 //! - [`snapshot`] — the resync: the list actions sent on every (re)connect and the
@@ -32,6 +33,7 @@ pub mod message;
 pub mod outage;
 pub mod pending;
 pub mod replay;
+pub mod services;
 pub mod snapshot;
 pub mod translate;
 

@@ -30,9 +30,12 @@ use crate::config::{AmiConfig, AuthMode};
 use crate::message::{AmiMessage, Kind};
 use crate::outage::OutageView;
 use crate::pending::{Pending, PendingActions, Waiting};
+use crate::services::ServiceBook;
 use crate::snapshot::{SnapshotBuilder, resync_actions};
 use crate::translate::Translator;
 use crate::{filter, login};
+
+mod service_writes;
 
 /// The reason given for actions while Asterisk is not connected.
 pub const NOT_CONNECTED: &str = "the Asterisk switch is not connected";
@@ -102,6 +105,7 @@ pub fn start(
     let link = Link {
         outage: OutageView::new(&dataset),
         translator: Translator::new(dataset.clone()),
+        services: ServiceBook::new(&dataset),
         dataset,
         clock,
         config,
@@ -137,6 +141,8 @@ struct Link {
     config: AmiConfig,
     port: PbxAdapterEnd,
     translator: Translator,
+    /// Users' services, written to AstDB on every connect and on each change.
+    services: ServiceBook,
     channels: Channels,
     pending: PendingActions,
     outage: OutageView,
@@ -220,6 +226,9 @@ impl Link {
         if let Err(stop) = self.log_in(&mut conn, &mut buffered).await {
             return stop;
         }
+        if let Err(stop) = self.write_services(&mut conn, &mut buffered).await {
+            return stop;
+        }
         if let Err(stop) = self.resync(&mut conn, &mut buffered).await {
             return stop;
         }
@@ -227,6 +236,9 @@ impl Link {
         self.stats.live.store(true, Ordering::Relaxed);
         self.stats.connects.fetch_add(1, Ordering::Relaxed);
         tracing::info!(%address, "Asterisk connected and resynced");
+        if let Err(stop) = self.write_changed_services(&mut conn).await {
+            return stop;
+        }
         self.live(&mut conn, skipped_before).await
     }
 
@@ -261,11 +273,19 @@ impl Link {
         }
     }
 
-    /// Answers an action while not live; follows a configuration change.
+    /// Answers an action while not live; follows a configuration change; keeps a change of
+    /// services, written once connected.
     async fn not_connected(&mut self, request: PbxRequest) -> Result<(), Stop> {
-        if let PbxAction::ConfigChanged { changes } = &request.action {
-            self.follow_config(changes);
-            return Ok(());
+        match request.action {
+            PbxAction::ConfigChanged { changes } => {
+                self.follow_config(&changes);
+                return Ok(());
+            }
+            PbxAction::SetServices { user, services } => {
+                self.services.set(user, services);
+                return Ok(());
+            }
+            _ => {}
         }
         self.send_batch(vec![PbxEvent::ActionFailed {
             action: request.id,
@@ -279,6 +299,7 @@ impl Link {
             Ok(next) => {
                 self.dataset = Arc::new(next);
                 self.translator.set_dataset(self.dataset.clone());
+                self.services.follow(&self.dataset);
                 tracing::info!(
                     changes = changes.len(),
                     "configuration changed: the adapter follows it (Asterisk's own configuration \
@@ -619,7 +640,15 @@ impl Link {
             return;
         };
         let Waiting::Core { id, expect, name } = &pending.waiting else {
-            self.pending.take(action_id);
+            if let Some(Pending {
+                waiting: Waiting::Internal { name },
+                ..
+            }) = self.pending.take(action_id)
+                && !success
+            {
+                let reason = message.get("Message").unwrap_or("refused");
+                tracing::warn!(action = %name, %reason, "Asterisk refused an action of ctid's own");
+            }
             return;
         };
         let (id, name) = (*id, name.clone());
@@ -701,6 +730,10 @@ impl Link {
             self.follow_config(changes);
             return Ok(());
         }
+        if let PbxAction::SetServices { user, services } = &request.action {
+            self.services.set(*user, services.clone());
+            self.services.written(*user);
+        }
         match actions::plan(&request.action, &self.dataset, &self.channels, &self.config) {
             Plan::Refuse(reason) => {
                 self.send_batch(vec![PbxEvent::ActionFailed {
@@ -759,6 +792,9 @@ impl Link {
         for pending in self.pending.expired(self.clock.now()) {
             match pending.waiting {
                 Waiting::Ping => ping_lost = true,
+                Waiting::Internal { name } => {
+                    tracing::warn!(action = %name, "Asterisk did not answer an action of ctid's own in time");
+                }
                 Waiting::Core { id, name, .. } => {
                     tracing::warn!(action = %name, "Asterisk did not answer an action in time");
                     self.pending.forget_core(id);

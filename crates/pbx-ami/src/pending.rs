@@ -26,6 +26,11 @@ pub enum Waiting {
     },
     /// The keep-alive ping.
     Ping,
+    /// An action of the adapter's own (a service written to AstDB): a refusal is logged.
+    Internal {
+        /// The AMI action's name (for messages).
+        name: Box<str>,
+    },
 }
 
 /// One waiting action.

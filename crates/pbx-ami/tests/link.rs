@@ -121,6 +121,7 @@ async fn the_resync_uses_its_own_action_ids_and_comes_before_anything() {
     )
     .await;
     conn.ok(&action, "Events: On\n").await;
+    conn.answer_services().await;
     for _ in ctid_pbx_ami::snapshot::resync_actions() {
         let list = conn.action().await;
         ids.push(list.action_id().unwrap().to_owned());
@@ -368,6 +369,7 @@ async fn the_resync_lists_become_the_snapshot_and_live_events_follow_it() {
         action = conn.action().await;
     }
     conn.ok(&action, "Events: On\n").await;
+    conn.answer_services().await;
     let lists = ctid_pbx_ami::snapshot::resync_actions();
     assert_eq!(lists[0].get("Action"), Some("CoreShowChannels"));
     for (n, _) in lists.iter().enumerate() {
@@ -417,6 +419,7 @@ async fn a_disconnect_mid_list_starts_the_resync_again() {
         action = conn.action().await;
     }
     conn.ok(&action, "Events: On\n").await;
+    conn.answer_services().await;
     let list = conn.expect("CoreShowChannels").await;
     let id = list.action_id().unwrap();
     // The list starts, one channel and half of the next arrive, then the connection drops.
@@ -450,6 +453,7 @@ async fn a_resync_list_unanswered_in_time_restarts_the_connection() {
         action = conn.action().await;
     }
     conn.ok(&action, "Events: On\n").await;
+    conn.answer_services().await;
     conn.expect("CoreShowChannels").await;
     rig.clock.advance(Duration::from_secs(11));
     assert!(conn.closed().await);

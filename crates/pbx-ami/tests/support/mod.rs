@@ -60,6 +60,10 @@ impl Peer {
 pub struct Conn {
     reader: FramedRead<tokio::net::tcp::OwnedReadHalf, AmiCodec>,
     writer: OwnedWriteHalf,
+    /// An action read ahead (the first after the services written on connect).
+    peeked: Option<AmiMessage>,
+    /// The `DBPut`s the adapter sent on connect (users' services), as answered.
+    pub services_written: Vec<AmiMessage>,
 }
 
 impl Conn {
@@ -68,6 +72,8 @@ impl Conn {
         Conn {
             reader: FramedRead::new(read, AmiCodec::without_banner(Limits::default())),
             writer: write,
+            peeked: None,
+            services_written: Vec::new(),
         }
     }
 
@@ -85,6 +91,9 @@ impl Conn {
 
     /// The next action the adapter sends.
     pub async fn action(&mut self) -> AmiMessage {
+        if let Some(peeked) = self.peeked.take() {
+            return peeked;
+        }
         match tokio::time::timeout(WAIT, self.reader.next()).await {
             Ok(Some(Ok(AmiFrame::Message(m)))) => m,
             other => panic!("expected an action, got {other:?}"),
@@ -144,9 +153,26 @@ impl Conn {
         }
         assert_eq!(action.kind(), Kind::Action("Events"), "{action:?}");
         self.ok(&action, "Events: On\n").await;
+        self.answer_services().await;
         for _ in ctid_pbx_ami::snapshot::resync_actions() {
             let list = self.action().await;
             self.empty_list(&list).await;
+        }
+    }
+
+    /// Answers the `DBPut`s the adapter sends after turning events on (every user's services),
+    /// as Asterisk does, keeping them in `services_written`; stops at the first other action.
+    pub async fn answer_services(&mut self) {
+        self.services_written.clear();
+        loop {
+            let action = self.action().await;
+            if action.kind() != Kind::Action("DBPut") {
+                self.peeked = Some(action);
+                return;
+            }
+            self.ok(&action, "Message: Updated database successfully\n")
+                .await;
+            self.services_written.push(action);
         }
     }
 
