@@ -12,7 +12,7 @@
 //! `Response: Follows` (the `Command` action's answer before Asterisk 13) is read to its
 //! `--END COMMAND--` line, each output line kept as an `Output` field, as Asterisk 13+ sends it.
 
-use bytes::{BufMut, BytesMut};
+use bytes::{Buf, BufMut, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::message::{AmiMessage, Kind};
@@ -146,7 +146,9 @@ impl AmiCodec {
         self.block = Block::Fields;
         self.block_bytes = 0;
         self.block_lines = 0;
-        std::mem::take(&mut self.message)
+        // The next message gets the room this one needed: blocks are alike, so it rarely grows.
+        let room = AmiMessage::with_capacity(self.message.len(), self.message.text_len());
+        std::mem::replace(&mut self.message, room)
     }
 
     /// Takes one complete line (without its line ending); returns a frame when it ends one.
@@ -178,7 +180,7 @@ impl AmiCodec {
         } else if self.block_bytes > self.limits.max_block_bytes {
             self.skip_block("block too large");
         }
-        let text = String::from_utf8_lossy(raw);
+        let text = utf8(raw);
         match self.block {
             Block::Skipping => None,
             Block::Follows {
@@ -232,6 +234,15 @@ impl Default for AmiCodec {
     }
 }
 
+/// A line as text: as it is when it is UTF-8 (the usual case, checked fast), with U+FFFD for
+/// each invalid sequence otherwise.
+fn utf8(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(raw) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(raw),
+    }
+}
+
 /// The headers of a `Response: Follows` block before its output.
 fn is_follows_header(key: &str) -> bool {
     ["Privilege", "ActionID", "Message"]
@@ -242,7 +253,8 @@ fn is_follows_header(key: &str) -> bool {
 /// `Key: Value` → (key, value without the space after the colon); `None` when the line has
 /// no colon or an empty key.
 fn split_field(line: &str) -> Option<(&str, &str)> {
-    let (key, value) = line.split_once(':')?;
+    let colon = memchr::memchr(b':', line.as_bytes())?;
+    let (key, value) = (&line[..colon], &line[colon + 1..]);
     let key = key.trim_end();
     if key.is_empty() || key.starts_with(char::is_whitespace) {
         return None;
@@ -255,9 +267,13 @@ impl Decoder for AmiCodec {
     type Error = std::io::Error;
 
     fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<AmiFrame>, std::io::Error> {
+        // Lines are read in place; the bytes of the lines taken leave the buffer once, when a
+        // frame is returned or the buffer holds no whole line more.
+        let mut taken = 0;
         loop {
-            let Some(at) = buf[self.scanned..].iter().position(|&b| b == b'\n') else {
-                if self.discarding_line || buf.len() > self.limits.max_line + 1 {
+            let from = taken + self.scanned;
+            let Some(at) = memchr::memchr(b'\n', &buf[from..]) else {
+                if self.discarding_line || buf.len() - taken > self.limits.max_line + 1 {
                     // (+ 1: the CR of a line of exactly the limit may be there already.)
                     // All of it belongs to a line already too long.
                     if !self.discarding_line {
@@ -267,19 +283,20 @@ impl Decoder for AmiCodec {
                     buf.clear();
                     self.scanned = 0;
                 } else {
-                    self.scanned = buf.len();
+                    self.scanned = buf.len() - taken;
+                    buf.advance(taken);
                 }
                 return Ok(None);
             };
-            let end = self.scanned + at;
-            let line = buf.split_to(end + 1);
+            let end = from + at;
+            let start = std::mem::replace(&mut taken, end + 1);
             self.scanned = 0;
             if self.discarding_line {
                 // The tail of a line too long: the block is already being skipped.
                 self.discarding_line = false;
                 continue;
             }
-            let mut content = &line[..end];
+            let mut content = &buf[start..end];
             if let Some(stripped) = content.strip_suffix(b"\r") {
                 content = stripped;
             }
@@ -288,6 +305,7 @@ impl Decoder for AmiCodec {
                 continue;
             }
             if let Some(frame) = self.line(content) {
+                buf.advance(taken);
                 return Ok(Some(frame));
             }
         }

@@ -18,15 +18,36 @@ pub enum Kind<'a> {
 }
 
 /// One AMI message.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Stored flat, for the codec's sake (it builds one per block Asterisk sends, tens of thousands
+/// a second): every key and value one after the other in one string, and per line where its
+/// key and its value end. A message is two allocations, not two per line.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct AmiMessage {
-    fields: Vec<(Box<str>, Box<str>)>,
+    text: String,
+    /// Per line: (end of its key, end of its value) in `text`; the key starts where the
+    /// previous value ends.
+    ends: Vec<(u32, u32)>,
+}
+
+impl std::fmt::Debug for AmiMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl AmiMessage {
     /// An empty message.
     pub fn new() -> AmiMessage {
         AmiMessage::default()
+    }
+
+    /// An empty message with room for `lines` lines of `bytes` bytes of keys and values.
+    pub fn with_capacity(lines: usize, bytes: usize) -> AmiMessage {
+        AmiMessage {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(lines),
+        }
     }
 
     /// A message whose first line is `Action: name`.
@@ -38,7 +59,12 @@ impl AmiMessage {
 
     /// Appends a line (a repeated key is kept).
     pub fn push(&mut self, key: &str, value: &str) {
-        self.fields.push((key.into(), value.into()));
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        self.text.push_str(value);
+        // Offsets past 4 GiB wrap: nothing builds such a message (the codec's blocks are at
+        // most 64 KiB, actions are small).
+        self.ends.push((key_end as u32, self.text.len() as u32));
     }
 
     /// Appends a line, builder style.
@@ -47,43 +73,61 @@ impl AmiMessage {
         self
     }
 
+    /// Bytes of keys and values.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    fn line(&self, index: usize) -> (&str, &str) {
+        let start = match index {
+            0 => 0,
+            i => self.ends[i - 1].1 as usize,
+        };
+        let (key_end, value_end) = self.ends[index];
+        (
+            &self.text[start..key_end as usize],
+            &self.text[key_end as usize..value_end as usize],
+        )
+    }
+
     /// The first value of `key`, matched without regard to case.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.fields
-            .iter()
+        self.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| &**v)
+            .map(|(_, v)| v)
     }
 
     /// Every value of `key`, in order.
     pub fn get_all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.fields
-            .iter()
+        self.iter()
             .filter(move |(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| &**v)
+            .map(|(_, v)| v)
     }
 
     /// Every line, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.fields.iter().map(|(k, v)| (&**k, &**v))
+        (0..self.ends.len()).map(|i| self.line(i))
     }
 
     /// Number of lines.
     pub fn len(&self) -> usize {
-        self.fields.len()
+        self.ends.len()
     }
 
     /// Whether the message has no line.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.ends.is_empty()
     }
 
     /// What kind of message this is, from its first line.
     pub fn kind(&self) -> Kind<'_> {
-        match self.fields.first() {
-            Some((k, v)) if k.eq_ignore_ascii_case("Event") => Kind::Event(v),
-            Some((k, v)) if k.eq_ignore_ascii_case("Response") => Kind::Response(v),
-            Some((k, v)) if k.eq_ignore_ascii_case("Action") => Kind::Action(v),
+        if self.ends.is_empty() {
+            return Kind::Other;
+        }
+        match self.line(0) {
+            (k, v) if k.eq_ignore_ascii_case("Event") => Kind::Event(v),
+            (k, v) if k.eq_ignore_ascii_case("Response") => Kind::Response(v),
+            (k, v) if k.eq_ignore_ascii_case("Action") => Kind::Action(v),
             _ => Kind::Other,
         }
     }
@@ -117,5 +161,17 @@ mod tests {
         assert_eq!(m.action_id(), Some("7"));
         assert_eq!(m.get_all("variable").collect::<Vec<_>>(), ["a=1", "b=2"]);
         assert_eq!(m.get("Missing"), None);
+        assert_eq!(
+            m.iter().collect::<Vec<_>>(),
+            [
+                ("Event", "VarSet"),
+                ("ActionId", "7"),
+                ("Variable", "a=1"),
+                ("Variable", "b=2")
+            ]
+        );
+        let empty = AmiMessage::new().with("", "").with("K", "");
+        assert_eq!(empty.iter().collect::<Vec<_>>(), [("", ""), ("K", "")]);
+        assert_eq!(AmiMessage::new().kind(), Kind::Other);
     }
 }
