@@ -38,6 +38,53 @@ pub enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Write Asterisk's configuration for the dataset (pjsip.conf, sip.conf, extensions.conf,
+    /// queues.conf, agents.conf, voicemail.conf, confbridge.conf, manager.conf) into a directory.
+    AsteriskConfig(AsteriskConfigArgs),
+    /// Asterisk Manager Interface tools.
+    #[command(subcommand)]
+    Ami(AmiCommand),
+}
+
+/// `ctid asterisk-config`.
+#[derive(Args, Debug)]
+pub struct AsteriskConfigArgs {
+    /// Configuration sources (the dataset, `[pbx.asterisk]` for manager.conf).
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// The directory to write the files into (created when missing; files there are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The key the phones' SIP passwords are derived from [default: the `phone-secret-key`
+    /// file in DIR, created with a random key the first time].
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "CTID_PHONE_SECRET_KEY",
+        hide_env_values = true
+    )]
+    pub phone_secret_key: Option<String>,
+    /// How outside numbers are dialled, `{number}` being the number.
+    #[arg(long, value_name = "DIAL", default_value = "PJSIP/{number}@trunk")]
+    pub outside_dial: String,
+}
+
+/// `ctid ami ...`.
+#[derive(Subcommand, Debug)]
+pub enum AmiCommand {
+    /// Record the AMI session with the Asterisk of `[pbx.asterisk]` into a capture file (the
+    /// format `ctid serve --replay` plays), until Ctrl-C or `--seconds`.
+    Record {
+        /// Configuration sources (`[pbx.asterisk]`: host, port, username, secret, auth).
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// The capture file to write (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Stop after this many seconds.
+        #[arg(long, value_name = "N")]
+        seconds: Option<f64>,
+    },
 }
 
 /// Where the configuration comes from; shared by `serve` and `config show`.

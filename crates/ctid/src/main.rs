@@ -1,5 +1,6 @@
 //! The `ctid` binary: command-line parsing, logging, and dispatch to the subcommands.
 
+mod asterisk_tools;
 mod cli;
 mod config;
 mod http;
@@ -16,7 +17,7 @@ use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use cli::{Cli, Command, ConfigCommand, DatasetCommand};
+use cli::{AmiCommand, Cli, Command, ConfigCommand, DatasetCommand};
 use config::Config;
 
 /// mimalloc rather than the system allocator: it hands freed memory back to the system (glibc's
@@ -82,6 +83,15 @@ fn main() -> anyhow::Result<()> {
         Command::Config(ConfigCommand::Show { config }) => {
             print!("{}", Config::load(&config)?.to_toml()?);
             Ok(())
+        }
+        Command::AsteriskConfig(args) => asterisk_tools::write_config(&args),
+        Command::Ami(AmiCommand::Record {
+            config,
+            out,
+            seconds,
+        }) => {
+            let config = Config::load(&config)?;
+            runtime()?.block_on(asterisk_tools::record(&config, &out, seconds))
         }
     }
 }

@@ -315,6 +315,16 @@ impl<W: io::Write> CaptureWriter<W> {
         self.out.flush()
     }
 
+    /// Writes out what is buffered.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    /// The underlying writer, borrowed.
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
     /// The underlying writer.
     pub fn into_inner(self) -> W {
         self.out

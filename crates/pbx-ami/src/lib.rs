@@ -15,11 +15,14 @@
 //!   `PbxSnapshot` built from their answers;
 //! - [`config`] — `[pbx.asterisk]`;
 //! - [`capture`] — the recording format (shared/data/ami/README.md): reader and writer;
-//! - [`replay`] — a recording played to the core as if a switch sent it.
+//! - [`replay`] — a recording played to the core as if a switch sent it;
+//! - [`record`] — `ctid ami record`: a live AMI session written as a capture;
+//! - [`asterisk_config`] — `ctid asterisk-config`: Asterisk's configuration for a dataset.
 //!
 //! Nothing outside this crate knows which engine runs (design guide, principle 2).
 
 pub mod actions;
+pub mod asterisk_config;
 pub mod backoff;
 pub mod capture;
 pub mod channels;
@@ -32,6 +35,7 @@ pub mod login;
 pub mod message;
 pub mod outage;
 pub mod pending;
+pub mod record;
 pub mod replay;
 pub mod services;
 pub mod snapshot;
