@@ -54,6 +54,6 @@ pub use event::{Event, MembershipChange};
 pub use hub::{BufferPolicy, ConsumerStats, EventBatch, EventReceiver, Interest, every_event};
 pub use pbx::{PbxAction, PbxAdapterEnd, PbxEvent, PbxPort, PbxRequest, PbxSnapshot, pbx_link};
 pub use rights::{LoginBar, Right};
-pub use seed::Seed;
+pub use seed::{Seed, SeededMembership};
 pub use state::{CHAT_BURST, CHAT_REFILL, Channel, MAX_CHAT_TEXT_BYTES, State};
 pub use time::{Clock, ManualClock, SharedClock, SystemClock, Timestamp};

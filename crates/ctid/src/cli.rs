@@ -1,5 +1,6 @@
 //! The command line: `ctid serve`, `ctid sim ...` (drive the embedded PBX of a running ctid),
-//! `ctid dataset demo`, `ctid hash-password`, `ctid config show`.
+//! `ctid dataset demo|check`, `ctid import`, `ctid export`, `ctid hash-password`,
+//! `ctid config show`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,6 +34,11 @@ pub enum Command {
     /// Dataset helpers.
     #[command(subcommand)]
     Dataset(DatasetCommand),
+    /// Replace the store's whole configuration with a dataset file, validated as `ctid dataset
+    /// check` does, all or nothing (stop the server first; it reads the store when it starts).
+    Import(ImportArgs),
+    /// Print the store's configuration as a dataset file (TOML), or write it to `--out`.
+    Export(ExportArgs),
     /// Read a password on stdin and print its argon2 hash, for `password_hash` in a dataset.
     HashPassword,
     /// Configuration helpers.
@@ -99,7 +105,9 @@ pub struct ConfigArgs {
     /// CTI protocol listener [default: 0.0.0.0:5003].
     #[arg(long, value_name = "ADDR")]
     pub cti_listen: Option<SocketAddr>,
-    /// Dataset file (users, lines, agents, queues...) [default: the built-in demo dataset].
+    /// Dataset file (users, lines, agents, queues...) that fills the store on the first start
+    /// [default: the built-in demo dataset]; later starts take the store's configuration
+    /// (`ctid import` replaces it) and SIGHUP applies the file live.
     #[arg(long, value_name = "FILE")]
     pub dataset: Option<PathBuf>,
     /// Directory of the SQLite store (services, presence, call log...), created when missing
@@ -126,6 +134,27 @@ pub struct ConfigArgs {
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     /// Configuration sources.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// `ctid import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The dataset file.
+    pub file: PathBuf,
+    /// Configuration sources (the store: `--data-dir`, `--database-url`, `[store]`).
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// `ctid export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Write the dataset to this file rather than to standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Configuration sources (the store: `--data-dir`, `--database-url`, `[store]`).
     #[command(flatten)]
     pub config: ConfigArgs,
 }

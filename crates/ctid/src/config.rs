@@ -188,7 +188,8 @@ impl ReplaySpeed {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DatasetConfig {
-    /// Dataset file; the built-in demo dataset when absent.
+    /// Dataset file that fills the store on the first start (the built-in demo dataset when
+    /// absent); later starts take the store's configuration, and SIGHUP applies this file live.
     pub file: Option<PathBuf>,
 }
 

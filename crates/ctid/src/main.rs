@@ -5,11 +5,13 @@ mod cli;
 mod config;
 mod http;
 mod http_server;
+mod import_export;
 mod limits;
 mod node_uuid;
 mod reload;
 mod serve;
 mod sim_client;
+mod startup_dataset;
 
 use std::io::{IsTerminal, Read};
 
@@ -57,18 +59,16 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Dataset(DatasetCommand::Check { file }) => {
             let ds = ctid_core::Dataset::load(&file)?;
-            println!(
-                "{}: {} users, {} lines, {} agents, {} queues, {} voicemail boxes, {} rooms, {} profiles: valid",
-                file.display(),
-                ds.users().len(),
-                ds.lines().len(),
-                ds.agents().len(),
-                ds.queues().len(),
-                ds.voicemails().len(),
-                ds.rooms().len(),
-                ds.profiles().len()
-            );
+            println!("{}: {}: valid", file.display(), import_export::summary(&ds));
             Ok(())
+        }
+        Command::Import(args) => {
+            let config = Config::load(&args.config)?;
+            runtime()?.block_on(import_export::import(&config, args.file))
+        }
+        Command::Export(args) => {
+            let config = Config::load(&args.config)?;
+            runtime()?.block_on(import_export::export(&config, args.out.as_deref()))
         }
         Command::HashPassword => {
             let mut password = String::new();

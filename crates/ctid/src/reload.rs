@@ -1,7 +1,8 @@
 //! Reloading the dataset file while running (SIGHUP): the file is loaded and validated off the
 //! core task, diffed against the core's current configuration into configuration changes, and
-//! applied through the core's configuration input, all or nothing. An unreadable or invalid
-//! file, or changes the core refuses, change nothing and are logged as errors.
+//! applied through the core's configuration input, all or nothing (the store's configuration
+//! writer then stores them). An unreadable or invalid file, or changes the core refuses, change
+//! nothing and are logged as errors.
 
 use std::path::PathBuf;
 
@@ -33,7 +34,7 @@ pub async fn reload_dataset(core: &CoreHandle, file: Option<PathBuf>) {
     };
     let diff = core.dataset().changes_to(&next);
     if !diff.fixed.is_empty() {
-        tracing::warn!(sections = ?diff.fixed, "dataset reload: these sections changed but take effect only at restart");
+        tracing::warn!(sections = ?diff.fixed, "dataset reload: these sections cannot change while running; `ctid import` the file and restart to take them");
     }
     let (added, updated, removed) = diff.counts();
     if diff.changes.is_empty() {

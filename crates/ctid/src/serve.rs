@@ -1,10 +1,13 @@
 //! `ctid serve`: raises the open-file limit, opens the store (`[store]`: SQLite under the data
-//! directory, or PostgreSQL), wires the dataset, the telephony engine chosen by `[pbx] engine`,
-//! the core (seeded with the users' services and presence the store kept), the store's writers
-//! (call log; users' services and presence), the message bus publisher and consumer (when
-//! `[bus] url` is set), the login guard, the connection budget, the CTI
-//! server, the XuC face and the HTTP listener together, reloads the dataset file on SIGHUP (`reload.rs`), and
-//! shuts them down gracefully on SIGINT/SIGTERM.
+//! directory, or PostgreSQL), takes the configuration from it (`startup_dataset.rs`: filled
+//! from the dataset file or the demo on the first start), wires the telephony engine chosen by
+//! `[pbx] engine`, the core (seeded with the users' services and presence and the agents'
+//! run-time queue memberships the store kept), the store's writers (call log; users' services
+//! and presence; configuration changes; run-time memberships), the message bus publisher and
+//! consumer (when `[bus] url` is set), the login guard, the connection budget, the CTI server,
+//! the XuC face and the HTTP listener together, reloads the dataset file on SIGHUP
+//! (`reload.rs`; the configuration writer stores what it changes), and shuts them down
+//! gracefully on SIGINT/SIGTERM.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,8 +17,10 @@ use ctid_core::login_guard::LoginGuard;
 use ctid_core::store::{CallLogStore, CallLogWriterConfig, spawn_call_log_writer};
 use ctid_core::{CoreConfig, Dataset, PbxAdapterEnd, Seed, SharedClock, SystemClock, pbx_link};
 use ctid_proto_cti::CtiServer;
-use ctid_store::Store;
-use ctid_store::services_writer::{UsersWriterConfig, spawn_users_writer};
+use ctid_store::config_writer::spawn_config_writer;
+use ctid_store::memberships_writer::spawn_memberships_writer;
+use ctid_store::services_writer::spawn_users_writer;
+use ctid_store::{Store, WriterConfig};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, Engine};
@@ -41,39 +46,40 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let fd_limit = limits::raise_fd_limit();
     let budget = limits::budget(&config.limits, fd_limit);
     let reserve = config.limits.reserved_per_listener;
-    // Reading the file and hashing any clear-text passwords is blocking work.
-    let file = config.dataset.file.clone();
-    let dataset = tokio::task::spawn_blocking(move || match file {
-        Some(path) => Dataset::load(&path),
-        None => Ok(Dataset::demo()),
-    })
-    .await??;
+    let location = config.store.location();
+    let store = Store::open(&location)
+        .await
+        .with_context(|| format!("cannot open the store ({})", describe(&location)))?;
+    let (dataset, source) =
+        crate::startup_dataset::load_or_fill(&store, config.dataset.file.as_deref()).await?;
     let dataset = name_the_node(&config, dataset).await?;
     tracing::info!(
         users = dataset.users().len(),
         lines = dataset.lines().len(),
         agents = dataset.agents().len(),
         queues = dataset.queues().len(),
-        source = %config.dataset.file.as_ref().map_or("built-in demo".to_owned(), |p| p.display().to_string()),
+        source = %source,
         "dataset loaded"
     );
-    let location = config.store.location();
-    let store = Store::open(&location)
-        .await
-        .with_context(|| format!("cannot open the store ({})", describe(&location)))?;
     let stored = store
         .load_users()
         .await
         .context("cannot read users' services and presence from the store")?;
+    let memberships = store
+        .load_memberships()
+        .await
+        .context("cannot read agents' queue memberships from the store")?;
     tracing::info!(
         store = %describe(&location),
         services = stored.services.len(),
         presence = stored.presence.len(),
+        memberships = memberships.len(),
         "store opened"
     );
     let seed = Seed {
         services: stored.services,
         presence: stored.presence,
+        memberships: memberships.iter().map(|m| m.seeded()).collect(),
     };
     let clock = SystemClock::shared();
     let (port, adapter) = pbx_link(PBX_QUEUE);
@@ -84,8 +90,12 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         remote_chat: config.bus.url.is_some() && config.bus.consume,
     };
     let core = ctid_core::spawn_seeded(dataset, clock.clone(), port, core_config, seed);
-    let users_writer =
-        spawn_users_writer(&core, store.clone(), UsersWriterConfig::default()).await?;
+    let writers = [
+        spawn_users_writer(&core, store.clone(), WriterConfig::default()).await?,
+        spawn_config_writer(&core, store.clone(), WriterConfig::default()).await?,
+        spawn_memberships_writer(&core, store.clone(), WriterConfig::default(), memberships)
+            .await?,
+    ];
     let reloads = tokio::spawn(crate::reload::reload_on_sighup(
         core.clone(),
         config.dataset.file.clone(),
@@ -161,8 +171,11 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     // The core stops once its last handle is gone (the faces' are, once their sessions ended);
     // the call-log writer then writes what waits.
     drop(reloads);
-    if !users_writer.stop(STORE_FLUSH).await {
-        tracing::warn!("users' services and presence were still being written at shutdown");
+    let stopped = futures::future::join_all(writers.map(|w| w.stop(STORE_FLUSH))).await;
+    if stopped.contains(&false) {
+        tracing::warn!(
+            "users' services and presence, the configuration or memberships were still being written at shutdown"
+        );
     }
     drop((core, xuc));
     let written = &call_log_writer.stats;
@@ -233,7 +246,7 @@ async fn name_the_node(config: &Config, dataset: Dataset) -> anyhow::Result<Arc<
 }
 
 /// The store's location for logs and errors (a PostgreSQL URL without its password).
-fn describe(location: &ctid_store::StoreLocation) -> String {
+pub(crate) fn describe(location: &ctid_store::StoreLocation) -> String {
     match location {
         ctid_store::StoreLocation::SqliteDir(dir) => format!("SQLite in {}", dir.display()),
         ctid_store::StoreLocation::Postgres(url) => match url.split_once('@') {

@@ -1,9 +1,10 @@
 //! The `ctid` binary as a user runs it: `serve` on ephemeral ports (demo dataset) with a data
 //! directory of its own (a temporary one), driven by the `ctid sim` commands, a CTI client over
 //! TCP and a XuC client (REST login, WebSocket through the HTTP listener's upgrades), stopped by
-//! SIGTERM (graceful, exit status 0); restarted on the same data directory (services and call
-//! history are back); and the helper commands (`config show` with environment overrides, `dataset demo|check`,
-//! `hash-password`).
+//! SIGTERM (graceful, exit status 0); restarted on the same data directory (services, call
+//! history, configuration changes and run-time queue memberships are back); and the helper
+//! commands (`config show` with environment overrides, `dataset demo|check`, `import`,
+//! `export`, `hash-password`).
 
 mod support;
 
@@ -370,4 +371,209 @@ fn dataset_check(dir: &std::path::Path, toml: &[u8]) -> (bool, String) {
         String::from_utf8_lossy(&check.stderr)
     );
     (check.status.success(), said)
+}
+
+/// The demo dataset's TOML, as `ctid dataset demo` prints it.
+fn demo_toml() -> String {
+    let demo = Command::new(CTID)
+        .args(["dataset", "demo"])
+        .output()
+        .unwrap();
+    String::from_utf8(demo.stdout).unwrap()
+}
+
+/// Gina and her line, to append to the demo dataset.
+const GINA: &str = "\n[[lines]]\nid = 7\nnumber = \"1007\"\n\n[[users]]\nid = 7\nlogin = \"gina\"\npassword = \"gina\"\nfirstname = \"Gina\"\nline = 7\nprofile = 3\n";
+
+/// Runs `ctid ARGS --data-dir DATA`: whether it succeeded, its standard output and its errors.
+fn ctid_on(data: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(CTID)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A change the SIGHUP reload applied is in the store: the next start has it, and a
+/// `--dataset` file that differs from the store is then ignored with a warning.
+#[test]
+fn a_reloaded_change_survives_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("dataset.toml");
+    let demo = demo_toml();
+    std::fs::write(&file, &demo).unwrap();
+    let dataset = ["--dataset", file.to_str().unwrap()];
+    let server = Server::start_in(data.path(), &dataset);
+    std::fs::write(&file, format!("{demo}{GINA}")).unwrap();
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    wait_line(&server.lines, "dataset reloaded");
+    server.stop();
+
+    // The file back to the demo: the store, which has gina, wins.
+    std::fs::write(&file, &demo).unwrap();
+    let server = Server::start_in(data.path(), &dataset);
+    let ignored = wait_line(&server.lines, "--dataset file is ignored");
+    assert!(ignored.contains("ctid import"), "{ignored}");
+    let mut gina = Cti::connect(&server.cti);
+    gina.login("gina");
+    server.stop();
+}
+
+/// Agents' queue memberships changed at run time (a supervisor's `queueadd`, `queueremove`)
+/// are back after a restart, over the configured ones.
+#[test]
+fn run_time_memberships_survive_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start_in(data.path(), &[]);
+    let mut alice = Cti::connect(&server.cti);
+    alice.login("alice");
+    alice.send(
+        json!({"class": "getlist", "function": "listid", "listname": "queues", "tipbxid": "xivo"}),
+    );
+    alice.recv_until(|m| m["function"] == "listid");
+    let members = |c: &mut Cti, queue: &str, agents: Value| {
+        c.recv_until(|m| {
+            m["function"] == "updatestatus"
+                && m["listname"] == "queues"
+                && m["tid"] == queue
+                && m["status"]["agentmembers"] == agents
+        });
+    };
+    // Agent 1 (2001) joins support with penalty 3 and leaves sales.
+    alice.send(json!({"class": "ipbxcommand", "command": "queueadd", "member": "agent:xivo/1", "queue": "queue:xivo/2", "penalty": 3}));
+    members(&mut alice, "2", json!(["1", "3", "4"]));
+    alice.send(json!({"class": "ipbxcommand", "command": "queueremove", "member": "agent:xivo/1", "queue": "queue:xivo/1"}));
+    members(&mut alice, "1", json!(["2", "3"]));
+    server.stop();
+
+    let server = Server::start_in(data.path(), &[]);
+    let mut alice = Cti::connect(&server.cti);
+    alice.login("alice");
+    alice.send(
+        json!({"class": "getlist", "function": "listid", "listname": "queuemembers", "tipbxid": "xivo"}),
+    );
+    alice.recv_until(|m| m["function"] == "listid");
+    // Asked now, or pushed once the PBX has applied the stored membership.
+    alice.send(json!({"class": "getlist", "function": "updateconfig", "listname": "queuemembers", "tipbxid": "xivo", "tid": "Agent/2001,support"}));
+    alice.recv_until(|m| {
+        m["listname"] == "queuemembers"
+            && m["tid"] == "Agent/2001,support"
+            && m["config"]["penalty"] == "3"
+    });
+    alice.send(
+        json!({"class": "getlist", "function": "listid", "listname": "queues", "tipbxid": "xivo"}),
+    );
+    alice.recv_until(|m| m["function"] == "listid" && m["listname"] == "queues");
+    alice.send(json!({"class": "getlist", "function": "updatestatus", "listname": "queues", "tipbxid": "xivo", "tid": "1"}));
+    members(&mut alice, "1", json!(["2", "3"]));
+    server.stop();
+}
+
+/// `ctid import` and `ctid export` move whole configurations: an export imports back to the
+/// same export; an invalid file changes nothing and says why; `ctid serve` takes what was
+/// imported.
+#[test]
+fn import_and_export_round_trip() {
+    let data = tempfile::tempdir().unwrap();
+    let (ok, _, said) = ctid_on(data.path(), &["export"]);
+    assert!(!ok && said.contains("holds no configuration yet"), "{said}");
+
+    let file = data.path().join("with-gina.toml");
+    std::fs::write(&file, format!("{}{GINA}", demo_toml())).unwrap();
+    let (ok, out, said) = ctid_on(data.path(), &["import", file.to_str().unwrap()]);
+    assert!(ok, "{said}");
+    assert!(
+        out.contains("7 users, 7 lines, 4 agents, 2 queues"),
+        "{out}"
+    );
+    let exported = data.path().join("exported.toml");
+    let (ok, _, said) = ctid_on(
+        data.path(),
+        &["export", "--out", exported.to_str().unwrap()],
+    );
+    assert!(ok, "{said}");
+    let first = std::fs::read_to_string(&exported).unwrap();
+    assert!(first.contains("login = \"gina\""), "{first}");
+    assert!(
+        !first.contains("password = ") && first.contains("password_hash = \"$argon2"),
+        "passwords leave as hashes only"
+    );
+    let (ok, _, said) = ctid_on(data.path(), &["import", exported.to_str().unwrap()]);
+    assert!(ok, "{said}");
+    let (ok, second, said) = ctid_on(data.path(), &["export"]);
+    assert!(ok, "{said}");
+    assert_eq!(second, first, "export, import, export: the same file");
+
+    // Gina's line claims alice's number: refused, nothing changed.
+    let bad = data.path().join("bad.toml");
+    std::fs::write(&bad, first.replace("\"1007\"", "\"1001\"")).unwrap();
+    let (ok, _, said) = ctid_on(data.path(), &["import", bad.to_str().unwrap()]);
+    assert!(!ok, "an invalid file is refused");
+    assert!(
+        said.contains("not imported, the store is unchanged") && said.contains("1001"),
+        "{said}"
+    );
+    let (_, after, _) = ctid_on(data.path(), &["export"]);
+    assert_eq!(after, first, "the store is unchanged");
+
+    let server = Server::start_in(data.path(), &[]);
+    let mut gina = Cti::connect(&server.cti);
+    gina.login("gina");
+    server.stop();
+}
+
+/// A data directory whose database a newer ctid migrated is refused by every command that
+/// opens it, with a message saying so, and left as it was.
+#[test]
+fn a_store_with_a_newer_schema_is_refused() {
+    let data = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let location = ctid_store::StoreLocation::SqliteDir(data.path().to_owned());
+        let store = ctid_store::Store::open(&location).await.unwrap();
+        let ctid_store::Backend::Sqlite(pool) = store.backend() else {
+            unreachable!("a SQLite store");
+        };
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+             execution_time) VALUES ($1, 'from a newer ctid', TRUE, x'00', 0)",
+        )
+        .bind(ctid_store::known_schema_version() + 1)
+        .execute(pool)
+        .await
+        .unwrap();
+        store.close().await;
+    });
+    for args in [
+        &[
+            "serve",
+            "--cti-listen",
+            "127.0.0.1:0",
+            "--http-listen",
+            "127.0.0.1:0",
+        ][..],
+        &["export"],
+        &["import", "/dev/null"],
+    ] {
+        let (ok, _, said) = ctid_on(data.path(), args);
+        assert!(!ok, "ctid {args:?} refuses the store");
+        assert!(
+            said.contains("newer than this ctid knows"),
+            "ctid {args:?}: {said}"
+        );
+    }
 }

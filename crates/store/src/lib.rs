@@ -6,23 +6,34 @@
 //! than this binary knows. A [`Store`] implements the core's call-log port
 //! ([`ctid_core::store::CallLogStore`]: a batch in one transaction, history read on the caller's
 //! task, never the core's), and keeps users' services and last presence (`services.rs`, written
-//! by the [`services_writer`]), agents' queue memberships changed at run time (`memberships.rs`)
-//! and the queue log (`queue_log.rs`).
+//! by the [`services_writer`]), agents' queue memberships changed at run time (`memberships.rs`,
+//! written by the [`memberships_writer`]) and the queue log (`queue_log.rs`).
+//!
+//! It holds the configuration too (`config.rs`: every table of a dataset, one row per object):
+//! filled on the first start or by an import, read at every start, and kept up with the
+//! running core's changes by the [`config_writer`]. The writers share one loop (`writer.rs`:
+//! bounded, never blocking the core, retrying with backoff, resynchronising after a drop).
 //!
 //! Queries are written once with `$N` parameters, which both dialects accept, and run on either
 //! pool through [`on_pool!`]; nothing needs a live database at compile time.
 
 mod call_log;
+mod config;
+pub mod config_writer;
 mod memberships;
+pub mod memberships_writer;
 mod open;
 mod queue_log;
 mod services;
 pub mod services_writer;
+mod writer;
 
+pub use config::{ObjectKind, ObjectRow, ObjectWrite, object_rows, object_write, row_of};
 pub use memberships::StoredMembership;
 pub use open::{Backend, OpenError, StoreLocation, known_schema_version};
 pub use queue_log::{QueueLogEvent, QueueLogRecord};
 pub use services::StoredUser;
+pub use writer::{StoreWriter, WriterConfig, WriterStats};
 
 use ctid_core::store::StoreError;
 

@@ -1,6 +1,9 @@
 //! Agents' queue memberships and penalties as changed at run time (an agent added to or removed
-//! from a queue, a penalty changed), kept over the configured ones on restart.
+//! from a queue, a penalty changed), kept over the configured ones on restart. A row is a
+//! difference from the configuration: the [`crate::memberships_writer`] deletes it when the live
+//! membership is the configured one again.
 
+use ctid_core::SeededMembership;
 use ctid_core::ids::{AgentId, QueueId};
 use ctid_core::store::StoreError;
 use sqlx::Row;
@@ -20,14 +23,36 @@ pub struct StoredMembership {
     pub penalty: u32,
 }
 
+impl StoredMembership {
+    /// The membership as the core is seeded with it.
+    pub fn seeded(&self) -> SeededMembership {
+        SeededMembership {
+            queue: self.queue,
+            agent: self.agent,
+            penalty: self.member.then_some(self.penalty),
+        }
+    }
+}
+
 const UPSERT: &str = "INSERT INTO agent_queue_membership (agent_id, queue_id, member, penalty) \
     VALUES ($1, $2, $3, $4) ON CONFLICT (agent_id, queue_id) DO UPDATE SET \
     member = excluded.member, penalty = excluded.penalty";
+const DELETE: &str = "DELETE FROM agent_queue_membership WHERE agent_id = $1 AND queue_id = $2";
 
 impl Store {
     /// Writes membership changes, in order, in one transaction.
     pub async fn save_memberships(&self, changes: &[StoredMembership]) -> Result<(), StoreError> {
-        if changes.is_empty() {
+        self.write_memberships(changes, &[]).await
+    }
+
+    /// Writes membership changes and deletes the rows of `(agent, queue)` pairs in `deleted`,
+    /// in one transaction.
+    pub async fn write_memberships(
+        &self,
+        changes: &[StoredMembership],
+        deleted: &[(AgentId, QueueId)],
+    ) -> Result<(), StoreError> {
+        if changes.is_empty() && deleted.is_empty() {
             return Ok(());
         }
         on_pool!(self, |pool| {
@@ -44,6 +69,14 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(failed("save membership"))?;
+            }
+            for (agent, queue) in deleted {
+                sqlx::query(DELETE)
+                    .bind(i64::from(agent.0))
+                    .bind(i64::from(queue.0))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed("delete membership"))?;
             }
             tx.commit()
                 .await

@@ -3,6 +3,7 @@
 //! memberships, the queue log, reopening, the schema version check, and the users writer fed by
 //! a running core.
 
+#[macro_use]
 mod support;
 
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use ctid_store::services_writer::{UsersWriterConfig, spawn_users_writer};
 use ctid_store::{
     OpenError, QueueLogEvent, QueueLogRecord, Store, StoredMembership, known_schema_version,
 };
-use support::{Dialect, TestDb};
+use support::{Dialect, TestDb, execute};
 
 const GUARD: Duration = Duration::from_secs(20);
 
@@ -239,26 +240,19 @@ async fn a_newer_schema_is_refused(dialect: Dialect) {
     let db = TestDb::new(dialect).await;
     let store = db.open().await;
     let future = known_schema_version() + 1;
-    let insert = "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
-                  execution_time) VALUES ($1, 'from a newer ctid', TRUE, $2, 0)";
-    match &store_backend(&store) {
-        ctid_store::Backend::Sqlite(pool) => {
-            sqlx::query(insert)
-                .bind(future)
-                .bind(vec![0u8; 4])
-                .execute(pool)
-                .await
-                .unwrap();
-        }
-        ctid_store::Backend::Postgres(pool) => {
-            sqlx::query(insert)
-                .bind(future)
-                .bind(vec![0u8; 4])
-                .execute(pool)
-                .await
-                .unwrap();
-        }
-    }
+    // A checksum as each dialect writes a byte string.
+    let checksum = match dialect {
+        Dialect::Sqlite => "x'00'",
+        Dialect::Postgres => "'\\x00'",
+    };
+    execute(
+        &store,
+        &format!(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+             execution_time) VALUES ({future}, 'from a newer ctid', TRUE, {checksum}, 0)"
+        ),
+    )
+    .await;
     store.close().await;
     let refused = Store::open(&db.location).await.expect_err("a newer schema");
     match &refused {
@@ -272,10 +266,6 @@ async fn a_newer_schema_is_refused(dialect: Dialect) {
         message.contains(&format!("version {future}")) && message.contains("newer than this ctid"),
         "{message}"
     );
-}
-
-fn store_backend(store: &Store) -> ctid_store::Backend {
-    store.backend().clone()
 }
 
 /// The users writer, fed by a running core: services and presence changed through commands
@@ -360,27 +350,6 @@ async fn the_users_writer_keeps_services_and_presence(dialect: Dialect) {
         "only what changed"
     );
     store.close().await;
-}
-
-macro_rules! on_both_backends {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test(super::Dialect::Sqlite).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test(super::Dialect::Postgres).await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(

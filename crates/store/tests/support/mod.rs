@@ -103,3 +103,36 @@ impl Drop for TestDb {
         .join();
     }
 }
+
+/// Runs each `async fn name(dialect: Dialect)` of the test file as two tests, `sqlite::name`
+/// and `postgres::name` (the file imports [`Dialect`]).
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(super::Dialect::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(super::Dialect::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+/// Runs one SQL statement (no parameters) on the store's database, whichever the dialect: a
+/// test's way to break or inspect what the store wrote.
+pub async fn execute(store: &Store, sql: &str) {
+    match store.backend() {
+        ctid_store::Backend::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+        ctid_store::Backend::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}

@@ -1,13 +1,16 @@
 //! Seeding the state with a store's values: services replace the dataset's and the PBX is told
 //! of those that differ; the first session after a start, asking for no presence, resumes the
-//! stored one.
+//! stored one; run-time queue memberships that differ from the configured ones are asked of
+//! the PBX, whose events then bring them in.
 
 use super::script::*;
 use crate::command::Command;
 use crate::dataset::{Forward, UserServices};
 use crate::event::Event;
+use crate::ids::{AgentId, QueueId};
 use crate::pbx::PbxAction;
-use crate::seed::Seed;
+use crate::pbx::PbxEvent;
+use crate::seed::{Seed, SeededMembership};
 
 fn opened(user_id: u32) -> Command {
     Command::SessionOpened {
@@ -38,7 +41,7 @@ fn seeded_services_replace_the_datasets_and_the_pbx_is_told() {
             (user(999), stored.clone()),
         ]
         .into(),
-        presence: Default::default(),
+        ..Seed::default()
     };
     let mut actions = Vec::new();
     w.state.seed(seed, &mut actions);
@@ -58,8 +61,8 @@ fn seeded_services_replace_the_datasets_and_the_pbx_is_told() {
 fn the_first_session_after_a_start_resumes_the_stored_presence() {
     let mut w = World::demo();
     let seed = Seed {
-        services: Default::default(),
         presence: [(user(2), "away".into()), (user(3), "no-such-status".into())].into(),
+        ..Seed::default()
     };
     w.state.seed(seed, &mut Vec::new());
     let ran = w.run(opened(2));
@@ -99,5 +102,67 @@ fn the_first_session_after_a_start_resumes_the_stored_presence() {
             user: user(2),
             status: "available".into()
         }]
+    );
+}
+
+#[test]
+fn seeded_memberships_that_differ_are_asked_of_the_pbx() {
+    let mut w = World::demo();
+    let (sales, support) = (QueueId(1), QueueId(2));
+    let m = |queue, agent, penalty| SeededMembership {
+        queue,
+        agent: AgentId(agent),
+        penalty,
+    };
+    let seed = Seed {
+        memberships: vec![
+            // Agent 4 added to sales, agent 1's penalty raised, agent 3 removed from support.
+            m(sales, 4, Some(2)),
+            m(sales, 1, Some(5)),
+            m(support, 3, None),
+            // As configured: nothing to do.
+            m(sales, 2, Some(0)),
+            m(support, 1, None),
+            // Unknown agent or queue: ignored.
+            m(sales, 99, Some(1)),
+            m(QueueId(99), 1, Some(1)),
+        ],
+        ..Seed::default()
+    };
+    let mut actions = Vec::new();
+    w.state.seed(seed, &mut actions);
+    let actions: Vec<_> = actions.into_iter().map(|r| r.action).collect();
+    assert_eq!(
+        actions,
+        vec![
+            PbxAction::QueueAdd {
+                queue: sales,
+                agent: AgentId(4),
+                penalty: 2
+            },
+            PbxAction::QueueAdd {
+                queue: sales,
+                agent: AgentId(1),
+                penalty: 5
+            },
+            PbxAction::QueueRemove {
+                queue: support,
+                agent: AgentId(3)
+            },
+        ]
+    );
+    assert!(
+        w.state.queue_member(sales, AgentId(4)).is_none(),
+        "the core waits for the engine's events"
+    );
+    w.one(PbxEvent::QueueMemberAdded {
+        queue: sales,
+        agent: AgentId(4),
+        penalty: 2,
+        paused: false,
+    });
+    assert_eq!(
+        w.state.queue_member(sales, AgentId(4)).map(|s| s.penalty),
+        Some(2)
     );
 }
