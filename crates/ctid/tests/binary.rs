@@ -386,7 +386,7 @@ fn demo_toml() -> String {
 const GINA: &str = "\n[[lines]]\nid = 7\nnumber = \"1007\"\n\n[[users]]\nid = 7\nlogin = \"gina\"\npassword = \"gina\"\nfirstname = \"Gina\"\nline = 7\nprofile = 3\n";
 
 /// Runs `ctid ARGS --data-dir DATA`: whether it succeeded, its standard output and its errors.
-fn ctid_on(data: &Path, args: &[&str]) -> (bool, String, String) {
+fn ctid_on(data: &std::path::Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(CTID)
         .args(args)
         .arg("--data-dir")
@@ -420,13 +420,13 @@ fn a_reloaded_change_survives_a_restart() {
             .unwrap()
             .success()
     );
-    wait_line(&server.lines, "dataset reloaded");
+    server.wait_line("dataset reloaded");
     server.stop();
 
     // The file back to the demo: the store, which has gina, wins.
     std::fs::write(&file, &demo).unwrap();
     let server = Server::start_in(data.path(), &dataset);
-    let ignored = wait_line(&server.lines, "--dataset file is ignored");
+    let ignored = server.wait_line("--dataset file is ignored");
     assert!(ignored.contains("ctid import"), "{ignored}");
     let mut gina = Cti::connect(&server.cti);
     gina.login("gina");
