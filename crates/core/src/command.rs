@@ -191,6 +191,23 @@ pub enum Command {
         /// Mute or unmute.
         muted: bool,
     },
+    /// Remove a member from a conference room, by join order (one's own place, or anyone's
+    /// with [`crate::rights::Right::KickFromRooms`]).
+    ConferenceKick {
+        /// Who asks.
+        requester: UserId,
+        /// The room.
+        room: RoomId,
+        /// The member's join order.
+        member: u32,
+    },
+    /// Send DTMF digits on the user's answered call, as if pressed on the phone.
+    SendDtmf {
+        /// The user.
+        user: UserId,
+        /// The digits (`0-9`, `*`, `#`, `A-D`; at most [`MAX_DTMF_DIGITS`]).
+        digits: String,
+    },
     /// Send a fax.
     SendFax {
         /// The sender.
@@ -270,6 +287,10 @@ pub enum CommandKind {
     Listen,
     /// Conference member mute.
     ConferenceMute,
+    /// Conference member kick.
+    ConferenceKick,
+    /// DTMF digits on a call.
+    SendDtmf,
     /// Fax.
     SendFax,
     /// Chat message.
@@ -298,6 +319,7 @@ impl Command {
             | C::TransferToVoicemail { user, .. }
             | C::SetCallData { user, .. }
             | C::SendFax { user, .. }
+            | C::SendDtmf { user, .. }
             | C::CallFormResult { user, .. } => *user,
             C::SetService { requester, .. }
             | C::AgentLogin { requester, .. }
@@ -306,7 +328,8 @@ impl Command {
             | C::QueueAdd { requester, .. }
             | C::QueueRemove { requester, .. }
             | C::Listen { requester, .. }
-            | C::ConferenceMute { requester, .. } => *requester,
+            | C::ConferenceMute { requester, .. }
+            | C::ConferenceKick { requester, .. } => *requester,
             C::Chat { from, .. } => *from,
         }
     }
@@ -340,12 +363,17 @@ impl Command {
             C::QueueRemove { .. } => K::QueueRemove,
             C::Listen { .. } => K::Listen,
             C::ConferenceMute { .. } => K::ConferenceMute,
+            C::ConferenceKick { .. } => K::ConferenceKick,
+            C::SendDtmf { .. } => K::SendDtmf,
             C::SendFax { .. } => K::SendFax,
             C::Chat { .. } => K::Chat,
             C::CallFormResult { .. } => K::CallFormResult,
         }
     }
 }
+
+/// The most DTMF digits one [`Command::SendDtmf`] sends.
+pub const MAX_DTMF_DIGITS: usize = 32;
 
 /// What a successful command produced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

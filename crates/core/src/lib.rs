@@ -47,7 +47,7 @@ mod state;
 pub mod store;
 mod time;
 
-pub use command::{Command, CommandError, CommandKind, Outcome};
+pub use command::{Command, CommandError, CommandKind, MAX_DTMF_DIGITS, Outcome};
 pub use dataset::Dataset;
 pub use engine::{CoreConfig, CoreHandle, CoreStopped, spawn, spawn_seeded};
 pub use event::{Event, MembershipChange};

@@ -587,6 +587,22 @@ pub enum PbxAction {
         /// Mute or unmute.
         muted: bool,
     },
+    /// Remove a member from a conference room (AMI `ConfbridgeKick`); a `ConferenceLeave`
+    /// follows.
+    ConferenceKick {
+        /// The room.
+        room: RoomId,
+        /// The member's channel.
+        uniqueid: UniqueId,
+    },
+    /// Send DTMF digits on a channel as if its phone pressed them (AMI `PlayDTMF` with
+    /// `Receive`): the other party of the call hears them.
+    SendDtmf {
+        /// The channel.
+        uniqueid: UniqueId,
+        /// The digits (`0-9`, `*`, `#`, `A-D`).
+        digits: String,
+    },
     /// Tell the PBX a user's services changed (it routes calls with them).
     SetServices {
         /// The user.

@@ -23,6 +23,8 @@ pub enum Right {
     ChangeOthersServices,
     /// Mute members of a conference room one is not in (`supervisor`).
     MuteOthersRooms,
+    /// Remove another member from a conference room (`supervisor`).
+    KickFromRooms,
     /// Take a call waiting elsewhere onto one's line: a queued caller, a call ringing another
     /// phone (directed pick-up), a call held by someone else (`switchboard`).
     TakeWaitingCalls,
@@ -71,7 +73,8 @@ impl Dataset {
             Right::SuperviseAgents
             | Right::Listen
             | Right::ChangeOthersServices
-            | Right::MuteOthersRooms => p.supervisor,
+            | Right::MuteOthersRooms
+            | Right::KickFromRooms => p.supervisor,
             Right::TakeWaitingCalls => p.switchboard,
             Right::ViewQueueEntries => p.switchboard || p.supervisor,
             Right::AgentLoginOnAnyLine => p.agent_login_any_line || p.supervisor,
@@ -94,6 +97,7 @@ mod tests {
             Right::Listen,
             Right::ChangeOthersServices,
             Right::MuteOthersRooms,
+            Right::KickFromRooms,
             Right::TakeWaitingCalls,
             Right::ViewQueueEntries,
             Right::AgentLoginOnAnyLine,

@@ -243,9 +243,7 @@ pub fn plan(
             let Some(room_row) = dataset.room(*room) else {
                 return Plan::Refuse(format!("unknown conference room {room}"));
             };
-            let channel = channels
-                .get(uniqueid.as_str())
-                .map_or(uniqueid.as_str(), |c| &c.name);
+            let channel = channel_name(channels, uniqueid.as_str());
             send(
                 AmiMessage::action(if *muted {
                     "ConfbridgeMute"
@@ -254,6 +252,31 @@ pub fn plan(
                 })
                 .with("Conference", &room_row.number)
                 .with("Channel", channel),
+            )
+        }
+        PbxAction::ConferenceKick { room, uniqueid } => match dataset.room(*room) {
+            Some(room_row) => send(
+                AmiMessage::action("ConfbridgeKick")
+                    .with("Conference", &room_row.number)
+                    .with("Channel", channel_name(channels, uniqueid.as_str())),
+            ),
+            None => Plan::Refuse(format!("unknown conference room {room}")),
+        },
+        PbxAction::SendDtmf { uniqueid, digits } => {
+            // One PlayDTMF per digit, received on the channel as if its phone pressed the key:
+            // the bridge carries it to the other party.
+            let channel = channel_name(channels, uniqueid.as_str());
+            Plan::Send(
+                digits
+                    .chars()
+                    .map(|digit| Step {
+                        message: AmiMessage::action("PlayDTMF")
+                            .with("Channel", channel)
+                            .with("Digit", digit.encode_utf8(&mut [0; 4]))
+                            .with("Receive", "true"),
+                        expect: Expect::Response,
+                    })
+                    .collect(),
             )
         }
         PbxAction::SetServices { user, services } => match dataset.line_of_user(*user) {
@@ -274,6 +297,12 @@ pub fn plan(
         }
         PbxAction::ConfigChanged { .. } => Plan::Send(Vec::new()),
     }
+}
+
+/// A channel's name when it is known (ConfBridge and PlayDTMF name channels), else its unique
+/// id (which Asterisk also finds).
+fn channel_name<'a>(channels: &'a Channels, uniqueid: &'a str) -> &'a str {
+    channels.get(uniqueid).map_or(uniqueid, |c| &c.name)
 }
 
 /// The queue member interface of an agent: a `Local` channel into the agent context.

@@ -108,6 +108,8 @@ impl Sim {
                 uniqueid,
                 muted,
             } => self.conference_mute(room, &uniqueid, muted),
+            PbxAction::ConferenceKick { room, uniqueid } => self.conference_kick(room, &uniqueid),
+            PbxAction::SendDtmf { uniqueid, digits } => self.send_dtmf(&uniqueid, &digits),
             PbxAction::SetServices { user, services } => {
                 if self.ds.user(user).is_some() {
                     self.services.insert(user, services);

@@ -86,6 +86,7 @@ impl Sim {
             vars: Vec::new(),
             inbound: spec.inbound,
             seq: self.next_seq,
+            dtmf: String::new(),
             role: Role::Idle,
         };
         self.world.insert(channel);

@@ -1,6 +1,7 @@
 //! Conference rooms: calling a room's number joins it (the room answers, the caller enters the
 //! room's bridge: `BridgeEnter`, `ConferenceJoin`); hanging up leaves it (`BridgeLeave`,
-//! `ConferenceLeave`); members can be muted and unmuted (`ConferenceMute`).
+//! `ConferenceLeave`); members can be muted and unmuted (`ConferenceMute`) and removed (their
+//! channel hung up, as ConfBridge's kick ends the member's call).
 
 use ctid_core::ids::{BridgeId, RoomId, UniqueId};
 use ctid_core::pbx::PbxEvent;
@@ -77,6 +78,20 @@ impl Sim {
             uniqueid: id.clone(),
             muted,
         });
+    }
+
+    /// Removes a member: its channel is hung up (and so leaves the room).
+    pub fn conference_kick(&mut self, room: RoomId, id: &UniqueId) {
+        let member = self
+            .rooms
+            .get(&room)
+            .is_some_and(|r| r.members.iter().any(|(m, _)| m == id));
+        if !member {
+            tracing::debug!(%room, %id, "kick of a non-member refused");
+            self.refuse("not a member of the conference room");
+            return;
+        }
+        self.hangup(id, crate::causes::NORMAL);
     }
 
     /// Whether a conference member is muted.

@@ -47,6 +47,7 @@ mod conference;
 mod config;
 mod config_changes;
 mod dial;
+mod dtmf;
 mod error;
 mod fax;
 mod handle;

@@ -55,6 +55,9 @@ pub struct SimChannel {
     pub muted: bool,
     /// Its variables.
     pub variables: BTreeMap<String, String>,
+    /// DTMF digits its phone sent during the call (the last 64).
+    #[serde(default)]
+    pub dtmf: String,
 }
 
 impl Sim {
@@ -94,6 +97,7 @@ impl Sim {
                     _ => false,
                 },
                 variables: c.vars.iter().cloned().collect(),
+                dtmf: c.dtmf.clone(),
             };
             match index.get(&c.linkedid) {
                 Some(&i) => calls[i].channels.push(channel),

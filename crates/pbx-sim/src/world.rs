@@ -41,6 +41,8 @@ pub(crate) struct Channel {
     pub inbound: bool,
     /// Creation order (stable ordering of snapshots and searches).
     pub seq: u64,
+    /// DTMF digits its phone sent during the call (the last [`crate::dtmf::KEPT_DIGITS`]).
+    pub dtmf: String,
     /// What it is doing.
     pub role: Role,
 }

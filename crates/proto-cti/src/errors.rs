@@ -43,7 +43,9 @@ pub fn command_class(kind: CommandKind) -> &'static str {
         | K::QueueAdd
         | K::QueueRemove
         | K::Listen
-        | K::ConferenceMute => "ipbxcommand",
+        | K::ConferenceMute
+        | K::ConferenceKick
+        | K::SendDtmf => "ipbxcommand",
     }
 }
 

@@ -70,6 +70,7 @@ pub(crate) async fn serve(s: &mut Session, command: WebCommand) -> Result<(), Ki
         W::Originate { destination } => phone::originate(s, destination).await,
         W::Conference => phone::conference(s).await,
         W::SetData { variables } => phone::set_data(s, variables).await,
+        W::SendDtmf { key } => phone::send_dtmf(s, key).await,
         W::ListenAgent { agent } => agent::listen(s, agent).await,
         W::ConferenceCommand {
             action,

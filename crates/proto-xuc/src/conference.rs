@@ -1,7 +1,9 @@
 //! Conference room commands: `conferenceMuteMe` / `conferenceUnmuteMe` (one's own place in the
 //! room), `conferenceMuteAll` / `conferenceUnmuteAll` (every other member) and
 //! `conferenceMute` / `conferenceUnmute` (a member by `index`, its join order), all mapped to
-//! the core's `ConferenceMute` (members of the room and supervisors may mute: the core checks).
+//! the core's `ConferenceMute` (members of the room and supervisors may mute: the core checks),
+//! and `conferenceKick` (a member by `index` leaves: one's own place, or anyone's for a
+//! supervisor), the core's `ConferenceKick`.
 //! Refusals answer `ConferenceCommandError` (`{Error, command, message}`), as XuC does for
 //! these commands.
 
@@ -71,6 +73,24 @@ pub(crate) async fn command(
                 .collect(),
             action == A::MuteAll,
         ),
+        A::Kick => {
+            let Some(member) = index.and_then(|i| u32::try_from(i).ok()) else {
+                let e = CommandError::InvalidArgument {
+                    field: "index".into(),
+                    reason: "out of range".into(),
+                };
+                return refused(s, action, &e);
+            };
+            let command = Command::ConferenceKick {
+                requester: s.user,
+                room,
+                member,
+            };
+            return match s.shared.core.execute(command).await {
+                Ok(_) => Ok(()),
+                Err(e) => refused(s, action, &e),
+            };
+        }
         A::Mute | A::Unmute => {
             let Some(index) = index.and_then(|i| u32::try_from(i).ok()) else {
                 let e = CommandError::InvalidArgument {

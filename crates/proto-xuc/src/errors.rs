@@ -47,6 +47,8 @@ pub fn command_name(kind: CommandKind) -> &'static str {
         K::QueueRemove => "removeAgentFromQueue",
         K::Listen => "listenAgent",
         K::ConferenceMute => "conferenceMute",
+        K::ConferenceKick => "conferenceKick",
+        K::SendDtmf => "sendDtmf",
         K::SendFax => "sendFax",
         K::Chat => "flashTextBrowserRequest",
         K::CallFormResult => "callFormResult",

@@ -1,5 +1,5 @@
 //! Phone commands: `dial`, `dialFromMobile`, `dialByUsername`, `originate`, `answer`,
-//! `hangup`, `hold`, the transfers, `conference`, `setData`, `dnd` and the forwards,
+//! `hangup`, `hold`, the transfers, `conference`, `setData`, `sendDtmf`, `dnd` and the forwards,
 //! `userStatusUpdate` and `getCurrentCallsPhoneEvents`, mapped to the core's commands on the
 //! session user's own line.
 
@@ -55,6 +55,15 @@ pub(crate) async fn hold(s: &Session, unique_id: Option<String>) -> Result<(), K
         hold: None,
     };
     s.execute("hold", command).await
+}
+
+/// `sendDtmf`: the keys on the user's answered call, as if pressed on the phone.
+pub(crate) async fn send_dtmf(s: &Session, key: String) -> Result<(), Kicked> {
+    let command = Command::SendDtmf {
+        user: s.user,
+        digits: key,
+    };
+    s.execute("sendDtmf", command).await
 }
 
 /// `directTransfer`.

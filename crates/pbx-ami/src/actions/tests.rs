@@ -164,3 +164,57 @@ fn channel_actions_use_the_unique_id_and_the_lines_context() {
         Plan::Refuse(_)
     ));
 }
+
+#[test]
+fn dtmf_is_one_play_dtmf_per_digit_received_on_the_channel_and_kick_names_the_room() {
+    let d = demo();
+    let Plan::Send(steps) = plan(
+        &PbxAction::SendDtmf {
+            uniqueid: UniqueId::new("1795371269.7"),
+            digits: "12#".into(),
+        },
+        &d,
+        &Channels::default(),
+        &AmiConfig::default(),
+    ) else {
+        panic!("PlayDTMF expected");
+    };
+    let digits: Vec<&str> = steps
+        .iter()
+        .map(|s| {
+            assert_eq!(s.message.kind(), crate::message::Kind::Action("PlayDTMF"));
+            assert_eq!(s.message.get("Channel"), Some("1795371269.7"));
+            assert_eq!(s.message.get("Receive"), Some("true"));
+            s.message.get("Digit").unwrap()
+        })
+        .collect();
+    assert_eq!(digits, ["1", "2", "#"]);
+    let room = &d.rooms()[0];
+    let kick = one(plan(
+        &PbxAction::ConferenceKick {
+            room: room.id,
+            uniqueid: UniqueId::new("1795371269.7"),
+        },
+        &d,
+        &Channels::default(),
+        &AmiConfig::default(),
+    ));
+    assert_eq!(
+        kick.message.kind(),
+        crate::message::Kind::Action("ConfbridgeKick")
+    );
+    assert_eq!(kick.message.get("Conference"), Some(room.number.as_str()));
+    assert_eq!(kick.message.get("Channel"), Some("1795371269.7"));
+    assert!(matches!(
+        plan(
+            &PbxAction::ConferenceKick {
+                room: ctid_core::ids::RoomId(99),
+                uniqueid: UniqueId::new("1.1"),
+            },
+            &d,
+            &Channels::default(),
+            &AmiConfig::default(),
+        ),
+        Plan::Refuse(_)
+    ));
+}

@@ -200,6 +200,11 @@ pub enum WebCommand {
     },
     /// `conference`: turn the attended transfer into a three-party conference.
     Conference,
+    /// `sendDtmf`: keys pressed on the current call.
+    SendDtmf {
+        /// The keys (`key`: one digit by the API, a few accepted).
+        key: String,
+    },
     /// `setData`: attach variables to the current calls.
     SetData {
         /// The variables (`USR_` added when missing).
@@ -243,6 +248,8 @@ pub enum ConferenceAction {
     MuteAll,
     /// `conferenceUnmuteAll`.
     UnmuteAll,
+    /// `conferenceKick` (`index`): the member leaves the room.
+    Kick,
     /// `conferenceMute` (`index`).
     Mute,
     /// `conferenceUnmute` (`index`).
@@ -257,6 +264,7 @@ impl ConferenceAction {
             ConferenceAction::UnmuteMe => "conferenceUnmuteMe",
             ConferenceAction::MuteAll => "conferenceMuteAll",
             ConferenceAction::UnmuteAll => "conferenceUnmuteAll",
+            ConferenceAction::Kick => "conferenceKick",
             ConferenceAction::Mute => "conferenceMute",
             ConferenceAction::Unmute => "conferenceUnmute",
         }
@@ -288,7 +296,6 @@ pub const MAX_PHONE_HINTS: usize = 1000;
 pub const NOT_IMPLEMENTED: &[&str] = &[
     "dialFromQueue",
     "toggleMicrophone",
-    "sendDtmf",
     "toggleUniqueAccountDevice",
     "displayNameLookup",
     "setUserPreference",
@@ -312,7 +319,6 @@ pub const NOT_IMPLEMENTED: &[&str] = &[
     "removeFavorite",
     "getQueueCallHistory",
     "findCustomerCallHistory",
-    "conferenceKick",
     "conferenceDeafen",
     "conferenceUndeafen",
     "conferenceReset",
@@ -513,6 +519,20 @@ struct ConferenceArgs {
     #[serde(rename = "numConf")]
     num_conf: Option<Value>,
     index: Option<Id>,
+}
+
+#[derive(Deserialize)]
+struct DtmfArgs {
+    key: Option<Value>,
+}
+
+/// A DTMF key sent as a string or a number (the core checks the keys and their count).
+fn dtmf_key(v: Option<Value>) -> Result<String, InputError> {
+    match v {
+        Some(Value::String(s)) if !s.trim().is_empty() => short(s.trim().to_owned(), "key"),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        _ => Err(InputError::new(None, "InvalidArgument", "missing key")),
+    }
 }
 
 /// A room number sent as a string or a number.
@@ -790,6 +810,9 @@ fn web(command: &str, fields: Map<String, Value>) -> Result<WebCommand, InputErr
                 variables: variables(a.variables)?,
             }
         }
+        "sendDtmf" => W::SendDtmf {
+            key: dtmf_key(args::<DtmfArgs>(fields)?.key)?,
+        },
         "listenAgent" => W::ListenAgent {
             agent: args::<AgentArgs>(fields)?.agentid.map(|i| i.0),
         },
@@ -798,7 +821,8 @@ fn web(command: &str, fields: Map<String, Value>) -> Result<WebCommand, InputErr
         | "conferenceMuteAll"
         | "conferenceUnmuteAll"
         | "conferenceMute"
-        | "conferenceUnmute") => {
+        | "conferenceUnmute"
+        | "conferenceKick") => {
             use ConferenceAction as A;
             let action = match name {
                 "conferenceMuteMe" => A::MuteMe,
@@ -806,11 +830,12 @@ fn web(command: &str, fields: Map<String, Value>) -> Result<WebCommand, InputErr
                 "conferenceMuteAll" => A::MuteAll,
                 "conferenceUnmuteAll" => A::UnmuteAll,
                 "conferenceMute" => A::Mute,
+                "conferenceKick" => A::Kick,
                 _ => A::Unmute,
             };
             let a: ConferenceArgs = args(fields)?;
             let index = a.index.map(|i| i.0);
-            if matches!(action, A::Mute | A::Unmute) && index.is_none() {
+            if matches!(action, A::Mute | A::Unmute | A::Kick) && index.is_none() {
                 return Err(InputError::new(None, "InvalidArgument", "missing index"));
             }
             W::ConferenceCommand {

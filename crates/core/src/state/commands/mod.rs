@@ -10,6 +10,7 @@
 mod agent;
 mod calls;
 mod chat;
+mod dtmf_kick;
 mod listen_mute_fax;
 mod presence;
 mod services;
@@ -107,6 +108,12 @@ impl State {
                 member,
                 muted,
             } => self.conference_mute(requester, room, member, muted, actions),
+            C::ConferenceKick {
+                requester,
+                room,
+                member,
+            } => self.conference_kick(requester, room, member, actions),
+            C::SendDtmf { user, digits } => self.send_dtmf(user, &digits, actions),
             C::SendFax {
                 user,
                 destination,

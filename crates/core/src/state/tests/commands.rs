@@ -724,3 +724,81 @@ fn fax_chat_and_call_forms() {
         }]
     );
 }
+
+#[test]
+fn dtmf_on_the_answered_call_only_with_dtmf_keys() {
+    let mut w = World::demo();
+    let dtmf = |digits: &str| Command::SendDtmf {
+        user: user(2),
+        digits: digits.into(),
+    };
+    assert!(matches!(w.run(dtmf("1")).result, Err(CommandError::NoCall)));
+    let call = Leg::new("d1");
+    w.feed(incoming_dial(&call, "0612345678", 2));
+    assert!(
+        matches!(w.run(dtmf("1")).result, Err(CommandError::NoCall)),
+        "ringing, not answered"
+    );
+    w.feed(answer(&call));
+    assert_eq!(
+        w.run(dtmf("0123456789*#ABCD")).actions,
+        vec![PbxAction::SendDtmf {
+            uniqueid: call.b.clone(),
+            digits: "0123456789*#ABCD".into()
+        }]
+    );
+    for bad in ["", "12x", "é", &"1".repeat(33)] {
+        let ran = w.run(dtmf(bad));
+        assert!(
+            matches!(ran.result, Err(CommandError::InvalidArgument { .. })),
+            "{bad:?}: {:?}",
+            ran.result
+        );
+        assert!(ran.actions.is_empty());
+    }
+}
+
+#[test]
+fn conference_kick_of_oneself_or_by_a_supervisor() {
+    let mut w = World::demo();
+    let kick = |r: u32, room: u32, member: u32| Command::ConferenceKick {
+        requester: user(r),
+        room: RoomId(room),
+        member,
+    };
+    assert!(not_found(&w.run(kick(2, 9, 1)).result));
+    assert!(not_found(&w.run(kick(2, 1, 1)).result), "empty room");
+    let outside = Leg::new("k1");
+    w.feed(incoming_dial(&outside, "0612345678", 2));
+    w.one(PbxEvent::ConferenceJoin {
+        room: RoomId(1),
+        uniqueid: outside.a.clone(),
+        muted: false,
+    });
+    w.one(PbxEvent::ConferenceJoin {
+        room: RoomId(1),
+        uniqueid: outside.b.clone(),
+        muted: false,
+    });
+    assert!(
+        forbidden(&w.run(kick(2, 1, 1)).result),
+        "bob, in the room, may not kick the other member"
+    );
+    assert_eq!(
+        w.run(kick(2, 1, 2)).actions,
+        vec![PbxAction::ConferenceKick {
+            room: RoomId(1),
+            uniqueid: outside.b.clone(),
+        }],
+        "bob may leave"
+    );
+    assert_eq!(
+        w.run(kick(1, 1, 1)).actions,
+        vec![PbxAction::ConferenceKick {
+            room: RoomId(1),
+            uniqueid: outside.a.clone(),
+        }],
+        "alice is a supervisor"
+    );
+    assert!(not_found(&w.run(kick(1, 1, 7)).result));
+}
