@@ -9,8 +9,12 @@
 //!   the command entering the core to the message reaching a consumer queue, p50/p90/p99/max,
 //!   against the bare publisher's at the same rate;
 //! - **core**: the core's event throughput (the call-centre workload of `core-throughput`
-//!   through the core task) with the bus publisher attached and without, runs alternating,
-//!   best of each, as a ratio.
+//!   through the core task) with a face's consumer only (the baseline: `ctid serve` always has
+//!   its faces), with a bus publisher added whose broker cannot be reached (ctid's mapping and
+//!   encoding only), and with one publishing to the broker (and, for reference, the core
+//!   alone); runs alternating, best of each, as ratios to the baseline: in wall time (what the machine's two
+//!   cores give when the publisher, lapin and the broker share them) and in CPU time of the
+//!   core's own thread (what attaching the bus costs the core itself).
 //!
 //! Every exchange is the run's own and deleted at the end; the load stops by itself.
 //!
@@ -28,8 +32,8 @@ use ctid_bench::workload::{WorkloadSpec, generate};
 use ctid_bus::{BusConfig, BusPublisher, BusStats, spawn_publisher};
 use ctid_core::ids::UserId;
 use ctid_core::{
-    Command, CoreConfig, CoreHandle, Dataset, ManualClock, PbxEvent, SystemClock, Timestamp,
-    pbx_link, spawn,
+    BufferPolicy, Command, CoreConfig, CoreHandle, Dataset, ManualClock, PbxEvent, SystemClock,
+    Timestamp, pbx_link, spawn,
 };
 
 /// Message bus benchmark.
@@ -304,29 +308,69 @@ async fn core_ratio(args: &Args, exchange: &str) -> anyhow::Result<()> {
         workload.events.len(),
         batches.len()
     );
-    let mut best = [Duration::MAX; 2];
+    // Best wall time and best core-thread CPU time of each attachment.
+    let mut best = [(Duration::MAX, Duration::MAX); 4];
     for run in 1..=args.runs.max(1) {
-        for with_bus in [false, true] {
-            let (took, said) = core_run(args, exchange, &dataset, &batches, with_bus).await?;
-            let slot = &mut best[usize::from(with_bus)];
-            *slot = (*slot).min(took);
+        for attach in Attach::ALL {
+            let (took, cpu, said) = core_run(args, exchange, &dataset, &batches, attach).await?;
+            let slot = &mut best[attach as usize];
+            *slot = (slot.0.min(took), slot.1.min(cpu));
             println!(
-                "  run {run}, {}: {:.3} s, {:.0} PBX events/s{said}",
-                if with_bus { "bus attached" } else { "no bus" },
+                "  run {run}, {}: {:.3} s, {:.0} PBX events/s; core thread CPU {:.3} s{said}",
+                attach.name(),
                 took.as_secs_f64(),
-                workload.events.len() as f64 / took.as_secs_f64()
+                workload.events.len() as f64 / took.as_secs_f64(),
+                cpu.as_secs_f64()
             );
         }
     }
     let rate = |d: Duration| workload.events.len() as f64 / d.as_secs_f64();
-    println!(
-        "  => best: {:.0} PBX events/s without the bus, {:.0} with it attached: {:.3} × ({:+.1} %)",
-        rate(best[0]),
-        rate(best[1]),
-        rate(best[1]) / rate(best[0]),
-        (rate(best[1]) / rate(best[0]) - 1.0) * 100.0
-    );
+    let (wall, cpu) = best[Attach::Face as usize];
+    for attach in Attach::ALL {
+        let (with_wall, with_cpu) = best[attach as usize];
+        println!(
+            "  => best, {}: {:.0} PBX events/s wall ({:.3} × with a face), {:.0} per core-thread CPU second ({:.3} ×)",
+            attach.name(),
+            rate(with_wall),
+            rate(with_wall) / rate(wall),
+            rate(with_cpu),
+            rate(with_cpu) / rate(cpu),
+        );
+    }
     Ok(())
+}
+
+/// What consumes the core's events in one pass.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attach {
+    /// Nothing (a core alone, which ctid never runs).
+    None = 0,
+    /// A consumer of every batch with `BufferPolicy::Block` that drops them: what a face's
+    /// fan-out task costs the core, as `ctid serve` always runs two (CTI, XuC). The baseline.
+    Face = 1,
+    /// That, and a bus publisher whose broker cannot be reached: the core's events are mapped,
+    /// encoded and queued (ctid's own cost), nothing is sent.
+    Unreachable = 2,
+    /// That, and a bus publisher connected to the broker, publishing as it goes.
+    Broker = 3,
+}
+
+impl Attach {
+    const ALL: [Attach; 4] = [
+        Attach::None,
+        Attach::Face,
+        Attach::Unreachable,
+        Attach::Broker,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Attach::None => "core alone",
+            Attach::Face => "a face's consumer (baseline)",
+            Attach::Unreachable => "+ bus, broker unreachable (map and encode only)",
+            Attach::Broker => "+ bus publishing to the broker",
+        }
+    }
 }
 
 /// One pass of the workload through a fresh core task; with the bus, also what it published.
@@ -335,40 +379,58 @@ async fn core_run(
     exchange: &str,
     dataset: &Arc<Dataset>,
     batches: &[(Timestamp, Vec<PbxEvent>)],
-    with_bus: bool,
-) -> anyhow::Result<(Duration, String)> {
+    attach: Attach,
+) -> anyhow::Result<(Duration, Duration, String)> {
     let clock = ManualClock::new(batches.first().map_or(Timestamp(0), |b| b.0));
     let (port, adapter) = pbx_link(4096);
     drain_actions(adapter.actions);
-    let core = spawn(dataset.clone(), clock.shared(), port, CoreConfig::default());
-    let publisher = if with_bus {
-        let config = BusConfig {
-            exchange: exchange.to_owned(),
-            outbox_capacity: 1 << 20,
-            ..BusConfig::default()
-        };
-        let publisher = spawn_publisher(&core, args.broker.clone(), config).await?;
-        wait_connected(&publisher).await?;
-        Some(publisher)
-    } else {
-        None
+    let (core, core_thread) = core_on_its_own_thread(dataset.clone(), clock.clone(), port);
+    // Room for the whole run (it replays minutes of traffic in a second): nothing dropped, so
+    // the bus does all its work.
+    let config = BusConfig {
+        exchange: exchange.to_owned(),
+        outbox_capacity: 1 << 20,
+        hub_capacity: batches.len().max(1024),
+        ..BusConfig::default()
     };
+    if attach != Attach::None {
+        let mut face = core.subscribe(1024, BufferPolicy::Block).await?;
+        tokio::spawn(async move { while face.recv().await.is_some() {} });
+    }
+    let publisher = match attach {
+        Attach::None | Attach::Face => None,
+        Attach::Unreachable => {
+            // Nothing listens on port 1.
+            let url = "amqp://guest:guest@127.0.0.1:1/%2f".to_owned();
+            Some(spawn_publisher(&core, url, config).await?)
+        }
+        Attach::Broker => {
+            let publisher = spawn_publisher(&core, args.broker.clone(), config).await?;
+            wait_connected(&publisher).await?;
+            Some(publisher)
+        }
+    };
+    let cpu_before = core.read(|_| thread_cpu()).await?;
     let started = Instant::now();
     for (at, batch) in batches {
         clock.set(*at);
         adapter.events.send(batch.clone()).await?;
     }
-    // Served after every batch sent before it.
-    core.read(|_| ()).await?;
+    // Served after every batch sent before it, on the core's thread.
+    let cpu_after = core.read(|_| thread_cpu()).await?;
     let took = started.elapsed();
+    let cpu = cpu_after.saturating_sub(cpu_before);
     drop(core);
+    core_thread.stop();
     let said = match publisher {
         None => String::new(),
         Some(publisher) => {
-            // Let the broker take everything before the next run, outside the measure.
             tokio::time::timeout(Duration::from_secs(60), publisher.reader).await??;
             let queued = publisher.stats.queued();
-            let complete = wait_confirmed(&publisher.stats, queued).await;
+            // Let the broker take everything before the next run, outside the measure.
+            let complete =
+                attach == Attach::Unreachable || wait_confirmed(&publisher.stats, queued).await;
+            publisher.task.abort();
             format!(
                 " ({queued} bus messages, {} dropped, {} batches dropped at the hub{})",
                 publisher.stats.dropped(),
@@ -377,5 +439,60 @@ async fn core_run(
             )
         }
     };
-    Ok((took, said))
+    Ok((took, cpu, said))
+}
+
+/// The core task's own thread (a current-thread runtime): it runs nothing else, so its CPU time
+/// is the core's, whatever else the machine runs.
+struct CoreThread {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl CoreThread {
+    fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn core_on_its_own_thread(
+    dataset: Arc<Dataset>,
+    clock: ManualClock,
+    port: ctid_core::PbxPort,
+) -> (CoreHandle, CoreThread) {
+    let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async move {
+            let core = spawn(dataset, clock.shared(), port, CoreConfig::default());
+            let _ = handle_tx.send(core);
+            let _ = stopped.await;
+        });
+    });
+    let core = handle_rx.recv().expect("the core's thread starts");
+    (
+        core,
+        CoreThread {
+            stop: Some(stop),
+            thread: Some(thread),
+        },
+    )
+}
+
+/// CPU time of the calling thread.
+fn thread_cpu() -> Duration {
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID)
+        .map(Duration::from)
+        .unwrap_or_default()
 }
