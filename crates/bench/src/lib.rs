@@ -4,5 +4,11 @@
 
 pub mod baseline;
 pub mod bus;
+pub mod child;
+pub mod clients;
+pub mod kernel_recv;
 pub mod server;
+pub mod stats;
 pub mod workload;
+pub mod ws_baseline;
+pub mod ws_client;

@@ -175,8 +175,15 @@ pub fn dataset(spec: &WorkloadSpec) -> Dataset {
 /// CTI load benchmark. The password hash uses cheap argon2 parameters so that logging in
 /// thousands of clients measures the server, not the hash.
 pub fn cti_dataset(users: u32) -> Dataset {
+    login_dataset(users, WorkloadSpec::default().queue_size)
+}
+
+/// [`cti_dataset`] with `queue_size` agents per queue (a queue has its members and the next
+/// queue's).
+pub fn login_dataset(users: u32, queue_size: u32) -> Dataset {
     let mut ds = dataset(&WorkloadSpec {
         agents: users,
+        queue_size: queue_size.max(1),
         ..Default::default()
     })
     .into_tables();

@@ -12,13 +12,17 @@
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use ctid_bench::baseline;
+use ctid_bench::child::BaselineChild;
+use ctid_bench::clients::run_all;
+use ctid_bench::kernel_recv::TimestampedReader;
 use ctid_bench::server::{Server, ctid_binary};
+use ctid_bench::stats::{percentile, summary};
 use ctid_bench::workload::{cpu_seconds, cti_dataset, free_port, rss_kib};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -198,7 +202,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
 
     // The same clients and push pattern against the bare broadcast server.
-    let bare = BaselineServer::start()?;
+    let bare = BaselineChild::start("--serve-baseline")?;
     let port = bare.port;
     let conns = run_all(args.clients, args.concurrency, |_| watch_baseline(port)).await;
     let watching = conns.len() as u32;
@@ -319,14 +323,6 @@ async fn measure(
     })
 }
 
-/// The `p` percentile of sorted delays (zero when there are none).
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
-
 /// Connects a watcher to the baseline server; returns once the server has registered it.
 async fn watch_baseline(port: u16) -> anyhow::Result<Conn> {
     let stream = TcpStream::connect(("127.0.0.1", port)).await?;
@@ -341,24 +337,6 @@ async fn watch_baseline(port: u16) -> anyhow::Result<Conn> {
         bail!("baseline server answered {line:?}");
     }
     Ok(conn)
-}
-
-/// `min / p50 / p99 / max` of a set of delays.
-fn summary(delays: &mut [Duration]) -> String {
-    if delays.is_empty() {
-        return "no samples".into();
-    }
-    delays.sort();
-    let pct = |p: f64| percentile(delays, p);
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    format!(
-        "min {:.1} ms, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} samples)",
-        ms(delays[0]),
-        ms(pct(0.50)),
-        ms(pct(0.99)),
-        ms(delays[delays.len() - 1]),
-        delays.len()
-    )
 }
 
 /// Logs user `u<user>` in (the three-step login); returns the connection.
@@ -410,35 +388,6 @@ async fn subscribe(mut conn: Conn) -> anyhow::Result<Conn> {
 
 type Conn = BufReader<TcpStream>;
 
-/// Runs `job(user)` for users 1..=n, `concurrency` at a time; returns the successes.
-async fn run_all<T: 'static, F, Fut>(n: u32, concurrency: usize, job: F) -> Vec<T>
-where
-    F: Fn(u32) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<T>> + 'static,
-{
-    let mut done = Vec::with_capacity(n as usize);
-    let mut failed = 0;
-    let mut running = futures_unordered();
-    let mut next = 1;
-    while next <= n || !running.is_empty() {
-        while next <= n && running.len() < concurrency {
-            running.spawn_local_boxed(Box::pin(job(next)));
-            next += 1;
-        }
-        match running.next_result().await {
-            Some(Ok(value)) => done.push(value),
-            Some(Err(e)) => {
-                failed += 1;
-                if failed <= 5 {
-                    eprintln!("client failed: {e:#}");
-                }
-            }
-            None => {}
-        }
-    }
-    done
-}
-
 async fn send(conn: &mut BufReader<TcpStream>, msg: &Value) -> anyhow::Result<()> {
     let mut bytes = serde_json::to_vec(msg)?;
     bytes.push(b'\n');
@@ -473,49 +422,11 @@ async fn expect(
 /// Reports every phone status push the client receives (found by byte search, not parsing),
 /// with the kernel's receive timestamp of the bytes.
 async fn watch(conn: Conn, seen: mpsc::UnboundedSender<Seen>) {
-    use nix::sys::socket::{ControlMessageOwned, MsgFlags, recvmsg, setsockopt, sockopt};
-    use std::os::fd::AsRawFd;
-
     let mut pending = conn.buffer().to_vec();
-    let stream = conn.into_inner();
-    if setsockopt(&stream, sockopt::ReceiveTimestampns, &true).is_err() {
-        eprintln!("SO_TIMESTAMPNS unavailable: kernel receive times will be missing");
-    }
+    let mut reader = TimestampedReader::new(conn.into_inner());
     let mut buf = vec![0u8; 4096];
-    let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
     loop {
-        let read = stream
-            .async_io(tokio::io::Interest::READABLE, || {
-                let mut iov = [std::io::IoSliceMut::new(&mut buf)];
-                match recvmsg::<()>(
-                    stream.as_raw_fd(),
-                    &mut iov,
-                    Some(&mut cmsg),
-                    MsgFlags::MSG_DONTWAIT,
-                ) {
-                    Ok(msg) => {
-                        let kernel_at =
-                            msg.cmsgs()
-                                .ok()
-                                .into_iter()
-                                .flatten()
-                                .find_map(|c| match c {
-                                    ControlMessageOwned::ScmTimestampns(ts) => Some(
-                                        SystemTime::UNIX_EPOCH
-                                            + Duration::new(
-                                                ts.tv_sec() as u64,
-                                                ts.tv_nsec() as u32,
-                                            ),
-                                    ),
-                                    _ => None,
-                                });
-                        Ok((msg.bytes, kernel_at))
-                    }
-                    Err(nix::errno::Errno::EAGAIN) => Err(std::io::ErrorKind::WouldBlock.into()),
-                    Err(e) => Err(std::io::Error::from(e)),
-                }
-            })
-            .await;
+        let read = reader.read(&mut buf).await;
         let at = Instant::now();
         let (n, kernel_at) = match read {
             Ok((0, _)) | Err(_) => return,
@@ -548,68 +459,4 @@ fn phone_status(line: &[u8]) -> Option<(u32, i32)> {
     let hint = number(after(line, b"\"hintstatus\":\"")?)?;
     let tid = number(after(line, b"\"tid\":\"")?)?;
     Some((tid, hint))
-}
-
-/// A set of boxed futures polled together on the current thread.
-struct Running<T> {
-    set: futures::stream::FuturesUnordered<std::pin::Pin<Box<dyn std::future::Future<Output = T>>>>,
-}
-
-fn futures_unordered<T>() -> Running<T> {
-    Running {
-        set: futures::stream::FuturesUnordered::new(),
-    }
-}
-
-impl<T> Running<T> {
-    fn spawn_local_boxed(&mut self, f: std::pin::Pin<Box<dyn std::future::Future<Output = T>>>) {
-        self.set.push(f);
-    }
-    fn len(&self) -> usize {
-        self.set.len()
-    }
-    fn is_empty(&self) -> bool {
-        self.set.is_empty()
-    }
-    async fn next_result(&mut self) -> Option<T> {
-        use futures::StreamExt;
-        self.set.next().await
-    }
-}
-
-/// The bare broadcast server, run as a child process (this binary with `--serve-baseline`) so
-/// that its CPU time is measured the same way as ctid's.
-struct BaselineServer {
-    child: Child,
-    port: u16,
-}
-
-impl BaselineServer {
-    fn start() -> anyhow::Result<BaselineServer> {
-        use std::io::BufRead;
-        let mut child = Command::new(std::env::current_exe()?)
-            .arg("--serve-baseline")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .context("cannot start the baseline server")?;
-        let mut port = String::new();
-        std::io::BufReader::new(child.stdout.take().context("no stdout")?).read_line(&mut port)?;
-        let port = port
-            .trim()
-            .parse()
-            .context("the baseline server printed no port")?;
-        Ok(BaselineServer { child, port })
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for BaselineServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
