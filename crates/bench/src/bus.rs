@@ -1,7 +1,7 @@
 //! What the message-bus benchmarks share: a connection to the broker, an exchange of the run's
 //! own, a consumer queue on it that records when each numbered message arrives, a bare lapin
-//! publisher with pipelined confirms (the baseline ctid's publisher is compared with), and
-//! percentiles.
+//! publisher with pipelined confirms (the baseline ctid's publisher is compared with), and a
+//! latency summary (percentiles from [`crate::stats`]).
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,8 @@ use lapin::options::{
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer, ExchangeKind};
 use serde_json::Value;
+
+use crate::stats::percentile;
 
 /// The broker used unless `--broker` says otherwise.
 pub const DEFAULT_BROKER: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
@@ -202,23 +204,14 @@ pub fn latencies(sent: &[Instant], arrived: &[(u64, Instant)]) -> Vec<Duration> 
     out
 }
 
-/// The `p`-th percentile (0–100) of sorted values.
-pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
 /// `p50 … p99 … max` of sorted latencies, in milliseconds.
 pub fn describe(sorted: &[Duration]) -> String {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     format!(
         "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
-        ms(percentile(sorted, 50.0)),
-        ms(percentile(sorted, 90.0)),
-        ms(percentile(sorted, 99.0)),
+        ms(percentile(sorted, 0.50)),
+        ms(percentile(sorted, 0.90)),
+        ms(percentile(sorted, 0.99)),
         ms(sorted.last().copied().unwrap_or_default()),
         sorted.len()
     )

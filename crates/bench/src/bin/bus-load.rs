@@ -25,9 +25,10 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
 use ctid_bench::bus::{
-    DEFAULT_BROKER, arrivals, connect, consume, delete_exchange, describe, latencies, percentile,
-    publish_bare, run_exchange,
+    DEFAULT_BROKER, arrivals, connect, consume, delete_exchange, describe, latencies, publish_bare,
+    run_exchange,
 };
+use ctid_bench::stats::percentile;
 use ctid_bench::workload::{WorkloadSpec, generate};
 use ctid_bus::{BusConfig, BusPublisher, BusStats, spawn_publisher};
 use ctid_core::ids::UserId;
@@ -278,11 +279,11 @@ async fn latency(args: &Args, exchange: &str) -> anyhow::Result<()> {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
         "  => p50 {:.2} ms, p99 {:.2} ms at {} events/s; bare p99 {:.2} ms (ctid p99 {:.2} × bare)",
-        ms(percentile(&ctid, 50.0)),
-        ms(percentile(&ctid, 99.0)),
+        ms(percentile(&ctid, 0.50)),
+        ms(percentile(&ctid, 0.99)),
         args.rate,
-        ms(percentile(&bare, 99.0)),
-        percentile(&ctid, 99.0).as_secs_f64() / percentile(&bare, 99.0).as_secs_f64().max(1e-9)
+        ms(percentile(&bare, 0.99)),
+        percentile(&ctid, 0.99).as_secs_f64() / percentile(&bare, 0.99).as_secs_f64().max(1e-9)
     );
     Ok(())
 }
