@@ -19,8 +19,10 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::command::{Command, CommandError, Outcome};
-use crate::dataset::{ConfigChange, ConfigError, ConfigObject, Dataset};
+use crate::dataset::{ConfigChange, ConfigError, ConfigObject, Dataset, UserServices};
 use crate::hub::{BufferPolicy, EventHub, EventReceiver, Interest, every_event};
+use crate::ids::UserId;
+use crate::live::ServiceChange;
 use crate::pbx::PbxPort;
 use crate::remote::RemoteInput;
 use crate::seed::Seed;
@@ -63,6 +65,11 @@ enum Request {
         oneshot::Sender<Result<Arc<Dataset>, ConfigError>>,
     ),
     Remote(RemoteInput, oneshot::Sender<Result<(), CommandError>>),
+    AdminServices(
+        UserId,
+        Vec<ServiceChange>,
+        oneshot::Sender<Result<UserServices, CommandError>>,
+    ),
     Read(ReadFn),
     Subscribe(
         usize,
@@ -107,6 +114,23 @@ impl CoreHandle {
         let (tx, rx) = oneshot::channel();
         self.tx
             .send(Request::Remote(input, tx))
+            .await
+            .map_err(|_| CommandError::ServiceUnavailable)?;
+        rx.await.map_err(|_| CommandError::ServiceUnavailable)?
+    }
+
+    /// An administrator changes a user's services (the admin API): all of `changes` or none,
+    /// under the rules a user's own change keeps (a known user, forwards to numbers of the
+    /// numbering plan) but with no requester's rights to check. Clients get one
+    /// `UserServices` event, the engine one `SetServices`. Returns the user's services after.
+    pub async fn set_services_as_admin(
+        &self,
+        user: UserId,
+        changes: Vec<ServiceChange>,
+    ) -> Result<UserServices, CommandError> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Request::AdminServices(user, changes, tx))
             .await
             .map_err(|_| CommandError::ServiceUnavailable)?;
         rx.await.map_err(|_| CommandError::ServiceUnavailable)?
@@ -318,39 +342,51 @@ impl CoreTask {
         }
     }
 
+    /// Submits a request's PBX actions (a full queue turns the answer into
+    /// `ServiceUnavailable`), answers it, then publishes its events.
+    async fn answer<T>(
+        &mut self,
+        mut result: Result<T, CommandError>,
+        actions: Vec<crate::pbx::PbxRequest>,
+        out: Vec<crate::event::Event>,
+        reply: oneshot::Sender<Result<T, CommandError>>,
+    ) {
+        for action in actions {
+            if self.pbx.submit(action).is_err() {
+                result = Err(CommandError::ServiceUnavailable);
+                break;
+            }
+        }
+        let _ = reply.send(result);
+        if !out.is_empty() {
+            self.hub.publish(Arc::new(out)).await;
+        }
+    }
+
     async fn handle(&mut self, request: Request) {
         match request {
             Request::Command(command, reply) => {
                 let now = self.clock.now();
                 let mut actions = Vec::new();
                 let mut out = Vec::new();
-                let mut result = self.state.execute(now, command, &mut actions, &mut out);
-                for action in actions {
-                    if self.pbx.submit(action).is_err() {
-                        result = Err(CommandError::ServiceUnavailable);
-                        break;
-                    }
-                }
-                let _ = reply.send(result);
-                if !out.is_empty() {
-                    self.hub.publish(Arc::new(out)).await;
-                }
+                let result = self.state.execute(now, command, &mut actions, &mut out);
+                self.answer(result, actions, out, reply).await;
             }
             Request::Remote(input, reply) => {
                 let now = self.clock.now();
                 let mut actions = Vec::new();
                 let mut out = Vec::new();
-                let mut result = self.state.apply_remote(now, input, &mut actions, &mut out);
-                for action in actions {
-                    if self.pbx.submit(action).is_err() {
-                        result = Err(CommandError::ServiceUnavailable);
-                        break;
-                    }
-                }
-                let _ = reply.send(result);
-                if !out.is_empty() {
-                    self.hub.publish(Arc::new(out)).await;
-                }
+                let result = self.state.apply_remote(now, input, &mut actions, &mut out);
+                self.answer(result, actions, out, reply).await;
+            }
+            Request::AdminServices(user, changes, reply) => {
+                let now = self.clock.now();
+                let mut actions = Vec::new();
+                let mut out = Vec::new();
+                let result =
+                    self.state
+                        .set_services_as_admin(now, user, &changes, &mut actions, &mut out);
+                self.answer(result, actions, out, reply).await;
             }
             Request::Config(changes, reply) => {
                 let now = self.clock.now();

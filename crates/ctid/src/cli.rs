@@ -1,6 +1,6 @@
 //! The command line: `ctid serve`, `ctid sim ...` (drive the embedded PBX of a running ctid),
 //! `ctid dataset demo|check`, `ctid import`, `ctid export`, `ctid hash-password`,
-//! `ctid config show`.
+//! `ctid admin-key create`, `ctid config show`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +41,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Read a password on stdin and print its argon2 hash, for `password_hash` in a dataset.
     HashPassword,
+    /// Admin API keys.
+    #[command(subcommand)]
+    AdminKey(AdminKeyCommand),
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -91,6 +94,14 @@ pub enum AmiCommand {
         #[arg(long, value_name = "N")]
         seconds: Option<f64>,
     },
+}
+
+/// `ctid admin-key ...`.
+#[derive(Subcommand, Debug)]
+pub enum AdminKeyCommand {
+    /// Print a new random admin API key (256 bits) and the `[admin] api_key_sha256` line that
+    /// admits it (the server keeps only the key's SHA-256).
+    Create,
 }
 
 /// Where the configuration comes from; shared by `serve` and `config show`.

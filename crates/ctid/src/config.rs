@@ -40,6 +40,8 @@ pub struct Config {
     pub bus: ctid_bus::BusConfig,
     /// This node (its uuid).
     pub node: crate::node_uuid::NodeConfig,
+    /// The admin REST API (its key).
+    pub admin: ctid_admin::AdminConfig,
 }
 
 /// `[store]`: a SQLite file under `data_dir` unless `database_url` names a PostgreSQL database.
@@ -512,6 +514,38 @@ mod tests {
             hide_url_password("postgres://ctid@db/ctid"),
             "postgres://ctid@db/ctid"
         );
+    }
+
+    #[test]
+    fn the_admin_key_digest_from_file_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(&ConfigArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(config.admin.api_key_sha256, None);
+            let from_file = "ab".repeat(32);
+            jail.create_file(
+                "ctid.toml",
+                &format!("[admin]\napi_key_sha256 = \"{from_file}\"\n"),
+            )?;
+            let args = ConfigArgs {
+                config: Some("ctid.toml".into()),
+                ..Default::default()
+            };
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.admin.digest(), Ok(Some([0xab; 32])));
+            jail.set_env("CTID_ADMIN__API_KEY_SHA256", "cd".repeat(32));
+            let config = Config::load(&args).map_err(|e| e.to_string())?;
+            assert_eq!(config.admin.digest(), Ok(Some([0xcd; 32])));
+            jail.create_file("bad.toml", "[admin]\napi_key = \"k\"\n")?;
+            let args = ConfigArgs {
+                config: Some("bad.toml".into()),
+                ..Default::default()
+            };
+            assert!(
+                Config::load(&args).is_err(),
+                "the key itself is never configured"
+            );
+            Ok(())
+        });
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The HTTP listener's routes: `/health`; the XuC face's REST API, WebSocket endpoints,
+//! The HTTP listener's routes: `/health`; the admin REST API under `/api/v1/` (crates/admin,
+//! behind its API key); the XuC face's REST API, WebSocket endpoints,
 //! JavaScript API and pages (`/xuc/...`, `/ctichannel`, `/assets/...`, `/xucassets/...`,
 //! `/sample`, `/wallboard`); and, when the embedded PBX is the engine, its sim API under
 //! `/sim` (whose fallback answers unknown routes with a JSON 404; loopback clients only unless
@@ -9,10 +10,11 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
-/// The router served on the HTTP listener; `xuc` is the XuC face's routes, `sim` the embedded
-/// PBX when it runs.
+/// The router served on the HTTP listener; `xuc` is the XuC face's routes, `admin` the admin
+/// API's (nested under `/api/v1`), `sim` the embedded PBX when it runs.
 pub fn router(
     xuc: Option<Router>,
+    admin: Option<Router>,
     sim: Option<ctid_pbx_sim::SimHandle>,
     access: ctid_pbx_sim::http_access::SimApiConfig,
 ) -> Router {
@@ -20,6 +22,9 @@ pub fn router(
         Router::new().route("/health", get(|| async { Json(json!({ "status": "ok" })) }));
     if let Some(xuc) = xuc {
         health = health.merge(xuc);
+    }
+    if let Some(admin) = admin {
+        health = health.nest("/api/v1", admin);
     }
     match sim {
         Some(sim) => health.merge(ctid_pbx_sim::http::router_with(sim, access)),
@@ -58,11 +63,11 @@ mod tests {
     async fn the_sim_routes_mount_only_with_the_sim() {
         let access = ctid_pbx_sim::http_access::SimApiConfig::default;
         assert_eq!(
-            get_status(router(None, None, access()), "/health").await,
+            get_status(router(None, None, None, access()), "/health").await,
             200
         );
         assert_eq!(
-            get_status(router(None, None, access()), "/sim/calls").await,
+            get_status(router(None, None, None, access()), "/sim/calls").await,
             404
         );
     }

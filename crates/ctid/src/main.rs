@@ -19,7 +19,7 @@ use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use cli::{AmiCommand, Cli, Command, ConfigCommand, DatasetCommand};
+use cli::{AdminKeyCommand, AmiCommand, Cli, Command, ConfigCommand, DatasetCommand};
 use config::Config;
 
 /// mimalloc rather than the system allocator: it hands freed memory back to the system (glibc's
@@ -78,6 +78,21 @@ fn main() -> anyhow::Result<()> {
             let password = password.trim_end_matches(['\r', '\n']);
             anyhow::ensure!(!password.is_empty(), "empty password");
             println!("{}", ctid_core::auth::hash_password(password));
+            Ok(())
+        }
+        Command::AdminKey(AdminKeyCommand::Create) => {
+            let new = ctid_admin::key::generate();
+            println!("admin API key (give it to the API's clients; it is not stored anywhere):");
+            println!("{}", new.key);
+            println!();
+            println!("the line for the configuration file (only the key's SHA-256 is kept):");
+            println!("[admin]");
+            println!("api_key_sha256 = \"{}\"", new.sha256);
+            println!();
+            println!(
+                "or in the environment: CTID_ADMIN__API_KEY_SHA256={}",
+                new.sha256
+            );
             Ok(())
         }
         Command::Config(ConfigCommand::Show { config }) => {

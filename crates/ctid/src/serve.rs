@@ -5,7 +5,7 @@
 //! run-time queue memberships the store kept), the store's writers (call log; users' services
 //! and presence; configuration changes; run-time memberships), the message bus publisher and
 //! consumer (when `[bus] url` is set), the login guard, the connection budget, the CTI server,
-//! the XuC face and the HTTP listener together, reloads the dataset file on SIGHUP
+//! the XuC face, the admin API and the HTTP listener together, reloads the dataset file on SIGHUP
 //! (`reload.rs`; the configuration writer stores what it changes), and shuts them down
 //! gracefully on SIGINT/SIGTERM.
 
@@ -136,6 +136,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     )
     .await
     .with_context(|| format!("cannot listen for CTI clients on {}", config.cti.listen))?;
+    let admin = ctid_admin::router(core.clone(), &config.admin)?;
     let http_listener = tokio::net::TcpListener::bind(config.http.listen)
         .await
         .with_context(|| format!("cannot listen for HTTP on {}", config.http.listen))?;
@@ -148,7 +149,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     };
     let http = http_server::serve(
         http_listener,
-        http::router(Some(xuc.router()), sim, config.sim.clone()),
+        http::router(Some(xuc.router()), Some(admin), sim, config.sim.clone()),
         http_limits,
         budget.listener(reserve),
         clock,

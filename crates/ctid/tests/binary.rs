@@ -2,7 +2,8 @@
 //! directory of its own (a temporary one), driven by the `ctid sim` commands, a CTI client over
 //! TCP and a XuC client (REST login, WebSocket through the HTTP listener's upgrades), stopped by
 //! SIGTERM (graceful, exit status 0); restarted on the same data directory (services, call
-//! history, configuration changes and run-time queue memberships are back); and the helper
+//! history, configuration changes and run-time queue memberships are back); the admin API with
+//! a key made by `ctid admin-key create` (its changes survive a restart); and the helper
 //! commands (`config show` with environment overrides, `dataset demo|check`, `import`,
 //! `export`, `hash-password`).
 
@@ -285,6 +286,59 @@ fn sighup_reloads_the_dataset_file() {
     again.login("gina");
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `ctid admin-key create` prints a key and the configuration line that admits it; a server
+/// configured with that line serves the admin API under `/api/v1` to that key only, applies a
+/// change, and still stops gracefully.
+#[test]
+fn the_admin_api_opens_with_a_created_key() {
+    let out = Command::new(CTID)
+        .args(["admin-key", "create"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let key = printed
+        .lines()
+        .find(|l| l.len() == 64 && l.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(|| panic!("no key in {printed}"));
+    let setting = printed
+        .lines()
+        .find(|l| l.starts_with("api_key_sha256 = "))
+        .unwrap_or_else(|| panic!("no configuration line in {printed}"));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ctid.toml");
+    std::fs::write(&config, format!("[admin]\n{setting}\n")).unwrap();
+    let server = Server::start_with(&["--config", config.to_str().unwrap()]);
+    let http = reqwest::blocking::Client::builder()
+        .timeout(GUARD)
+        .build()
+        .unwrap();
+    let users = format!("{}/api/v1/users", server.http);
+    let refused = http.get(&users).bearer_auth("not-the-key").send().unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    let listed: Value = http
+        .get(&users)
+        .bearer_auth(key)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(listed["total"], 6, "{listed}");
+    let patched = http
+        .patch(format!("{users}/2"))
+        .bearer_auth(key)
+        .json(&json!({"firstname": "Robert"}))
+        .send()
+        .unwrap();
+    assert_eq!(patched.status().as_u16(), 200);
+    wait_line(&server.lines, "configuration changed");
+    server.stop();
 }
 
 #[test]

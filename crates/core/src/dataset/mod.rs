@@ -201,6 +201,7 @@ fn yes() -> bool {
 /// A person who logs in to ctid.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Database id.
     pub id: UserId,
@@ -263,6 +264,7 @@ impl User {
 /// By default everything is off except voicemail.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserServices {
     /// Do not disturb: incoming calls are refused as busy.
     pub dnd: bool,
@@ -298,6 +300,7 @@ impl Default for UserServices {
 /// One forward: enabled or not, and where to.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Forward {
     /// Whether the forward is on.
     pub enabled: bool,
@@ -308,6 +311,7 @@ pub struct Forward {
 /// A phone line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Line {
     /// Database id.
     pub id: LineId,
@@ -357,6 +361,7 @@ impl Line {
 /// A call-centre agent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agent {
     /// Database id.
     pub id: AgentId,
@@ -382,6 +387,7 @@ pub struct Agent {
 /// A group of agents (supervisors and the XuC API list agents by group).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentGroup {
     /// Database id.
     pub id: AgentGroupId,
@@ -395,6 +401,7 @@ pub struct AgentGroup {
 /// How a queue chooses which members to ring.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Strategy {
     /// Ring every available member at once.
     #[default]
@@ -412,6 +419,7 @@ pub enum Strategy {
 /// A call queue with automatic call distribution.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Queue {
     /// Database id.
     pub id: QueueId,
@@ -487,6 +495,7 @@ fn default_max_callers() -> u32 {
 /// A queue member as configured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueMemberConfig {
     /// The agent.
     pub agent: AgentId,
@@ -498,6 +507,7 @@ pub struct QueueMemberConfig {
 /// A voicemail box.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Voicemail {
     /// Database id.
     pub id: VoicemailId,
@@ -514,6 +524,7 @@ pub struct Voicemail {
 /// A conference room.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Room {
     /// Database id.
     pub id: RoomId,

@@ -12,6 +12,7 @@ use crate::ids::ProfileId;
 /// A CTI profile.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// Database id (the `capaid` of the CTI login).
     pub id: ProfileId,
@@ -60,6 +61,7 @@ fn default_presence_group() -> String {
 /// A client panel and where it goes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Xlet {
     /// Xlet name (`identity`, `people`, `agents`, ...).
     pub name: String,
@@ -145,6 +147,7 @@ pub(super) fn default_phone_hints() -> Vec<PhoneHintStyle> {
 /// When a screen-pop sheet is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SheetTrigger {
     /// The user's phone starts ringing.
     Dial,
@@ -157,6 +160,7 @@ pub enum SheetTrigger {
 /// A screen-pop sheet template.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SheetTemplate {
     /// When to send it.
     #[serde(default = "default_triggers")]
@@ -177,6 +181,7 @@ fn default_triggers() -> Vec<SheetTrigger> {
 /// One field of a sheet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SheetField {
     /// Where it shows: `sheet_info` (the sheet) or `systray_info` (the notification).
     #[serde(default = "default_sheet_kind")]

@@ -49,7 +49,7 @@ use crate::event::Event;
 use crate::ids::{AgentId, LineId, QueueId, RoomId, UniqueId, UserId, VoicemailId};
 use crate::live::{
     AgentStatus, ConferenceState, CurrentCall, HintStatus, PhoneEvent, QueueEntry, QueueLiveStats,
-    QueueMemberStatus, QueueWindowStats, UserPresence, VoicemailCounts,
+    QueueMemberStatus, QueueWindowStats, ServiceChange, UserPresence, VoicemailCounts,
 };
 use crate::pbx::{PbxAction, PbxEvent, PbxRequest};
 use crate::time::Timestamp;
@@ -143,6 +143,27 @@ impl State {
         let result = self.run_command(now, command, &mut asked, out);
         if result.is_ok() {
             self.submit(now, user, kind, asked, actions);
+        }
+        self.refresh(now, out);
+        result
+    }
+
+    /// An administrator's changes of a user's services (the admin API: no requester, so no
+    /// rights, the other rules of [`Command::SetService`] kept), all or none; the PBX update
+    /// is remembered as the user's, so a refusal by the switch reaches their sessions. Returns
+    /// the user's services after.
+    pub fn set_services_as_admin(
+        &mut self,
+        now: Timestamp,
+        user: UserId,
+        changes: &[ServiceChange],
+        actions: &mut Vec<PbxRequest>,
+        out: &mut Vec<Event>,
+    ) -> Result<UserServices, CommandError> {
+        let mut asked = Vec::new();
+        let result = self.set_services_as_admin_checked(user, changes, &mut asked, out);
+        if result.is_ok() {
+            self.submit(now, user, CommandKind::Service, asked, actions);
         }
         self.refresh(now, out);
         result

@@ -122,7 +122,7 @@ impl State {
                     .ok_or_else(|| super::commands::not_found("user", &user_uuid))?;
                 // The service that changed it is the authority: no rights nor destination check.
                 let mut asked = Vec::new();
-                self.change_services(user, &change, false, &mut asked, out);
+                self.change_services(user, std::slice::from_ref(&change), false, &mut asked, out);
                 self.submit(now, user, CommandKind::Service, asked, actions);
                 self.refresh(now, out);
                 Ok(())

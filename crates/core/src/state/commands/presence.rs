@@ -164,11 +164,15 @@ impl State {
             match name.as_str() {
                 "enablednd" => match value.trim() {
                     "true" => {
-                        self.change_services(user, &ServiceChange::Dnd(true), false, actions, out)
+                        self.change_services(user, &[ServiceChange::Dnd(true)], false, actions, out)
                     }
-                    "false" => {
-                        self.change_services(user, &ServiceChange::Dnd(false), false, actions, out)
-                    }
+                    "false" => self.change_services(
+                        user,
+                        &[ServiceChange::Dnd(false)],
+                        false,
+                        actions,
+                        out,
+                    ),
                     other => {
                         tracing::debug!(status, value = other, "enablednd action with a bad value")
                     }

@@ -1,9 +1,11 @@
 //! User services (DND, call filter, recording, voicemail, forwards): checking a change (rights,
 //! reachable forward destinations), applying it, telling clients what changed and the PBX the
-//! full new set.
+//! full new set. A user changes their own (a supervisor others'); an administrator (the admin
+//! API, no requester) changes anyone's, under the same rules but the rights.
 
 use super::not_found;
 use crate::command::{CommandError, Outcome};
+use crate::dataset::UserServices;
 use crate::event::Event;
 use crate::ids::UserId;
 use crate::live::{ForwardKind, ServiceChange};
@@ -28,38 +30,71 @@ impl State {
                 "only supervisors may change other users' services".to_owned(),
             ));
         }
+        self.check_services(target, std::slice::from_ref(change))?;
+        self.change_services(target, std::slice::from_ref(change), true, actions, out);
+        Ok(Outcome::Done)
+    }
+
+    /// An administrator's changes of a user's services, all of them or none (the first that
+    /// breaks a rule refuses the set): one event with every service that changed and one
+    /// update of the PBX. Returns the user's services after.
+    pub(in crate::state) fn set_services_as_admin_checked(
+        &mut self,
+        target: UserId,
+        changes: &[ServiceChange],
+        actions: &mut Vec<PbxAction>,
+        out: &mut Vec<Event>,
+    ) -> Result<UserServices, CommandError> {
+        self.user(target)?;
+        self.check_services(target, changes)?;
+        self.change_services(target, changes, true, actions, out);
+        self.users
+            .get(target)
+            .map(|u| u.services.clone())
+            .ok_or_else(|| not_found("user", target))
+    }
+
+    /// Whether `changes`, applied in order to the user's services, break no rule: a forward
+    /// a change enables (or gives a destination while enabled) must reach a number of the
+    /// numbering plan.
+    fn check_services(
+        &self,
+        target: UserId,
+        changes: &[ServiceChange],
+    ) -> Result<(), CommandError> {
         let mut services = self
             .users
             .get(target)
             .map(|u| u.services.clone())
             .ok_or_else(|| not_found("user", target))?;
-        change.apply(&mut services);
-        if let ServiceChange::Forward {
-            kind,
-            enabled,
-            destination,
-        } = change
-        {
-            let fwd = match kind {
-                ForwardKind::Unconditional => &services.fwd_unconditional,
-                ForwardKind::Busy => &services.fwd_busy,
-                ForwardKind::NoAnswer => &services.fwd_noanswer,
-            };
-            let enabling = *enabled == Some(true) || destination.is_some();
-            if fwd.enabled && enabling && self.dataset.resolve(&fwd.destination).is_none() {
-                return Err(CommandError::UnreachableExtension(fwd.destination.clone()));
+        for change in changes {
+            change.apply(&mut services);
+            if let ServiceChange::Forward {
+                kind,
+                enabled,
+                destination,
+            } = change
+            {
+                let fwd = match kind {
+                    ForwardKind::Unconditional => &services.fwd_unconditional,
+                    ForwardKind::Busy => &services.fwd_busy,
+                    ForwardKind::NoAnswer => &services.fwd_noanswer,
+                };
+                let enabling = *enabled == Some(true) || destination.is_some();
+                if fwd.enabled && enabling && self.dataset.resolve(&fwd.destination).is_none() {
+                    return Err(CommandError::UnreachableExtension(fwd.destination.clone()));
+                }
             }
         }
-        self.change_services(target, change, true, actions, out);
-        Ok(Outcome::Done)
+        Ok(())
     }
 
-    /// Applies a service change: emits the changed keys if any, and tells the PBX the full set
-    /// (always when `always_tell_pbx`, else only on change).
+    /// Applies service changes: emits the changed keys if any (one event for the set), and
+    /// tells the PBX the full set (always when `always_tell_pbx`, else only on change).
     pub(in crate::state) fn change_services(
         &mut self,
         user: UserId,
-        change: &ServiceChange,
+        changes: &[ServiceChange],
         always_tell_pbx: bool,
         actions: &mut Vec<PbxAction>,
         out: &mut Vec<Event>,
@@ -68,7 +103,9 @@ impl State {
             return;
         };
         let before = live.services.clone();
-        change.apply(&mut live.services);
+        for change in changes {
+            change.apply(&mut live.services);
+        }
         let changed = changed_services(&before, &live.services);
         if !changed.is_empty() {
             out.push(Event::UserServices {

@@ -314,3 +314,59 @@ fn only_supervisors_change_other_users_services() {
         Err(CommandError::NotFound { .. })
     ));
 }
+
+/// The admin API's entry: no requester and no rights, but the same forward rule; a set of
+/// changes is one event (every service that changed) and one PBX update, or nothing at all.
+#[test]
+fn an_administrator_changes_services_all_or_nothing() {
+    let mut w = World::demo();
+    let forward = |destination: &str| ServiceChange::Forward {
+        kind: ForwardKind::Busy,
+        enabled: Some(true),
+        destination: Some(destination.into()),
+    };
+    let admin = |w: &mut World, user_id: u32, changes: &[ServiceChange]| {
+        let mut actions = Vec::new();
+        let mut events = Vec::new();
+        let result =
+            w.state
+                .set_services_as_admin(w.now, user(user_id), changes, &mut actions, &mut events);
+        (result, actions, events)
+    };
+    let (result, actions, events) = admin(
+        &mut w,
+        2,
+        &[
+            ServiceChange::Dnd(true),
+            forward("1003"),
+            ServiceChange::Dnd(true),
+        ],
+    );
+    let services = result.expect("applied");
+    assert!(services.dnd && services.fwd_busy.enabled && services.fwd_busy.destination == "1003");
+    assert!(
+        matches!(events.as_slice(), [Event::UserServices { changed, .. }]
+            if changed == &vec![Service::Dnd, Service::Forward(ForwardKind::Busy)]),
+        "{events:?}"
+    );
+    assert!(
+        matches!(actions.as_slice(), [r] if matches!(&r.action, PbxAction::SetServices { services: s, .. } if s == &services))
+    );
+    // One unreachable forward refuses the whole set.
+    let (result, actions, events) = admin(
+        &mut w,
+        2,
+        &[ServiceChange::Recording(true), forward("1999")],
+    );
+    assert_eq!(
+        result,
+        Err(CommandError::UnreachableExtension("1999".into()))
+    );
+    assert!(actions.is_empty() && events.is_empty());
+    assert!(!w.state.user_services(user(2)).expect("services").recording);
+    let (result, ..) = admin(&mut w, 42, &[ServiceChange::Dnd(true)]);
+    assert!(
+        matches!(result, Err(CommandError::NotFound { .. })),
+        "{result:?}"
+    );
+}
