@@ -186,4 +186,12 @@ async fn the_cores_refusals_are_4xx_with_the_reason() {
         .expect(200);
     assert_eq!(line["call_waiting"], false);
     assert_eq!(server.cti.core.dataset().version(), 1);
+    // A merge patch may say so in its content type.
+    let merge = server
+        .request(Method::PATCH, "/lines/1")
+        .header("content-type", "application/merge-patch+json")
+        .body("{\"call_waiting\": true}");
+    let line = AdminServer::send(merge).await.expect(200);
+    assert_eq!(line["call_waiting"], true);
+    assert_eq!(server.cti.core.dataset().version(), 2);
 }

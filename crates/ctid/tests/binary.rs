@@ -337,7 +337,7 @@ fn the_admin_api_opens_with_a_created_key() {
         .send()
         .unwrap();
     assert_eq!(patched.status().as_u16(), 200);
-    wait_line(&server.lines, "configuration changed");
+    server.wait_line("configuration changed");
     server.stop();
 }
 
