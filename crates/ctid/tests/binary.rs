@@ -289,10 +289,12 @@ fn sighup_reloads_the_dataset_file() {
 }
 
 /// `ctid admin-key create` prints a key and the configuration line that admits it; a server
-/// configured with that line serves the admin API under `/api/v1` to that key only, applies a
-/// change, and still stops gracefully.
+/// configured with that line serves the admin API under `/api/v1` to that key only. What the
+/// API changes (a line and a user created, the user's services) is kept by the store: after a
+/// restart on the same data directory the user is there, logs in with the password the API was
+/// given, and has the services the API set.
 #[test]
-fn the_admin_api_opens_with_a_created_key() {
+fn the_admin_api_opens_with_a_created_key_and_its_changes_survive_a_restart() {
     let out = Command::new(CTID)
         .args(["admin-key", "create"])
         .output()
@@ -311,33 +313,76 @@ fn the_admin_api_opens_with_a_created_key() {
         .lines()
         .find(|l| l.starts_with("api_key_sha256 = "))
         .unwrap_or_else(|| panic!("no configuration line in {printed}"));
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("ctid.toml");
+    let config_dir = tempfile::tempdir().unwrap();
+    let config = config_dir.path().join("ctid.toml");
     std::fs::write(&config, format!("[admin]\n{setting}\n")).unwrap();
-    let server = Server::start_with(&["--config", config.to_str().unwrap()]);
+    let data = tempfile::tempdir().unwrap();
+    let args = ["--config", config.to_str().unwrap()];
+    let server = Server::start_in(data.path(), &args);
     let http = reqwest::blocking::Client::builder()
         .timeout(GUARD)
         .build()
         .unwrap();
-    let users = format!("{}/api/v1/users", server.http);
-    let refused = http.get(&users).bearer_auth("not-the-key").send().unwrap();
+    let api = format!("{}/api/v1", server.http);
+    let refused = http
+        .get(format!("{api}/users"))
+        .bearer_auth("not-the-key")
+        .send()
+        .unwrap();
     assert_eq!(refused.status().as_u16(), 401);
     let listed: Value = http
-        .get(&users)
+        .get(format!("{api}/users"))
         .bearer_auth(key)
         .send()
         .unwrap()
         .json()
         .unwrap();
     assert_eq!(listed["total"], 6, "{listed}");
-    let patched = http
-        .patch(format!("{users}/2"))
+    let send = |method: reqwest::Method, path: &str, body: Value| {
+        let response = http
+            .request(method, format!("{api}{path}"))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().unwrap())
+    };
+    let (status, line) = send(reqwest::Method::POST, "/lines", json!({"number": "1007"}));
+    assert_eq!(status, 201, "{line}");
+    let (status, gina) = send(
+        reqwest::Method::POST,
+        "/users",
+        json!({"login": "gina", "password": "gina", "firstname": "Gina",
+               "line": line["id"], "profile": 3}),
+    );
+    assert_eq!(status, 201, "{gina}");
+    let services = format!("/users/{}/services", gina["id"]);
+    let (status, set) = send(reqwest::Method::PATCH, &services, json!({"dnd": true}));
+    assert_eq!((status, &set["dnd"]), (200, &json!(true)), "{set}");
+    server.stop();
+
+    let server = Server::start_in(data.path(), &args);
+    let api = format!("{}/api/v1", server.http);
+    let kept: Value = http
+        .get(format!("{api}/users/{}", gina["id"]))
         .bearer_auth(key)
-        .json(&json!({"firstname": "Robert"}))
         .send()
+        .unwrap()
+        .json()
         .unwrap();
-    assert_eq!(patched.status().as_u16(), 200);
-    server.wait_line("configuration changed");
+    assert_eq!(kept, gina);
+    let kept: Value = http
+        .get(format!("{api}{services}"))
+        .bearer_auth(key)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(kept["dnd"], true, "{kept}");
+    // She logs in with the password the API was given (the demo's rule: password = login).
+    let mut cti = Cti::connect(&server.cti);
+    cti.login("gina");
     server.stop();
 }
 
