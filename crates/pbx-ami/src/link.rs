@@ -297,9 +297,10 @@ impl Link {
     fn follow_config(&mut self, changes: &[ctid_core::dataset::ConfigChange]) {
         match self.dataset.with_changes(changes) {
             Ok(next) => {
-                self.dataset = Arc::new(next);
+                let next = Arc::new(next);
+                self.services.follow(&self.dataset, &next);
+                self.dataset = next;
                 self.translator.set_dataset(self.dataset.clone());
-                self.services.follow(&self.dataset);
                 tracing::info!(
                     changes = changes.len(),
                     "configuration changed: the adapter follows it (Asterisk's own configuration \
@@ -728,7 +729,8 @@ impl Link {
     async fn on_request(&mut self, conn: &mut Conn, request: PbxRequest) -> Result<(), Stop> {
         if let PbxAction::ConfigChanged { changes } = &request.action {
             self.follow_config(changes);
-            return Ok(());
+            // A new user, or a user on another line: its services where the dialplan reads.
+            return self.write_changed_services(conn).await;
         }
         if let PbxAction::SetServices { user, services } = &request.action {
             self.services.set(*user, services.clone());

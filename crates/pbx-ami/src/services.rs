@@ -87,14 +87,19 @@ impl ServiceBook {
         self.unwritten.remove(&user);
     }
 
-    /// Follows a new configuration: users gone are forgotten, new users start with their
-    /// configured services; the others keep what the core said.
-    pub fn follow(&mut self, dataset: &Dataset) {
-        self.by_user.retain(|user, _| dataset.user(*user).is_some());
-        self.unwritten.retain(|user| dataset.user(*user).is_some());
-        for user in dataset.users() {
+    /// Follows a new configuration (`old` → `new`): users gone are forgotten, new users start
+    /// with their configured services; the others keep what the core said. New users and users
+    /// whose line number changed are to be written.
+    pub fn follow(&mut self, old: &Dataset, new: &Dataset) {
+        self.by_user.retain(|user, _| new.user(*user).is_some());
+        self.unwritten.retain(|user| new.user(*user).is_some());
+        for user in new.users() {
             if let std::collections::btree_map::Entry::Vacant(entry) = self.by_user.entry(user.id) {
                 entry.insert(user.services.clone());
+                self.unwritten.insert(user.id);
+            }
+            let number = |d: &Dataset| d.line_of_user(user.id).map(|l| l.number.clone());
+            if number(old) != number(new) {
                 self.unwritten.insert(user.id);
             }
         }
@@ -221,7 +226,25 @@ mod tests {
         }
         let unknown = UserId(u32::MAX);
         book.set(unknown, UserServices::default());
-        book.follow(&d);
+        book.follow(&d, &d);
         assert_eq!(book.get(unknown), None, "users gone are forgotten");
+        assert!(book.write_unwritten(&d).is_empty(), "nothing changed");
+
+        // A user moved to another line is written again, under its new number.
+        let mut tables = d.clone().into_tables();
+        let moved = tables.users.iter().position(|u| u.line.is_some()).unwrap();
+        let mut line = tables.lines[0].clone();
+        line.id = ctid_core::ids::LineId(99);
+        line.number = "1099".into();
+        line.name = "1099".into();
+        let free_line = line.id;
+        tables.lines.push(line);
+        tables.users[moved].line = Some(free_line);
+        let next = Dataset::from_tables(tables).unwrap();
+        book.follow(&d, &next);
+        let put = values(&book.write_unwritten(&next));
+        let number = &next.line(free_line).unwrap().number;
+        assert_eq!(put.len(), 6);
+        assert!(put.iter().all(|(f, _, _)| *f == family(number)));
     }
 }

@@ -223,3 +223,38 @@ async fn a_change_during_the_resync_is_written_once_live() {
     let values = family_values(&puts, &family);
     assert!(values.contains(&("dnd".into(), "1".into())), "{values:?}");
 }
+
+#[tokio::test]
+async fn a_user_added_while_live_gets_its_services_written() {
+    use ctid_core::dataset::{ConfigChange, ConfigObject};
+    let peer = Peer::bind().await;
+    let mut rig = Rig::start(config(peer.port()));
+    let mut conn = peer.accept().await;
+    conn.handshake().await;
+    rig.live().await;
+
+    let mut line = rig.dataset.lines()[0].clone();
+    line.id = ctid_core::ids::LineId(99);
+    line.number = "1099".into();
+    line.name = "1099".into();
+    let mut user = rig.dataset.users()[0].clone();
+    user.id = UserId(99);
+    user.login = "newcomer".into();
+    user.uuid = String::new();
+    user.line = Some(line.id);
+    user.voicemail = None;
+    user.services = dnd_and_forward();
+    rig.submit(PbxAction::ConfigChanged {
+        changes: vec![
+            ConfigChange::Added(ConfigObject::Line(line)),
+            ConfigChange::Added(ConfigObject::User(user)),
+        ],
+    });
+    let mut puts = Vec::new();
+    for _ in 0..6 {
+        puts.push(conn.expect("DBPut").await);
+    }
+    let values = family_values(&puts, "ctid/1099");
+    assert_eq!(values.len(), 6, "{puts:?}");
+    assert!(values.contains(&("dnd".into(), "1".into())), "{values:?}");
+}
