@@ -1,6 +1,7 @@
 //! Running many client jobs at once from the load generator's single thread: [`run_all`] starts
 //! `job(1)`..`job(n)`, at most `concurrency` in flight, and keeps what succeeded (the first
-//! failures are printed).
+//! failures are printed); [`lower_priority`] renices the generator so the server it measures
+//! gets the CPU first.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -36,4 +37,25 @@ where
         }
     }
     done
+}
+
+/// Renices the load generator so that the server gets the CPU first (0: unchanged).
+pub fn lower_priority(nice: i32) -> anyhow::Result<()> {
+    if nice == 0 {
+        return Ok(());
+    }
+    let status = std::process::Command::new("renice")
+        .args([
+            "-n",
+            &nice.to_string(),
+            "-p",
+            &std::process::id().to_string(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    if !status.success() {
+        anyhow::bail!("renice failed");
+    }
+    println!("load generator niceness {nice}");
+    Ok(())
 }

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod bus;
 pub mod child;
 pub mod clients;
+pub mod delivery;
 pub mod kernel_recv;
 pub mod server;
 pub mod stats;

@@ -12,17 +12,17 @@
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use ctid_bench::baseline;
 use ctid_bench::child::BaselineChild;
-use ctid_bench::clients::run_all;
+use ctid_bench::clients::{lower_priority, run_all};
+use ctid_bench::delivery::{self, Deliveries, Figures};
 use ctid_bench::kernel_recv::TimestampedReader;
 use ctid_bench::server::{Server, ctid_binary};
-use ctid_bench::stats::{percentile, summary};
+use ctid_bench::stats::summary;
 use ctid_bench::workload::{cpu_seconds, cti_dataset, free_port, rss_kib};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -69,9 +69,8 @@ struct Args {
     serve_baseline: bool,
 }
 
-/// A push seen by a client: line id, hint code, when the client application read it, and when
-/// the client host's TCP stack received it (kernel timestamp, `SO_TIMESTAMPNS`).
-type Seen = (u32, i32, Instant, Option<SystemTime>);
+/// A push seen by a client: line id and hint code.
+type Seen = delivery::Seen<(u32, i32)>;
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -111,21 +110,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{http_port}");
     server.wait_ready(&http, &base).await?;
-    if args.client_nice != 0 {
-        let status = Command::new("renice")
-            .args([
-                "-n",
-                &args.client_nice.to_string(),
-                "-p",
-                &std::process::id().to_string(),
-            ])
-            .stdout(Stdio::null())
-            .status()?;
-        if !status.success() {
-            bail!("renice failed");
-        }
-        println!("load generator niceness {}", args.client_nice);
-    }
+    lower_priority(args.client_nice)?;
     tokio::time::sleep(Duration::from_secs(args.settle)).await;
     let rss_before = rss_kib(server.pid())?;
     println!(
@@ -234,19 +219,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "ctid / baseline: p99 delivery (read) {:.2}x, p99 delivery (kernel) {:.2}x, CPU per delivered push {:.2}x",
-        ctid_figures.read_p99.as_secs_f64() / baseline_figures.read_p99.as_secs_f64().max(1e-9),
-        ctid_figures.kernel_p99.as_secs_f64() / baseline_figures.kernel_p99.as_secs_f64().max(1e-9),
-        ctid_figures.cpu_per_push_us / baseline_figures.cpu_per_push_us.max(1e-9),
+        "ctid / baseline: {}",
+        ctid_figures.ratios_to(&baseline_figures)
     );
     Ok(())
-}
-
-/// What one server did in the measured rounds.
-struct Figures {
-    read_p99: Duration,
-    kernel_p99: Duration,
-    cpu_per_push_us: f64,
 }
 
 /// Runs the rounds: each changes one line's status twice (`trigger(number, action)`), waits for
@@ -259,34 +235,20 @@ async fn measure(
     server_pid: u32,
     mut trigger: impl AsyncFnMut(&str, &str) -> anyhow::Result<()>,
 ) -> anyhow::Result<Figures> {
-    let mut read_delays: Vec<Duration> = Vec::new();
-    let mut kernel_delays: Vec<Duration> = Vec::new();
-    let mut incomplete = 0;
+    let mut deliveries = Deliveries::default();
     let cpu_before = cpu_seconds(server_pid)?;
     for round in 0..args.rounds {
         let line = round % args.clients + 1;
         let number = format!("1{line:05}");
         for (action, hint) in [("unregister", 4), ("register", 0)] {
             while seen_rx.try_recv().is_ok() {}
-            let (t0, t0_wall) = (Instant::now(), SystemTime::now());
+            let t0 = (Instant::now(), SystemTime::now());
             trigger(&number, action).await?;
             let deadline = tokio::time::Instant::now() + Duration::from_secs(args.round_timeout);
-            let mut got = 0;
-            while got < clients {
-                match tokio::time::timeout_at(deadline, seen_rx.recv()).await {
-                    Ok(Some((tid, h, at, kernel_at))) if tid == line && h == hint => {
-                        got += 1;
-                        read_delays.push(at.duration_since(t0));
-                        if let Some(k) = kernel_at.and_then(|k| k.duration_since(t0_wall).ok()) {
-                            kernel_delays.push(k);
-                        }
-                    }
-                    Ok(Some(_)) => {}
-                    Ok(None) | Err(_) => break,
-                }
-            }
+            let got = deliveries
+                .wait_round(seen_rx, &(line, hint), clients, t0, deadline)
+                .await;
             if got < clients {
-                incomplete += 1;
                 eprintln!(
                     "{name}: round {round} {action}: only {got}/{clients} clients got the push"
                 );
@@ -294,33 +256,7 @@ async fn measure(
         }
     }
     let cpu = cpu_seconds(server_pid)? - cpu_before;
-    if read_delays.is_empty() {
-        bail!("{name}: no push was delivered");
-    }
-    let changes = args.rounds * 2;
-    let cpu_per_push_us = cpu * 1e6 / read_delays.len() as f64;
-    println!(
-        "{name}: phone status push to {clients} clients, {changes} changes, {} deliveries{}; server CPU {cpu:.2} s, {cpu_per_push_us:.2} µs per delivered push",
-        read_delays.len(),
-        if incomplete > 0 {
-            format!(" ({incomplete} incomplete changes)")
-        } else {
-            String::new()
-        }
-    );
-    println!(
-        "  received by the clients' TCP stack (kernel timestamp): {}",
-        summary(&mut kernel_delays)
-    );
-    println!(
-        "  read by the client applications:                      {}",
-        summary(&mut read_delays)
-    );
-    Ok(Figures {
-        read_p99: percentile(&read_delays, 0.99),
-        kernel_p99: percentile(&kernel_delays, 0.99),
-        cpu_per_push_us,
-    })
+    deliveries.report(name, "phone status push", clients, args.rounds * 2, cpu)
 }
 
 /// Connects a watcher to the baseline server; returns once the server has registered it.
@@ -435,7 +371,7 @@ async fn watch(conn: Conn, seen: mpsc::UnboundedSender<Seen>) {
         pending.extend_from_slice(&buf[..n]);
         while let Some(end) = pending.iter().position(|b| *b == b'\n') {
             if let Some((tid, hint)) = phone_status(&pending[..end])
-                && seen.send((tid, hint, at, kernel_at)).is_err()
+                && seen.send(((tid, hint), at, kernel_at)).is_err()
             {
                 return;
             }

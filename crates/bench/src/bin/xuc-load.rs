@@ -18,16 +18,16 @@
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use ctid_bench::child::BaselineChild;
-use ctid_bench::clients::run_all;
+use ctid_bench::clients::{lower_priority, run_all};
+use ctid_bench::delivery::{self, Deliveries, Figures, ratio};
 use ctid_bench::kernel_recv::TimestampedReader;
 use ctid_bench::server::{Server, ctid_binary};
-use ctid_bench::stats::{percentile, summary};
+use ctid_bench::stats::summary;
 use ctid_bench::workload::{cpu_seconds, free_port, login_dataset, rss_kib};
 use ctid_bench::{ws_baseline, ws_client};
 use tokio::io::AsyncWriteExt;
@@ -72,16 +72,8 @@ struct Args {
     serve_baseline: bool,
 }
 
-/// A push seen by a client: the agent, whether it is logged in (`AgentReady`), when the client
-/// application read it, and when the client host's TCP stack received it.
-type Seen = (u32, bool, Instant, Option<SystemTime>);
-
-/// What one server did in the measured rounds.
-struct Figures {
-    read_p99: Duration,
-    kernel_p99: Duration,
-    cpu_per_push_us: f64,
-}
+/// A push seen by a client: the agent, and whether it is logged in (`AgentReady`).
+type Seen = delivery::Seen<(u32, bool)>;
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -236,21 +228,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         },
     )
     .await?;
-    let ratio = |a: f64, b: f64| a / b.max(1e-9);
     println!(
-        "ctid / baseline: p99 delivery (read) {:.2}x, p99 delivery (kernel) {:.2}x, CPU per delivered push {:.2}x; throughput (deliveries per server CPU second) ctid / baseline {:.2}",
-        ratio(
-            ctid_figures.read_p99.as_secs_f64(),
-            baseline_figures.read_p99.as_secs_f64()
-        ),
-        ratio(
-            ctid_figures.kernel_p99.as_secs_f64(),
-            baseline_figures.kernel_p99.as_secs_f64()
-        ),
-        ratio(
-            ctid_figures.cpu_per_push_us,
-            baseline_figures.cpu_per_push_us
-        ),
+        "ctid / baseline: {}; throughput (deliveries per server CPU second) ctid / baseline {:.2}",
+        ctid_figures.ratios_to(&baseline_figures),
         ratio(
             baseline_figures.cpu_per_push_us,
             ctid_figures.cpu_per_push_us
@@ -330,7 +310,7 @@ async fn watch(stream: TcpStream, mut pending: Vec<u8>, seen: mpsc::UnboundedSen
                 return;
             }
             if let Some((agent, ready)) = agent_state(&pending[payload])
-                && seen.send((agent, ready, at, kernel_at)).is_err()
+                && seen.send(((agent, ready), at, kernel_at)).is_err()
             {
                 return;
             }
@@ -367,32 +347,18 @@ async fn measure(
     server_pid: u32,
     mut trigger: impl AsyncFnMut(bool) -> anyhow::Result<()>,
 ) -> anyhow::Result<Figures> {
-    let mut read_delays: Vec<Duration> = Vec::new();
-    let mut kernel_delays: Vec<Duration> = Vec::new();
-    let mut incomplete = 0;
+    let mut deliveries = Deliveries::default();
     let cpu_before = cpu_seconds(server_pid)?;
     for round in 0..args.rounds {
         for login in [true, false] {
             while seen_rx.try_recv().is_ok() {}
-            let (t0, t0_wall) = (Instant::now(), SystemTime::now());
+            let t0 = (Instant::now(), SystemTime::now());
             trigger(login).await?;
             let deadline = tokio::time::Instant::now() + Duration::from_secs(args.round_timeout);
-            let mut got = 0;
-            while got < clients {
-                match tokio::time::timeout_at(deadline, seen_rx.recv()).await {
-                    Ok(Some((a, ready, at, kernel_at))) if a == agent && ready == login => {
-                        got += 1;
-                        read_delays.push(at.duration_since(t0));
-                        if let Some(k) = kernel_at.and_then(|k| k.duration_since(t0_wall).ok()) {
-                            kernel_delays.push(k);
-                        }
-                    }
-                    Ok(Some(_)) => {}
-                    Ok(None) | Err(_) => break,
-                }
-            }
+            let got = deliveries
+                .wait_round(seen_rx, &(agent, login), clients, t0, deadline)
+                .await;
             if got < clients {
-                incomplete += 1;
                 eprintln!(
                     "{name}: round {round} {}: only {got}/{clients} clients got the push",
                     if login { "login" } else { "logout" }
@@ -401,54 +367,7 @@ async fn measure(
         }
     }
     let cpu = cpu_seconds(server_pid)? - cpu_before;
-    if read_delays.is_empty() {
-        bail!("{name}: no push was delivered");
-    }
-    let cpu_per_push_us = cpu * 1e6 / read_delays.len() as f64;
-    println!(
-        "{name}: AgentStateEvent to {clients} clients, {} changes, {} deliveries{}; server CPU {cpu:.2} s, {cpu_per_push_us:.2} µs per delivered push",
-        args.rounds * 2,
-        read_delays.len(),
-        if incomplete > 0 {
-            format!(" ({incomplete} incomplete changes)")
-        } else {
-            String::new()
-        }
-    );
-    println!(
-        "  received by the clients' TCP stack (kernel timestamp): {}",
-        summary(&mut kernel_delays)
-    );
-    println!(
-        "  read by the client applications:                      {}",
-        summary(&mut read_delays)
-    );
-    Ok(Figures {
-        read_p99: percentile(&read_delays, 0.99),
-        kernel_p99: percentile(&kernel_delays, 0.99),
-        cpu_per_push_us,
-    })
-}
-
-/// Renices the load generator so that the server gets the CPU first (0: unchanged).
-fn lower_priority(nice: i32) -> anyhow::Result<()> {
-    if nice == 0 {
-        return Ok(());
-    }
-    let status = Command::new("renice")
-        .args([
-            "-n",
-            &nice.to_string(),
-            "-p",
-            &std::process::id().to_string(),
-        ])
-        .stdout(Stdio::null())
-        .status()?;
-    if !status.success() {
-        bail!("renice failed");
-    }
-    println!("load generator niceness {nice}");
-    Ok(())
+    deliveries.report(name, "AgentStateEvent", clients, args.rounds * 2, cpu)
 }
 
 /// Raises this process's open-file limit (inherited by the server it starts) to `wanted`, or
