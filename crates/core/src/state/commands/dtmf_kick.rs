@@ -1,7 +1,6 @@
 //! Sending DTMF on one's own answered call, and removing a member from a conference room (one's
 //! own place, or anyone's for a supervisor: [`Right::KickFromRooms`]).
 
-use super::not_found;
 use crate::command::{CommandError, MAX_DTMF_DIGITS, Outcome};
 use crate::ids::{RoomId, UserId};
 use crate::live::ChannelState;
@@ -57,15 +56,7 @@ impl State {
         actions: &mut Vec<PbxAction>,
     ) -> Result<Outcome, CommandError> {
         self.user(requester)?;
-        let state = self
-            .rooms
-            .get(room)
-            .ok_or_else(|| not_found("room", room))?;
-        let target = state
-            .members
-            .iter()
-            .find(|m| m.join_order == member)
-            .ok_or_else(|| not_found("conference member", member))?;
+        let (_, target) = self.room_member(room, member)?;
         if target.user != Some(requester) && !self.dataset.may(requester, Right::KickFromRooms) {
             return Err(CommandError::Forbidden(
                 "only supervisors may remove others from a conference room".to_owned(),

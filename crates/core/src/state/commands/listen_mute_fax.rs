@@ -4,6 +4,7 @@
 use super::not_found;
 use crate::command::{CommandError, Outcome};
 use crate::ids::{AgentId, RoomId, UserId};
+use crate::live::{ConferenceMember, ConferenceState};
 use crate::pbx::PbxAction;
 use crate::rights::Right;
 use crate::state::State;
@@ -43,15 +44,7 @@ impl State {
         actions: &mut Vec<PbxAction>,
     ) -> Result<Outcome, CommandError> {
         self.user(requester)?;
-        let state = self
-            .rooms
-            .get(room)
-            .ok_or_else(|| not_found("room", room))?;
-        let target = state
-            .members
-            .iter()
-            .find(|m| m.join_order == member)
-            .ok_or_else(|| not_found("conference member", member))?;
+        let (state, target) = self.room_member(room, member)?;
         let present = state.members.iter().any(|m| m.user == Some(requester));
         if !present && !self.dataset.may(requester, Right::MuteOthersRooms) {
             return Err(CommandError::Forbidden(
@@ -64,6 +57,25 @@ impl State {
             muted,
         });
         Ok(Outcome::Done)
+    }
+
+    /// A conference room's live state and its member of join order `member`, or `NotFound`
+    /// naming which is missing.
+    pub(super) fn room_member(
+        &self,
+        room: RoomId,
+        member: u32,
+    ) -> Result<(&ConferenceState, &ConferenceMember), CommandError> {
+        let state = self
+            .rooms
+            .get(room)
+            .ok_or_else(|| not_found("room", room))?;
+        let target = state
+            .members
+            .iter()
+            .find(|m| m.join_order == member)
+            .ok_or_else(|| not_found("conference member", member))?;
+        Ok((state, target))
     }
 
     pub(super) fn send_fax(
